@@ -1,0 +1,130 @@
+"""The `py-ci` command: parses flags, runs one subcommand, maps outcomes to exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from py_ci import __version__
+from py_ci.errors import PyCIError, UsageError
+
+EXIT_PASSED, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Everything one subcommand has to say, rendered, before any of it is written."""
+
+    passed: bool
+    result: dict[str, Any]
+    markdown: str
+    text: str
+    outputs: dict[str, str]
+    annotations: list[Any] = field(default_factory=list)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line that says what and how to fix, instead of argparse's usage block.
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; write a percentage such as 85") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is outside 0-100; write a percentage from 0 to 100")
+    return value
+
+
+def _precision(text: str) -> int:
+    if not text.isdigit() or int(text) > 10:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of decimals from 0 to 10")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="py-ci", description="Reports and gates for Python CI: coverage, tests, mypy, ruff.")
+    parser.add_argument("--version", action="version", version=f"py-ci {__version__}")
+    common = _Parser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print the machine-readable result on stdout")
+    common.add_argument("--summary", type=Path, metavar="PATH", help="append the Markdown summary to PATH")
+    common.add_argument("--annotations", action="store_true", help="print workflow-command annotations")
+    common.add_argument("--traceback", action="store_true", help="show the traceback of an internal error")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    coverage = commands.add_parser(
+        "coverage",
+        parents=[common],
+        help="report and gate a Cobertura coverage report",
+        description="Read Cobertura XML (coverage.py, pytest-cov, gcovr, Istanbul), report it and gate it.",
+    )
+    coverage.add_argument("reports", nargs="*", type=Path, metavar="REPORT", help="default: coverage.xml")
+    coverage.add_argument("--fail-under", type=_percent, metavar="PCT", help="fail when total coverage is below PCT")
+    coverage.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="fail when any file is below PCT")
+    coverage.add_argument("--precision", type=_precision, metavar="N", help="decimals compared and shown (default 2)")
+    coverage.set_defaults(run=_run_coverage)
+    return parser
+
+
+def _run_coverage(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.coverage import coverage_publication
+
+    reports: list[Path] = args.reports or [Path("coverage.xml")]
+    return coverage_publication(reports, Path.cwd(), dict(os.environ), vars(args))
+
+
+def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str]) -> int:
+    """Write outputs and the summary, then stdout; nothing is written before all is rendered."""
+    from py_ci.github import SUMMARY_LIMIT, Runner, append_file, format_outputs
+
+    runner = Runner.from_environ(os.environ)
+    if runner.output_path is not None:
+        append_file(runner.output_path, format_outputs(publication.outputs), "step outputs")
+    summary_path = args.summary or runner.summary_path
+    if summary_path is not None:
+        if len(publication.markdown.encode("utf-8")) > SUMMARY_LIMIT:  # pragma: no cover - renderers budget
+            raise AssertionError("summary over the runner's limit")
+        append_file(summary_path, publication.markdown, "summary")
+    if args.json:
+        stdout.write(json.dumps(publication.result, ensure_ascii=False, indent=2) + "\n")
+    else:
+        stdout.write(publication.text)
+    if args.annotations or runner.in_actions:
+        for annotation in publication.annotations:
+            stdout.write(annotation.command() + "\n")
+    return EXIT_PASSED if publication.passed else EXIT_GATE_FAILED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        # Windows runners default to a code page that cannot print file names or marks.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    traceback = "--traceback" in (sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        run: Callable[[argparse.Namespace], Publication] = args.run
+        return publish(run(args), args, sys.stdout)
+    except PyCIError as error:
+        print(f"py-ci: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("py-ci: error: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as error:
+        if traceback:
+            raise
+        # A crash must never pass a build: exit 2, and say how to see more.
+        print(
+            f"py-ci: error: internal error ({type(error).__name__}: {error}); rerun with --traceback and report it",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR

@@ -1,0 +1,1 @@
+"""One module per subcommand: read the inputs, apply the gates, render every surface."""

@@ -1,0 +1,123 @@
+"""Options, in rising priority: defaults, coverage's configuration, `[tool.py-ci]`, PY_CI_*, flags."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from py_ci.errors import InputError, UsageError
+from py_ci.readers.coverage_config import read_coverage_settings
+
+DEFAULT_PRECISION = 2
+T = TypeVar("T")
+ErrorKind = type[InputError] | type[UsageError]
+
+# [tool.py-ci] keys: the action's input names, so a threshold lives in one place.
+KEYS: Mapping[str, str] = {
+    "coverage-threshold": "fail_under",
+    "coverage-threshold-file": "fail_under_file",
+    "coverage-precision": "precision",
+}
+FLAGS: Mapping[str, str] = {
+    "fail_under": "--fail-under",
+    "fail_under_file": "--fail-under-file",
+    "precision": "--precision",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Setting(Generic[T]):
+    """A value and where it came from, so the summary can say why a gate applies."""
+
+    value: T
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything the gates and renderers need to know about the user's wishes."""
+
+    fail_under: Setting[float] | None = None
+    fail_under_file: Setting[float] | None = None
+    precision: Setting[int] = Setting(DEFAULT_PRECISION, "default")
+
+
+def load_options(project: Path, environ: Mapping[str, str], flags: Mapping[str, object]) -> Options:
+    """Build the options for a run in `project` from every source, highest priority last."""
+    options = Options()
+    coverage = read_coverage_settings(project, environ)
+    if coverage is not None and coverage.fail_under is not None:
+        options = replace(options, fail_under=Setting(coverage.fail_under, coverage.origin("fail_under")))
+    if coverage is not None and coverage.precision is not None:
+        options = replace(options, precision=Setting(coverage.precision, coverage.origin("precision")))
+    for key, raw, origin, error in _layers(project, environ, flags):
+        if key == "coverage-precision":
+            options = replace(options, precision=_precision(raw, origin, error))
+        elif key == "coverage-threshold":
+            options = replace(options, fail_under=_percent(raw, origin, error))
+        else:
+            options = replace(options, fail_under_file=_percent(raw, origin, error))
+    return options
+
+
+def _layers(
+    project: Path, environ: Mapping[str, str], flags: Mapping[str, object]
+) -> Iterator[tuple[str, object, str, ErrorKind]]:
+    """(key, raw value, origin, error kind) from [tool.py-ci], then PY_CI_*, then flags."""
+    for key, value in _read_tool_table(project / "pyproject.toml").items():
+        yield key, value, f"pyproject.toml [tool.py-ci] {key}", InputError
+    for key in KEYS:
+        variable = "PY_CI_" + key.upper().replace("-", "_")
+        if environ.get(variable, "").strip():
+            yield key, environ[variable].strip(), variable, UsageError
+    for key, name in KEYS.items():
+        if flags.get(name) is not None:
+            yield key, flags[name], FLAGS[name], UsageError
+
+
+def _precision(raw: object, origin: str, error: ErrorKind) -> Setting[int]:
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).isdigit() or int(raw) > 10:
+        raise _bad(error, origin, f"{raw!r} is not a whole number of decimals from 0 to 10", "write e.g. 2")
+    return Setting(int(raw), origin)
+
+
+def _percent(raw: object, origin: str, error: ErrorKind) -> Setting[float]:
+    """A percentage from 0 to 100; `origin` says where it was written, for messages and the summary."""
+    try:
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+            raise ValueError
+        percent = float(raw)
+    except ValueError:
+        raise _bad(error, origin, f"{raw!r} is not a number", "write a percentage such as 85 or 92.5") from None
+    if not 0 <= percent <= 100:
+        raise _bad(error, origin, f"{raw!r} is outside 0-100", "write a percentage from 0 to 100")
+    return Setting(percent, origin)
+
+
+def _bad(error: ErrorKind, origin: str, problem: str, fix: str) -> Exception:
+    if error is UsageError:
+        return UsageError(f"{origin}: {problem}; {fix}")
+    return InputError(origin, problem, fix)
+
+
+def _read_tool_table(pyproject: Path) -> dict[str, object]:
+    if not pyproject.is_file():
+        return {}
+    try:
+        document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError("pyproject.toml", f"is not valid TOML ({error})", "fix its syntax") from None
+    table = document.get("tool", {}).get("py-ci", {})
+    if not isinstance(table, dict):
+        raise InputError("pyproject.toml", "[tool.py-ci] is not a table", "write it as a [tool.py-ci] section")
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise InputError(
+            "pyproject.toml",
+            f"[tool.py-ci] has unknown key {unknown[0]!r}",
+            f"use one of: {', '.join(KEYS)}",
+        )
+    return table

@@ -1,0 +1,84 @@
+"""Pure gates: the model and the options in, verdicts out. The rounding mirrors coverage.py 7.17."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from py_ci.config import Options
+from py_ci.model import CoverageReport
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One gate's outcome, with the sentence a reviewer reads."""
+
+    gate: str
+    passed: bool
+    message: str
+    path: str | None = None
+
+
+def effective_precision(fail_under: float, precision: int) -> int:
+    """At least enough decimals to write the threshold (coverage.py's `_fail_under_precision`)."""
+    if fail_under == int(fail_under):
+        return precision
+    exponent = Decimal(str(fail_under)).as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(precision, -exponent)
+
+
+def falls_short(total: float, fail_under: float, precision: int) -> bool:
+    """coverage.py's `should_fail_under`: 100 needs exactly 100; otherwise compare rounded."""
+    if fail_under == 100.0 and total != 100.0:
+        return True
+    return round(total, effective_precision(fail_under, precision)) < fail_under
+
+
+def display_percent(percent: float, precision: int) -> str:
+    """coverage.py's `display_covered`: never shows 0 or 100 for a value that is not."""
+    near = 10.0**-precision
+    if 0 < percent < near:
+        percent = near
+    elif 100.0 - near < percent < 100.0:
+        percent = 100.0 - near
+    return f"{round(percent, precision):.{precision}f}"
+
+
+def shortfall_message(
+    total: float, fail_under: float, precision: int, subject: str = "total of", option: str = "fail-under"
+) -> str:
+    """coverage.py's `format_fail_under_msg`, so our words match what `coverage report` prints."""
+    shown_precision = effective_precision(fail_under, precision)
+    if fail_under == 100.0 and total != 100.0:
+        shown = display_percent(total, shown_precision)
+    else:
+        shown = f"{round(total, shown_precision):.{shown_precision}f}"
+    return f"{subject} {shown} is less than {option}={fail_under:.{shown_precision}f}"
+
+
+def coverage_verdicts(report: CoverageReport, options: Options) -> list[Verdict]:
+    """The total gate and, when asked, one verdict per file under the per-file threshold."""
+    precision = options.precision.value
+    verdicts: list[Verdict] = []
+    if options.fail_under is not None:
+        total = report.counts.percent
+        threshold = options.fail_under.value
+        short = falls_short(total, threshold, precision)
+        message = (
+            shortfall_message(total, threshold, precision)
+            if short
+            else (
+                f"total of {display_percent(total, effective_precision(threshold, precision))} "
+                f"meets fail-under={threshold:.{effective_precision(threshold, precision)}f}"
+            )
+        )
+        verdicts.append(Verdict("coverage", not short, message))
+    if options.fail_under_file is not None:
+        threshold = options.fail_under_file.value
+        for path, file in sorted(report.files.items()):
+            percent = file.counts.percent
+            if falls_short(percent, threshold, precision):
+                message = shortfall_message(percent, threshold, precision, f"{path}:", "fail-under-file")
+                verdicts.append(Verdict("coverage-file", False, message, path))
+    return verdicts

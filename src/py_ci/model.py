@@ -1,0 +1,125 @@
+"""The typed model every reader produces and every gate and renderer consumes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Branches:
+    """The branch outcomes of one source line."""
+
+    valid: int
+    covered: int
+    # Destinations not taken, as coverage.py names them ("7", "exit"); None when the producer
+    # does not say which (gcovr, Istanbul, Java Cobertura).
+    missing: frozenset[str] | None = None
+
+    def merge(self, other: Branches) -> Branches:
+        """The union of two measurements of the same line."""
+        valid = max(self.valid, other.valid)
+        if self.missing is not None and other.missing is not None:
+            missing = self.missing & other.missing
+            return Branches(valid, valid - len(missing), missing)
+        return Branches(valid, min(valid, max(self.covered, other.covered)))
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Lines and branches measured and covered; adds up like coverage.py's `Numbers`."""
+
+    lines_valid: int = 0
+    lines_covered: int = 0
+    branches_valid: int = 0
+    branches_covered: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.lines_valid + other.lines_valid,
+            self.lines_covered + other.lines_covered,
+            self.branches_valid + other.branches_valid,
+            self.branches_covered + other.branches_covered,
+        )
+
+    @property
+    def percent(self) -> float:
+        """coverage.py's `pc_covered`: lines and branches together; nothing to measure is 100%."""
+        valid = self.lines_valid + self.branches_valid
+        if valid == 0:
+            return 100.0
+        return 100.0 * (self.lines_covered + self.branches_covered) / valid
+
+
+@dataclass(frozen=True, slots=True)
+class FileCoverage:
+    """One source file: hits per statement line, branch outcomes per branching line."""
+
+    path: str
+    hits: Mapping[int, int]
+    branches: Mapping[int, Branches] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(
+            lines_valid=len(self.hits),
+            lines_covered=sum(1 for hit in self.hits.values() if hit),
+            branches_valid=sum(b.valid for b in self.branches.values()),
+            branches_covered=sum(b.covered for b in self.branches.values()),
+        )
+
+    @property
+    def missing_lines(self) -> list[int]:
+        return sorted(line for line, hit in self.hits.items() if not hit)
+
+    @property
+    def partial_lines(self) -> list[int]:
+        """Executed lines where some branch was never taken."""
+        return sorted(
+            line for line, branch in self.branches.items() if branch.covered < branch.valid and self.hits.get(line, 1)
+        )
+
+    def merge(self, other: FileCoverage) -> FileCoverage:
+        """The union of two measurements: a line is covered when either covers it."""
+        hits = dict(self.hits)
+        for line, hit in other.hits.items():
+            hits[line] = hits.get(line, 0) + hit
+        branches = dict(self.branches)
+        for line, branch in other.branches.items():
+            mine = branches.get(line)
+            branches[line] = branch if mine is None else mine.merge(branch)
+        return FileCoverage(self.path, hits, branches)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageReport:
+    """A whole coverage report: files by path, and where it was read from."""
+
+    files: Mapping[str, FileCoverage]
+    sources: tuple[str, ...] = ()
+    origins: tuple[str, ...] = ()
+
+    @property
+    def counts(self) -> Counts:
+        total = Counts()
+        for file in self.files.values():
+            total += file.counts
+        return total
+
+    @property
+    def has_branches(self) -> bool:
+        return any(file.branches for file in self.files.values())
+
+    @classmethod
+    def merged(cls, reports: Iterable[CoverageReport]) -> CoverageReport:
+        """Several reports as one, line by line, as diff-cover merges them."""
+        files: dict[str, FileCoverage] = {}
+        sources: list[str] = []
+        origins: list[str] = []
+        for report in reports:
+            for path, file in report.files.items():
+                mine = files.get(path)
+                files[path] = file if mine is None else mine.merge(file)
+            sources.extend(s for s in report.sources if s not in sources)
+            origins.extend(report.origins)
+        return cls(files, tuple(sources), tuple(origins))

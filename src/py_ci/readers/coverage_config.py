@@ -1,0 +1,138 @@
+"""coverage.py's own `fail_under` and `precision`, found in the file coverage.py itself would use."""
+
+from __future__ import annotations
+
+import configparser
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from py_ci.errors import InputError
+
+# The sections whose settings make a shared file (setup.cfg, tox.ini, pyproject.toml) count.
+_SECTIONS = ("run", "report", "html", "xml", "json", "lcov", "paths")
+_VARIABLE = re.compile(r"\$(?:(?P<dollar>\$)|(?P<word1>\w+)|\{(?P<word2>\w+)(?:(?P<strict>\?)|-(?P<default>[^}]*))?\})")
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSettings:
+    """The report settings of one configuration file, and how to name where they came from."""
+
+    file: str
+    section: str
+    fail_under: float | None = None
+    precision: int | None = None
+
+    def origin(self, option: str) -> str:
+        return f"{self.file} [{self.section}] {option}"
+
+
+def candidate_files(environ: Mapping[str, str]) -> list[tuple[str, bool]]:
+    """coverage.py's order: (file name, whether it is coverage's own file)."""
+    rcfile = environ.get("COVERAGE_RCFILE") or ".coveragerc"
+    return [
+        (rcfile, True),
+        (".coveragerc.toml", True),
+        ("setup.cfg", False),
+        ("tox.ini", False),
+        ("pyproject.toml", False),
+    ]
+
+
+def read_coverage_settings(project: Path, environ: Mapping[str, str]) -> CoverageSettings | None:
+    """The settings of the first file coverage.py would read, or None when there is none."""
+    for name, ours in candidate_files(environ):
+        path = project / name
+        if not path.is_file():
+            if name == environ.get("COVERAGE_RCFILE"):
+                raise InputError(name, "named by COVERAGE_RCFILE does not exist", "fix or unset COVERAGE_RCFILE")
+            continue
+        reader = _read_toml if path.suffix == ".toml" else _read_ini
+        settings = reader(path, name, ours, environ)
+        if settings is not None:
+            return settings
+    return None
+
+
+def _read_ini(path: Path, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as error:
+        raise InputError(name, f"cannot be read as coverage configuration ({error})", "fix its syntax") from None
+    prefixes = ("coverage:", "") if ours else ("coverage:",)
+
+    def section(short: str) -> str | None:
+        return next((p + short for p in prefixes if parser.has_section(p + short)), None)
+
+    used = ours or any(s is not None and parser.options(s) for s in map(section, _SECTIONS))
+    if not used:
+        return None
+    report = section("report")
+    if report is None:
+        return CoverageSettings(name, "report")
+    values = {key: _substitute(value, environ, name) for key, value in parser.items(report)}
+    return _settings(name, report, values)
+
+
+def _read_toml(path: Path, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError(name, f"is not valid TOML ({error})", "fix its syntax") from None
+    tables: list[tuple[str, Any]] = [("tool.coverage.", document.get("tool", {}).get("coverage"))]
+    if ours:
+        tables.append(("", document))
+    for prefix, table in tables:
+        if not isinstance(table, dict):
+            continue
+        if not ours and not any(isinstance(table.get(s), dict) and table[s] for s in _SECTIONS):
+            continue
+        report = table.get("report", {})
+        values = {
+            key: _substitute(value, environ, name) if isinstance(value, str) else value
+            for key, value in (report.items() if isinstance(report, dict) else ())
+        }
+        return _settings(name, f"{prefix}report", values)
+    return CoverageSettings(name, "report") if ours else None
+
+
+def _settings(name: str, section: str, values: Mapping[str, object]) -> CoverageSettings:
+    fail_under = values.get("fail_under")
+    precision = values.get("precision")
+    return CoverageSettings(
+        name,
+        section,
+        None if fail_under is None else _number(fail_under, float, f"{name} [{section}] fail_under"),
+        None if precision is None else int(_number(precision, int, f"{name} [{section}] precision")),
+    )
+
+
+def _number(value: object, kind: type[float] | type[int], where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise InputError(where, f"{value!r} is not a number", "write a number")
+    try:
+        return kind(value)
+    except ValueError:
+        raise InputError(
+            where, f"{value!r} is not {'an integer' if kind is int else 'a number'}", "write a number"
+        ) from None
+
+
+def _substitute(text: str, environ: Mapping[str, str], where: str) -> str:
+    """coverage.py's `${VAR}` expansion: $VAR, ${VAR}, ${VAR?} (required), ${VAR-default}, $$."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match["dollar"]:
+            return "$"
+        word = match["word1"] or match["word2"]
+        if word in environ:
+            return environ[word]
+        if match["strict"]:
+            raise InputError(where, f"variable {word} is required but not set", f"set {word}")
+        return match["default"] or ""
+
+    return _VARIABLE.sub(replace, text) if "$" in text else text

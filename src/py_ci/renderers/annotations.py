@@ -1,0 +1,28 @@
+"""Annotations: which findings become workflow commands, within the runner's per-step caps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from py_ci.config import Options
+from py_ci.gates import Verdict
+from py_ci.github import Annotation
+
+# The runner keeps 10 annotations of each level per step.
+PER_LEVEL = 10
+
+
+def coverage_annotations(options: Options, verdicts: list[Verdict], locate: Callable[[str], str]) -> list[Annotation]:
+    """An error for a total under the threshold; one per file under the per-file threshold."""
+    annotations: list[Annotation] = []
+    for verdict in verdicts:
+        if verdict.passed:
+            continue
+        if verdict.path is None:
+            origin = options.fail_under.origin if options.fail_under else ""
+            annotations.append(Annotation("error", f"Coverage {verdict.message} (threshold from {origin})", "Coverage"))
+        else:
+            annotations.append(
+                Annotation("error", f"Coverage of {verdict.message}", "Coverage", file=locate(verdict.path), line=1)
+            )
+    return annotations[:PER_LEVEL]

@@ -1,0 +1,93 @@
+"""The coverage section of a job summary: headline, verdict, files worst first."""
+
+from __future__ import annotations
+
+from py_ci.config import Options
+from py_ci.gates import Verdict, display_percent
+from py_ci.model import CoverageReport, FileCoverage
+from py_ci.renderers.files import missing_text, worst_first
+from py_ci.renderers.markdown import Budget, details, escape, number, shorten, table
+
+VISIBLE_FILES = 25
+MISSING_CHARS = 240
+
+
+def coverage_markdown(report: CoverageReport, options: Options, verdicts: list[Verdict], budget: Budget) -> str:
+    precision = options.precision.value
+    counts = report.counts
+    failed = [v for v in verdicts if not v.passed]
+    mark = "❌" if failed else "✅"
+    lines = [f"### {mark} Coverage {display_percent(counts.percent, precision)}%", ""]
+    measured = f"{number(counts.lines_covered)} of {number(counts.lines_valid)} lines"
+    if counts.branches_valid:
+        measured += f" and {number(counts.branches_covered)} of {number(counts.branches_valid)} branches"
+    lines.append(f"{measured} covered in {number(len(report.files))} files.")
+    lines += ["", *_threshold_lines(options, verdicts), ""]
+    for line in lines:
+        budget.take(line)
+    lines += _file_tables(report, options, verdicts, budget)
+    return "\n".join(lines) + "\n"
+
+
+def _threshold_lines(options: Options, verdicts: list[Verdict]) -> list[str]:
+    lines: list[str] = []
+    total = next((v for v in verdicts if v.gate == "coverage"), None)
+    if options.fail_under is None or total is None:
+        lines.append(
+            "No coverage threshold is set: pass `--fail-under`, or set `fail_under` in the coverage "
+            "configuration or `coverage-threshold` in `[tool.py-ci]`."
+        )
+    else:
+        verdict = "**passed**" if total.passed else "**failed**"
+        lines.append(
+            f"Threshold {options.fail_under.value:g}% from `{escape(options.fail_under.origin)}`: "
+            f"{verdict} ({escape(total.message)})."
+        )
+    if options.fail_under_file is not None:
+        below = [v for v in verdicts if v.gate == "coverage-file"]
+        state = f"**{len(below)} below it**" if below else "every file meets it"
+        lines.append(
+            f"Per-file threshold {options.fail_under_file.value:g}% from "
+            f"`{escape(options.fail_under_file.origin)}`: {state}."
+        )
+    return lines
+
+
+def _file_tables(report: CoverageReport, options: Options, verdicts: list[Verdict], budget: Budget) -> list[str]:
+    precision = options.precision.value
+    below = {v.path for v in verdicts if v.gate == "coverage-file"}
+    branches = report.has_branches
+    headers = ["File", "Coverage", "Lines", *(["Branches"] if branches else []), "Missing"]
+    align = "lrr" + ("r" if branches else "") + "l"
+
+    def row(file: FileCoverage) -> list[str]:
+        counts = file.counts
+        percent = display_percent(counts.percent, precision) + "%"
+        cells = [
+            ("❌ " if file.path in below else "") + escape(file.path),
+            percent,
+            f"{number(counts.lines_covered)}/{number(counts.lines_valid)}",
+        ]
+        if branches:
+            cells.append(f"{number(counts.branches_covered)}/{number(counts.branches_valid)}")
+        cells.append(escape(shorten(missing_text(file), MISSING_CHARS)))
+        return cells
+
+    files = worst_first(report)
+    rows: list[list[str]] = []
+    for file in files:
+        cells = row(file)
+        if not budget.take("| " + " | ".join(cells) + " |"):
+            break
+        rows.append(cells)
+    shown, hidden = rows[:VISIBLE_FILES], rows[VISIBLE_FILES:]
+    lines = table(headers, align, shown) if shown else []
+    if hidden:
+        lines += ["", *details(f"{len(hidden)} more files", table(headers, align, hidden))]
+    if len(rows) < len(files):
+        lines += [
+            "",
+            f"{len(files) - len(rows)} files are not listed, to keep this summary under the runner's "
+            "1 MiB limit; `py-ci coverage --json` lists every file.",
+        ]
+    return lines
