@@ -114,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         run: Callable[[argparse.Namespace], Publication] = args.run
         return publish(run(args), args, sys.stdout)
     except PyCIError as error:
-        print(f"py-ci: error: {error}", file=sys.stderr)
+        # One line, whatever a library put in the message.
+        print(f"py-ci: error: {' '.join(str(error).split())}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("py-ci: error: interrupted", file=sys.stderr)

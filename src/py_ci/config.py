@@ -11,7 +11,10 @@ from typing import Generic, TypeVar
 from py_ci.errors import InputError, UsageError
 from py_ci.readers.coverage_config import read_coverage_settings
 
-DEFAULT_PRECISION = 2
+# coverage.py's default, so an unconfigured gate agrees with `coverage report --fail-under`.
+DEFAULT_PRECISION = 0
+# Percentages are never shown with fewer decimals than this.
+MIN_SHOWN_DECIMALS = 2
 T = TypeVar("T")
 ErrorKind = type[InputError] | type[UsageError]
 
@@ -42,7 +45,12 @@ class Options:
 
     fail_under: Setting[float] | None = None
     fail_under_file: Setting[float] | None = None
-    precision: Setting[int] = Setting(DEFAULT_PRECISION, "default")
+    precision: Setting[int] = Setting(DEFAULT_PRECISION, "coverage.py's default")
+
+    @property
+    def shown_decimals(self) -> int:
+        """Decimals a percentage is displayed with: the precision, but at least two."""
+        return max(self.precision.value, MIN_SHOWN_DECIMALS)
 
 
 def load_options(project: Path, environ: Mapping[str, str], flags: Mapping[str, object]) -> Options:

@@ -79,6 +79,9 @@ class FileCoverage:
             line for line, branch in self.branches.items() if branch.covered < branch.valid and self.hits.get(line, 1)
         )
 
+    def renamed(self, path: str) -> FileCoverage:
+        return FileCoverage(path, self.hits, self.branches)
+
     def merge(self, other: FileCoverage) -> FileCoverage:
         """The union of two measurements: a line is covered when either covers it."""
         hits = dict(self.hits)

@@ -1,18 +1,37 @@
-"""Report paths made relative to the workspace, as annotations need them."""
+"""Report paths made relative to the workspace, as reviewers, annotations and git see them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from py_ci.model import CoverageReport, FileCoverage
 
-def workspace_path(path: str, sources: tuple[str, ...], workspace: Path) -> str:
-    """The first `<source>/path` that exists, relative to `workspace`; else `path` as written."""
-    for source in sources:
-        candidate = Path(source, path)
-        if candidate.is_file():
-            absolute = candidate.resolve()
-            try:
-                return absolute.relative_to(workspace.resolve()).as_posix()
-            except ValueError:
-                continue
-    return path
+
+def relocate(report: CoverageReport, workspace: Path) -> CoverageReport:
+    """Each file as `<source>/filename` relative to `workspace`, where a source lies inside it.
+
+    Reports name files relative to a `<source>` (coverage.py with `--cov=pkg` writes `geometry.py`
+    under `.../pkg`); a source outside the workspace (another machine's path) keeps names as written.
+    """
+    # Resolved, as coverage.py writes real paths (macOS /tmp is /private/tmp).
+    root = workspace.resolve()
+    sources = [(root / source).resolve() for source in report.sources]
+    inside = [source for source in sources if source.is_relative_to(root)]
+    if not inside:
+        return report
+    relocated: dict[str, FileCoverage] = {}
+    for path, file in report.files.items():
+        new = _workspace_path(path, inside, root)
+        known = relocated.get(new)
+        relocated[new] = file.renamed(new) if known is None else known.merge(file.renamed(new))
+    return CoverageReport(relocated, report.sources, report.origins)
+
+
+def _workspace_path(path: str, sources: list[Path], root: Path) -> str:
+    candidates = [(source / path).resolve() for source in sources]
+    existing = [candidate for candidate in candidates if candidate.is_file()]
+    # With several sources only an existing file says which one a name belongs to.
+    chosen = existing[0] if existing else candidates[0] if len(candidates) == 1 else None
+    if chosen is None or not chosen.is_relative_to(root):
+        return path
+    return chosen.relative_to(root).as_posix()

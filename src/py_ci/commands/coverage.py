@@ -10,7 +10,7 @@ from py_ci.config import load_options
 from py_ci.gates import coverage_verdicts
 from py_ci.github import SUMMARY_LIMIT
 from py_ci.model import CoverageReport
-from py_ci.paths import workspace_path
+from py_ci.paths import relocate
 from py_ci.readers.cobertura import read_cobertura
 from py_ci.renderers.annotations import coverage_annotations
 from py_ci.renderers.coverage_summary import coverage_markdown
@@ -23,12 +23,9 @@ def coverage_publication(
     paths: list[Path], workspace: Path, environ: Mapping[str, str], flags: Mapping[str, object]
 ) -> Publication:
     options = load_options(workspace, environ, flags)
-    report = CoverageReport.merged(read_cobertura(path) for path in paths)
+    report = CoverageReport.merged(relocate(read_cobertura(path), workspace) for path in paths)
     verdicts = coverage_verdicts(report, options)
     passed = all(v.passed for v in verdicts)
-
-    def locate(path: str) -> str:
-        return workspace_path(path, report.sources, workspace)
 
     return Publication(
         passed=passed,
@@ -36,5 +33,5 @@ def coverage_publication(
         markdown=coverage_markdown(report, options, verdicts, Budget(SUMMARY_LIMIT * 9 // 10)),
         text=coverage_text(report, options, verdicts),
         outputs=coverage_outputs(report, passed),
-        annotations=coverage_annotations(options, verdicts, locate),
+        annotations=coverage_annotations(options, verdicts),
     )

@@ -123,7 +123,7 @@ class _CoberturaTarget:
 def read_cobertura(path: Path) -> CoverageReport:
     """Read one Cobertura XML report."""
     target = _CoberturaTarget(path)
-    target.position = parse_xml(path, target, FIX)
+    parse_xml(path, target, FIX)
     if not target.saw_packages:
         raise InputError(str(path), "has no <packages> element: not a Cobertura coverage report", FIX)
     files = {name: FileCoverage(name, builder.hits, builder.branches) for name, builder in target.files.items()}

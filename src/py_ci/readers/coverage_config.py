@@ -61,8 +61,13 @@ def _read_ini(path: Path, name: str, ours: bool, environ: Mapping[str, str]) -> 
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
-    except (configparser.Error, UnicodeDecodeError) as error:
-        raise InputError(name, f"cannot be read as coverage configuration ({error})", "fix its syntax") from None
+    except configparser.Error as error:
+        line = getattr(error, "lineno", None)
+        where = f"{name}:{line}" if line else name
+        problem = str(getattr(error, "message", error)).splitlines()[0]
+        raise InputError(where, f"cannot be read as coverage configuration ({problem})", "fix its syntax") from None
+    except UnicodeDecodeError:
+        raise InputError(name, "is not UTF-8 text", "save it as UTF-8") from None
     prefixes = ("coverage:", "") if ours else ("coverage:",)
 
     def section(short: str) -> str | None:

@@ -15,21 +15,23 @@ from py_ci.readers.files import open_input
 CHUNK_SIZE = 1 << 20
 
 
+class Position(Protocol):
+    """The parser's place in the document, for messages that say where."""
+
+    @property
+    def line(self) -> int: ...
+
+
 class Target(Protocol):
     """What the parser calls for each element; `start` may raise InputError to stop early."""
+
+    position: Position | None
 
     def start(self, tag: str, attrib: dict[str, str]) -> None: ...
 
     def end(self, tag: str) -> None: ...
 
     def data(self, text: str) -> None: ...
-
-
-class Position(Protocol):
-    """The parser's place in the document, for messages that say where."""
-
-    @property
-    def line(self) -> int: ...
 
 
 class _ExpatPosition:
@@ -41,12 +43,13 @@ class _ExpatPosition:
         return int(self._expat.CurrentLineNumber)
 
 
-def parse_xml(path: Path, target: Target, fix: str) -> Position:
+def parse_xml(path: Path, target: Target, fix: str) -> None:
     """Feed `path` to `target`; malformed or hostile XML becomes an InputError that says `fix`."""
     # Defaults of defusedxml: a DOCTYPE is accepted (gcovr, Istanbul), entities and external
     # references are refused.
     parser = DefusedXMLParser(target=target)
     position = _ExpatPosition(parser)
+    target.position = position
     with open_input(path) as stream:
         first = stream.read(CHUNK_SIZE)
         if not first.strip():
@@ -59,7 +62,7 @@ def parse_xml(path: Path, target: Target, fix: str) -> Position:
             parser.close()
         except ParseError as error:
             line, column = error.position
-            problem = str(error).split(":", 1)[0]
+            problem = str(error).split(":", 1)[0].removeprefix("not well-formed (").removesuffix(")")
             if problem == "no element found" or "unclosed token" in problem:
                 problem = f"{problem}; the file is truncated"
             raise InputError(f"{path}:{line}:{column + 1}", f"not well-formed XML ({problem})", fix) from None
@@ -69,4 +72,3 @@ def parse_xml(path: Path, target: Target, fix: str) -> Position:
         except DefusedXmlException as error:
             where = f"{path}:{position.line}"
             raise InputError(where, f"refers to an external resource ({error}), which py-ci refuses", fix) from None
-    return position

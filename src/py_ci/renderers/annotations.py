@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from py_ci.config import Options
 from py_ci.gates import Verdict
 from py_ci.github import Annotation
@@ -12,7 +10,7 @@ from py_ci.github import Annotation
 PER_LEVEL = 10
 
 
-def coverage_annotations(options: Options, verdicts: list[Verdict], locate: Callable[[str], str]) -> list[Annotation]:
+def coverage_annotations(options: Options, verdicts: list[Verdict]) -> list[Annotation]:
     """An error for a total under the threshold; one per file under the per-file threshold."""
     annotations: list[Annotation] = []
     for verdict in verdicts:
@@ -23,6 +21,6 @@ def coverage_annotations(options: Options, verdicts: list[Verdict], locate: Call
             annotations.append(Annotation("error", f"Coverage {verdict.message} (threshold from {origin})", "Coverage"))
         else:
             annotations.append(
-                Annotation("error", f"Coverage of {verdict.message}", "Coverage", file=locate(verdict.path), line=1)
+                Annotation("error", f"Coverage of {verdict.message}", "Coverage", file=verdict.path, line=1)
             )
     return annotations[:PER_LEVEL]

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from py_ci.config import Options
-from py_ci.gates import Verdict, display_percent
+from py_ci.gates import Verdict, display_percent, effective_precision
 from py_ci.model import CoverageReport, FileCoverage
 from py_ci.renderers.files import missing_text, worst_first
-from py_ci.renderers.markdown import Budget, details, escape, number, shorten, table
+from py_ci.renderers.markdown import Budget, code, details, escape, number, plural, shorten, table
 
 VISIBLE_FILES = 25
 MISSING_CHARS = 240
 
 
 def coverage_markdown(report: CoverageReport, options: Options, verdicts: list[Verdict], budget: Budget) -> str:
-    precision = options.precision.value
+    precision = options.shown_decimals
     counts = report.counts
     failed = [v for v in verdicts if not v.passed]
     mark = "❌" if failed else "✅"
@@ -21,7 +21,7 @@ def coverage_markdown(report: CoverageReport, options: Options, verdicts: list[V
     measured = f"{number(counts.lines_covered)} of {number(counts.lines_valid)} lines"
     if counts.branches_valid:
         measured += f" and {number(counts.branches_covered)} of {number(counts.branches_valid)} branches"
-    lines.append(f"{measured} covered in {number(len(report.files))} files.")
+    lines.append(f"{measured} covered in {plural(len(report.files), 'file')}.")
     lines += ["", *_threshold_lines(options, verdicts), ""]
     for line in lines:
         budget.take(line)
@@ -39,22 +39,23 @@ def _threshold_lines(options: Options, verdicts: list[Verdict]) -> list[str]:
         )
     else:
         verdict = "**passed**" if total.passed else "**failed**"
+        decimals = effective_precision(options.fail_under.value, options.precision.value)
         lines.append(
-            f"Threshold {options.fail_under.value:g}% from `{escape(options.fail_under.origin)}`: "
-            f"{verdict} ({escape(total.message)})."
+            f"Threshold {options.fail_under.value:g}% from {code(options.fail_under.origin)}, compared at "
+            f"{plural(decimals, 'decimal')} as coverage.py does: {verdict} ({escape(total.message)})."
         )
     if options.fail_under_file is not None:
         below = [v for v in verdicts if v.gate == "coverage-file"]
         state = f"**{len(below)} below it**" if below else "every file meets it"
         lines.append(
             f"Per-file threshold {options.fail_under_file.value:g}% from "
-            f"`{escape(options.fail_under_file.origin)}`: {state}."
+            f"{code(options.fail_under_file.origin)}: {state}."
         )
     return lines
 
 
 def _file_tables(report: CoverageReport, options: Options, verdicts: list[Verdict], budget: Budget) -> list[str]:
-    precision = options.precision.value
+    precision = options.shown_decimals
     below = {v.path for v in verdicts if v.gate == "coverage-file"}
     branches = report.has_branches
     headers = ["File", "Coverage", "Lines", *(["Branches"] if branches else []), "Missing"]
@@ -83,11 +84,11 @@ def _file_tables(report: CoverageReport, options: Options, verdicts: list[Verdic
     shown, hidden = rows[:VISIBLE_FILES], rows[VISIBLE_FILES:]
     lines = table(headers, align, shown) if shown else []
     if hidden:
-        lines += ["", *details(f"{len(hidden)} more files", table(headers, align, hidden))]
+        lines += ["", *details(f"{plural(len(hidden), 'more file')}", table(headers, align, hidden))]
     if len(rows) < len(files):
         lines += [
             "",
-            f"{len(files) - len(rows)} files are not listed, to keep this summary under the runner's "
+            f"{plural(len(files) - len(rows), 'file')} not listed, to keep this summary under the runner's "
             "1 MiB limit; `py-ci coverage --json` lists every file.",
         ]
     return lines

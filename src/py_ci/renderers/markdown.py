@@ -17,6 +17,15 @@ def escape(text: str) -> str:
     return html.escape(_MARKDOWN.sub(r"\\\1", visible), quote=True)
 
 
+def code(text: str) -> str:
+    """An inline code span holding `text` literally, with a fence longer than any backtick run in it."""
+    flat = _CONTROL.sub(" ", text)
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` cut to `limit` characters with an ellipsis, before escaping."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -52,3 +61,8 @@ class Budget:
 
 def number(value: int) -> str:
     return f"{value:,}"
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 file`, `3 files`, with thousands separated."""
+    return f"{number(count)} {noun}{'' if count == 1 else 's'}"

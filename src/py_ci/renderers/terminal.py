@@ -11,7 +11,7 @@ TERMINAL_FILES = 50
 
 
 def coverage_text(report: CoverageReport, options: Options, verdicts: list[Verdict]) -> str:
-    precision = options.precision.value
+    precision = options.shown_decimals
     branches = report.has_branches
     files = worst_first(report)
     shown = files[:TERMINAL_FILES]
