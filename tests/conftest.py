@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,7 +188,7 @@ class Outcome:
 
 
 @pytest.fixture
-def py_ci(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Callable[..., Outcome]]:
+def py_ci(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., Outcome]:
     """Run `py-ci` in this process (so our coverage sees it), in a folder, with a clean environment."""
 
     def invoke(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> Outcome:
@@ -204,7 +204,7 @@ def py_ci(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -
             captured = capsys.readouterr()
         return Outcome(status, captured.out, captured.err)
 
-    yield invoke
+    return invoke
 
 
 def py_ci_process(*args: str, cwd: Path, env: Mapping[str, str] | None = None) -> Outcome:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from py_ci import cli
+from py_ci import __version__
 
 from .conftest import Measured, Outcome, py_ci_process
 from .reports import with_total
@@ -172,4 +172,4 @@ def test_internal_error_is_exit_2_not_a_pass(py_ci: PyCI, tmp_path: Path, monkey
 
 def test_version_and_module_entry_point(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outcome = py_ci_process("--version", cwd=tmp_path)
-    assert (outcome.status, outcome.stdout.strip()) == (0, f"py-ci {cli.__version__}")
+    assert (outcome.status, outcome.stdout.strip()) == (0, f"py-ci {__version__}")

@@ -45,6 +45,7 @@ int main(void) {
 
 def root_counts(xml: Path) -> dict[str, int]:
     root = ElementTree.parse(xml).getroot()
+    assert root is not None
     return {
         name: int(root.get(name, "0"))
         for name in ("lines-valid", "lines-covered", "branches-valid", "branches-covered")

@@ -47,6 +47,7 @@ def _threshold_lines(options: Options, verdicts: list[Verdict]) -> list[str]:
     if options.fail_under_file is not None:
         below = [v for v in verdicts if v.gate == "coverage-file"]
         state = f"**{len(below)} below it**" if below else "every file meets it"
+        lines += [""] if lines else []
         lines.append(
             f"Per-file threshold {options.fail_under_file.value:g}% from "
             f"{code(options.fail_under_file.origin)}: {state}."

@@ -38,7 +38,7 @@ def coverage_text(report: CoverageReport, options: Options, verdicts: list[Verdi
     rule = "-" * len(line(header))
     out = [line(header), rule, *map(line, rows)]
     if len(files) > len(shown):
-        out.append(f"... {len(files) - len(shown)} more files with higher coverage (all are in --json)")
+        out.append(f"... {len(files) - len(shown):,} more files with the same or higher coverage (all are in --json)")
     out += [rule, line(total), "", _verdict_text(options, verdicts)]
     return "\n".join(out) + "\n"
 
@@ -46,10 +46,11 @@ def coverage_text(report: CoverageReport, options: Options, verdicts: list[Verdi
 def _verdict_text(options: Options, verdicts: list[Verdict]) -> str:
     if not verdicts:
         return "No coverage threshold set." if options.fail_under is None else "Coverage gate passed."
+    origins = {"coverage": options.fail_under, "coverage-file": options.fail_under_file}
     lines = []
     for verdict in verdicts:
         state = "passed" if verdict.passed else "FAILED"
-        lines.append(f"Coverage {state}: {verdict.message}")
-    if options.fail_under is not None:
-        lines.append(f"(threshold from {options.fail_under.origin})")
+        origin = origins[verdict.gate]
+        source = f" (threshold from {origin.origin})" if origin is not None else ""
+        lines.append(f"Coverage {state}: {verdict.message}{source}")
     return "\n".join(lines)

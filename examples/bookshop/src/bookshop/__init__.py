@@ -1,0 +1,1 @@
+"""A small bookshop: a catalogue, a basket and its prices."""

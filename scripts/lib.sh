@@ -1,0 +1,49 @@
+# Shared by scripts/test and scripts/demo: find the Pythons we support and keep a venv per version.
+# Sourced, not run.
+
+SUPPORTED_PYTHONS=(3.11 3.12 3.13)
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+# The interpreter for version $1 (e.g. 3.12): a pyenv install, else pythonX.Y on PATH; nothing if absent.
+find_python() {
+  local version=$1 candidate
+  if command -v pyenv >/dev/null 2>&1; then
+    for candidate in $(ls -d "$(pyenv root)/versions/$version".*/bin/python"$version" 2>/dev/null | sort -V -r); do
+      "$candidate" -c 'pass' >/dev/null 2>&1 && { echo "$candidate"; return 0; }
+    done
+  fi
+  candidate=$(command -v "python$version" 2>/dev/null) || return 1
+  # pyenv shims exist for every version but refuse to run unselected ones.
+  "$candidate" -c 'pass' >/dev/null 2>&1 && echo "$candidate"
+}
+
+# Make (or refresh) the venv at $2 with interpreter $1, holding py-ci and its pinned dev tools.
+ensure_venv() {
+  local python=$1 venv=$2 stamp want
+  stamp="$venv/.py-ci-stamp"
+  want="$("$python" --version 2>&1) $(cat pyproject.toml | cksum)"
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    return 0
+  fi
+  log "Setting up $venv ($("$python" --version 2>&1))"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  # pip 25.1 or newer reads [dependency-groups].
+  "$venv/bin/python" -m pip install --quiet --upgrade "pip>=25.1"
+  "$venv/bin/python" -m pip install --quiet -e . --group dev
+  echo "$want" > "$stamp"
+}
+
+# The primary venv, .venv, on the oldest supported Python this machine has.
+ensure_primary_venv() {
+  local version python
+  for version in "${SUPPORTED_PYTHONS[@]}"; do
+    if python=$(find_python "$version"); then
+      ensure_venv "$python" .venv
+      return 0
+    fi
+  done
+  echo "py-ci needs Python ${SUPPORTED_PYTHONS[0]} or newer; install one (e.g. pyenv install ${SUPPORTED_PYTHONS[0]})" >&2
+  return 2
+}
