@@ -9,10 +9,13 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from py_ci import __version__
 from py_ci.errors import PyCIError, UsageError
+
+if TYPE_CHECKING:
+    from py_ci.github import Annotation
 
 EXIT_PASSED, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -26,7 +29,7 @@ class Publication:
     markdown: str
     text: str
     outputs: dict[str, str]
-    annotations: list[Any] = field(default_factory=list)
+    annotations: list[Annotation] = field(default_factory=list)
 
 
 class _Parser(argparse.ArgumentParser):
