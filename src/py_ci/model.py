@@ -126,3 +126,43 @@ class CoverageReport:
             sources.extend(s for s in report.sources if s not in sources)
             origins.extend(report.origins)
         return cls(files, tuple(sources), tuple(origins))
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One diagnostic of a checker (mypy, ruff); lines and columns 1-based, None when not given."""
+
+    tool: str
+    path: str
+    message: str
+    code: str | None = None
+    severity: str = "error"
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    notes: tuple[str, ...] = ()
+    fixable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """A checker's findings, and what its own summary line claimed."""
+
+    tool: str
+    findings: tuple[Finding, ...]
+    claimed_errors: int | None = None
+    files_checked: int | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity == "error")
+
+    @property
+    def notes(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity == "note")
+
+    @property
+    def files(self) -> int:
+        """Files with at least one error."""
+        return len({finding.path for finding in self.findings if finding.severity == "error"})
