@@ -30,6 +30,8 @@ class Publication:
     text: str
     outputs: dict[str, str]
     annotations: list[Annotation] = field(default_factory=list)
+    # Files the command writes besides the runner's (a baseline), written atomically after rendering.
+    files: dict[Path, str] = field(default_factory=dict)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,7 +76,47 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="fail when any file is below PCT")
     coverage.add_argument("--precision", type=_precision, metavar="N", help="decimals compared and shown (default 2)")
     coverage.set_defaults(run=_run_coverage)
+    _add_check(commands, common, "mypy", "errors", "max_errors", "mypy_baseline")
+    _add_check(commands, common, "ruff", "violations", "max_violations", "ruff_baseline")
     return parser
+
+
+def _count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return int(text)
+
+
+def _add_check(
+    commands: argparse._SubParsersAction[_Parser], common: _Parser, tool: str, noun: str, limit: str, baseline: str
+) -> None:
+    helps = {
+        "mypy": ("report and gate mypy's output (text or --output json)", "mypy's output; '-' or nothing reads stdin"),
+        "ruff": (
+            "report and gate `ruff check --output-format json` and `ruff format --check` output",
+            "ruff's output; '-' or nothing reads stdin",
+        ),
+    }
+    command = commands.add_parser(tool, parents=[common], help=helps[tool][0], description=helps[tool][0])
+    command.add_argument("outputs", nargs="*", metavar="OUTPUT", help=helps[tool][1])
+    command.add_argument(
+        f"--max-{noun}",
+        dest=limit,
+        type=_count,
+        metavar="N",
+        help=f"fail when there are more than N {noun} (default 0)",
+    )
+    known = command.add_mutually_exclusive_group()
+    known.add_argument("--baseline", dest=baseline, metavar="FILE", help=f"count only {noun} not in FILE")
+    known.add_argument("--write-baseline", type=Path, metavar="FILE", help=f"accept today's {noun}: write them to FILE")
+    command.set_defaults(run=_run_check)
+
+
+def _run_check(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.checks import CheckInputs, mypy_publication, ruff_publication
+
+    inputs = CheckInputs(args.outputs or ["-"], Path.cwd(), dict(os.environ), vars(args), sys.stdin.buffer)
+    return mypy_publication(inputs) if args.command == "mypy" else ruff_publication(inputs)
 
 
 def _run_coverage(args: argparse.Namespace) -> Publication:
@@ -86,6 +128,7 @@ def _run_coverage(args: argparse.Namespace) -> Publication:
 
 def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str]) -> int:
     """Write outputs and the summary, then stdout; nothing is written before all is rendered."""
+    from py_ci.files import write_atomic
     from py_ci.github import SUMMARY_LIMIT, Runner, append_file, format_outputs
 
     runner = Runner.from_environ(os.environ)
@@ -96,6 +139,8 @@ def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str])
         if len(publication.markdown.encode("utf-8")) > SUMMARY_LIMIT:  # pragma: no cover - renderers budget
             raise AssertionError("summary over the runner's limit")
         append_file(summary_path, publication.markdown, "summary")
+    for path, text in publication.files.items():
+        write_atomic(path, text)
     if args.json:
         stdout.write(json.dumps(publication.result, ensure_ascii=False, indent=2) + "\n")
     else:

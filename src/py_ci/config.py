@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from py_ci.errors import InputError, UsageError
 from py_ci.readers.coverage_config import read_coverage_settings
@@ -17,18 +17,6 @@ DEFAULT_PRECISION = 0
 MIN_SHOWN_DECIMALS = 2
 T = TypeVar("T")
 ErrorKind = type[InputError] | type[UsageError]
-
-# [tool.py-ci] keys: the action's input names, so a threshold lives in one place.
-KEYS: Mapping[str, str] = {
-    "coverage-threshold": "fail_under",
-    "coverage-threshold-file": "fail_under_file",
-    "coverage-precision": "precision",
-}
-FLAGS: Mapping[str, str] = {
-    "fail_under": "--fail-under",
-    "fail_under_file": "--fail-under-file",
-    "precision": "--precision",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,44 +34,15 @@ class Options:
     fail_under: Setting[float] | None = None
     fail_under_file: Setting[float] | None = None
     precision: Setting[int] = Setting(DEFAULT_PRECISION, "coverage.py's default")
+    max_errors: Setting[int] = Setting(0, "default")
+    max_violations: Setting[int] = Setting(0, "default")
+    mypy_baseline: Setting[str] | None = None
+    ruff_baseline: Setting[str] | None = None
 
     @property
     def shown_decimals(self) -> int:
         """Decimals a percentage is displayed with: the precision, but at least two."""
         return max(self.precision.value, MIN_SHOWN_DECIMALS)
-
-
-def load_options(project: Path, environ: Mapping[str, str], flags: Mapping[str, object]) -> Options:
-    """Build the options for a run in `project` from every source, highest priority last."""
-    options = Options()
-    coverage = read_coverage_settings(project, environ)
-    if coverage is not None and coverage.fail_under is not None:
-        options = replace(options, fail_under=Setting(coverage.fail_under, coverage.origin("fail_under")))
-    if coverage is not None and coverage.precision is not None:
-        options = replace(options, precision=Setting(coverage.precision, coverage.origin("precision")))
-    for key, raw, origin, error in _layers(project, environ, flags):
-        if key == "coverage-precision":
-            options = replace(options, precision=_precision(raw, origin, error))
-        elif key == "coverage-threshold":
-            options = replace(options, fail_under=_percent(raw, origin, error))
-        else:
-            options = replace(options, fail_under_file=_percent(raw, origin, error))
-    return options
-
-
-def _layers(
-    project: Path, environ: Mapping[str, str], flags: Mapping[str, object]
-) -> Iterator[tuple[str, object, str, ErrorKind]]:
-    """(key, raw value, origin, error kind) from [tool.py-ci], then PY_CI_*, then flags."""
-    for key, value in _read_tool_table(project / "pyproject.toml").items():
-        yield key, value, f"pyproject.toml [tool.py-ci] {key}", InputError
-    for key in KEYS:
-        variable = "PY_CI_" + key.upper().replace("-", "_")
-        if environ.get(variable, "").strip():
-            yield key, environ[variable].strip(), variable, UsageError
-    for key, name in KEYS.items():
-        if flags.get(name) is not None:
-            yield key, flags[name], FLAGS[name], UsageError
 
 
 def _precision(raw: object, origin: str, error: ErrorKind) -> Setting[int]:
@@ -103,6 +62,61 @@ def _percent(raw: object, origin: str, error: ErrorKind) -> Setting[float]:
     if not 0 <= percent <= 100:
         raise _bad(error, origin, f"{raw!r} is outside 0-100", "write a percentage from 0 to 100")
     return Setting(percent, origin)
+
+
+def _count(raw: object, origin: str, error: ErrorKind) -> Setting[int]:
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).isdigit():
+        raise _bad(error, origin, f"{raw!r} is not a whole number of 0 or more", "write e.g. 0 or 25")
+    return Setting(int(raw), origin)
+
+
+def _path(raw: object, origin: str, error: ErrorKind) -> Setting[str]:
+    if not isinstance(raw, str) or not raw.strip():
+        raise _bad(error, origin, f"{raw!r} is not a file path", "write a path such as .mypy-baseline.json")
+    return Setting(raw.strip(), origin)
+
+
+_Parser = Callable[[object, str, ErrorKind], Setting[Any]]
+
+# [tool.py-ci] key (the action's input name, so a setting lives in one place) -> (field, parser, flag).
+KEYS: Mapping[str, tuple[str, _Parser, str]] = {
+    "coverage-threshold": ("fail_under", _percent, "--fail-under"),
+    "coverage-threshold-file": ("fail_under_file", _percent, "--fail-under-file"),
+    "coverage-precision": ("precision", _precision, "--precision"),
+    "max-mypy-errors": ("max_errors", _count, "--max-errors"),
+    "max-ruff-violations": ("max_violations", _count, "--max-violations"),
+    "mypy-baseline": ("mypy_baseline", _path, "--baseline"),
+    "ruff-baseline": ("ruff_baseline", _path, "--baseline"),
+}
+
+
+def load_options(project: Path, environ: Mapping[str, str], flags: Mapping[str, object]) -> Options:
+    """Build the options for a run in `project` from every source, highest priority last."""
+    options = Options()
+    coverage = read_coverage_settings(project, environ)
+    if coverage is not None and coverage.fail_under is not None:
+        options = replace(options, fail_under=Setting(coverage.fail_under, coverage.origin("fail_under")))
+    if coverage is not None and coverage.precision is not None:
+        options = replace(options, precision=Setting(coverage.precision, coverage.origin("precision")))
+    for key, raw, origin, error in _layers(project, environ, flags):
+        field, parse, _ = KEYS[key]
+        options = replace(options, **{field: parse(raw, origin, error)})
+    return options
+
+
+def _layers(
+    project: Path, environ: Mapping[str, str], flags: Mapping[str, object]
+) -> Iterator[tuple[str, object, str, ErrorKind]]:
+    """(key, raw value, origin, error kind) from [tool.py-ci], then PY_CI_*, then flags."""
+    for key, value in _read_tool_table(project / "pyproject.toml").items():
+        yield key, value, f"pyproject.toml [tool.py-ci] {key}", InputError
+    for key in KEYS:
+        variable = "PY_CI_" + key.upper().replace("-", "_")
+        if environ.get(variable, "").strip():
+            yield key, environ[variable].strip(), variable, UsageError
+    for key, (field, _, flag) in KEYS.items():
+        if flags.get(field) is not None:
+            yield key, flags[field], flag, UsageError
 
 
 def _bad(error: ErrorKind, origin: str, problem: str, fix: str) -> Exception:

@@ -82,3 +82,15 @@ def coverage_verdicts(report: CoverageReport, options: Options) -> list[Verdict]
                 message = shortfall_message(percent, threshold, precision, f"{path}:", "fail-under-file")
                 verdicts.append(Verdict("coverage-file", False, message, path))
     return verdicts
+
+
+def _count_words(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def limit_verdict(gate: str, counted: int, allowed: int, noun: str, against_baseline: bool) -> Verdict:
+    """At most `allowed` findings (new ones, with a baseline) may pass."""
+    what = _count_words(counted, f"new {noun}" if against_baseline else noun)
+    if counted > allowed:
+        return Verdict(gate, False, f"{what}, more than the {allowed} allowed")
+    return Verdict(gate, True, f"{what} (at most {allowed} allowed)")

@@ -35,3 +35,14 @@ def _workspace_path(path: str, sources: list[Path], root: Path) -> str:
     if chosen is None or not chosen.is_relative_to(root):
         return path
     return chosen.relative_to(root).as_posix()
+
+
+def relative_to_workspace(path: str, workspace: Path) -> str:
+    """An absolute path inside `workspace` made relative to it, as annotations need; others as given."""
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        return path
+    for root in (workspace, workspace.resolve()):
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix()
+    return path

@@ -10,7 +10,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from py_ci.errors import InputError
-from py_ci.readers.files import open_input
+from py_ci.files import open_input
 
 CHUNK_SIZE = 1 << 20
 

@@ -6,7 +6,9 @@ from typing import Any
 
 from py_ci.config import Options
 from py_ci.gates import Verdict, display_percent
-from py_ci.model import CoverageReport
+from py_ci.model import CheckReport, CoverageReport, Finding
+from py_ci.readers.ruff import FORMAT_TOOL
+from py_ci.renderers.check_summary import CheckView
 from py_ci.renderers.files import missing_text
 
 
@@ -49,4 +51,62 @@ def coverage_outputs(report: CoverageReport, passed: bool) -> dict[str, str]:
         "branches-covered": str(counts.branches_covered),
         "branches-valid": str(counts.branches_valid),
         "passed": "true" if passed else "false",
+    }
+
+
+def finding_json(finding: Finding, new: bool | None) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "path": finding.path,
+        "line": finding.line,
+        "column": finding.column,
+        "end_line": finding.end_line,
+        "end_column": finding.end_column,
+        "severity": finding.severity,
+        "code": finding.code,
+        "message": finding.message,
+        "notes": list(finding.notes),
+        "fixable": finding.fixable,
+    }
+    if new is not None:
+        item["new"] = new
+    return item
+
+
+def findings_json(view: CheckView) -> list[dict[str, Any]]:
+    new = set(map(id, view.comparison.new)) if view.comparison is not None else None
+    return [finding_json(f, None if new is None else id(f) in new) for f in view.findings]
+
+
+def _verdicts(view: CheckView) -> list[dict[str, Any]]:
+    return [{"gate": v.gate, "passed": v.passed, "message": v.message} for v in view.verdicts]
+
+
+def mypy_json(view: CheckView, report: CheckReport) -> dict[str, Any]:
+    return {
+        "errors": report.errors,
+        "notes": report.notes,
+        "files": report.files,
+        "files_checked": report.files_checked,
+        "new_errors": None if view.comparison is None else len(view.comparison.new),
+        "fixed_errors": None if view.comparison is None else sum(n for _, n in view.comparison.fixed),
+        "max_errors": view.limits["mypy"].value,
+        "passed": all(v.passed for v in view.verdicts),
+        "verdicts": _verdicts(view),
+        "findings": findings_json(view),
+    }
+
+
+def ruff_json(view: CheckView, violations: int, unformatted: int) -> dict[str, Any]:
+    checked = [f for f in view.findings if f.tool != FORMAT_TOOL]
+    return {
+        "violations": violations,
+        "fixable": sum(1 for f in checked if f.fixable),
+        "unformatted_files": unformatted,
+        "new_violations": None
+        if view.comparison is None
+        else sum(1 for f in view.comparison.new if f.tool != FORMAT_TOOL),
+        "max_violations": view.limits["ruff"].value,
+        "passed": all(v.passed for v in view.verdicts),
+        "verdicts": _verdicts(view),
+        "findings": findings_json(view),
     }

@@ -5,7 +5,9 @@ from __future__ import annotations
 from py_ci.config import Options
 from py_ci.gates import Verdict, display_percent
 from py_ci.model import CoverageReport
+from py_ci.renderers.check_summary import CheckView
 from py_ci.renderers.files import missing_text, worst_first
+from py_ci.renderers.findings import location
 
 TERMINAL_FILES = 50
 
@@ -54,3 +56,27 @@ def _verdict_text(options: Options, verdicts: list[Verdict]) -> str:
         source = f" (threshold from {origin.origin})" if origin is not None else ""
         lines.append(f"Coverage {state}: {verdict.message}{source}")
     return "\n".join(lines)
+
+
+TERMINAL_FINDINGS = 200
+
+
+def check_text(view: CheckView) -> str:
+    """Findings as the tools print them, new ones marked, then the verdicts."""
+    new = set(map(id, view.comparison.new)) if view.comparison is not None else None
+    lines = []
+    for finding in view.findings[:TERMINAL_FINDINGS]:
+        marker = " (new)" if new is not None and id(finding) in new else ""
+        code = f"  [{finding.code}]" if finding.code else ""
+        lines.append(f"{location(finding)}: {finding.severity}: {finding.message}{code}{marker}")
+    if len(view.findings) > TERMINAL_FINDINGS:
+        lines.append(f"... {len(view.findings) - TERMINAL_FINDINGS:,} more findings (all are in --json)")
+    if view.comparison is not None:
+        fixed = sum(count for _, count in view.comparison.fixed)
+        lines.append(f"Baseline: {view.comparison.known} known, {len(view.comparison.new)} new, {fixed} fixed")
+    lines.append(view.headline)
+    for verdict in view.verdicts:
+        limit = view.limits.get(verdict.gate)
+        source = f" (limit from {limit.origin})" if limit is not None and limit.origin != "default" else ""
+        lines.append(f"{verdict.gate} {'passed' if verdict.passed else 'FAILED'}: {verdict.message}{source}")
+    return "\n".join(lines) + "\n"

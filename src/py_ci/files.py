@@ -1,0 +1,51 @@
+"""The files a user names: opened and read with errors that say what is wrong, written atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from py_ci.errors import InputError
+
+
+def open_input(path: Path) -> BinaryIO:
+    """Open `path` for reading bytes, or raise an InputError naming the problem."""
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file", "check the path, or make the report first") from None
+    except IsADirectoryError:
+        raise InputError(str(path), "is a directory, not a report file", "pass the report file's path") from None
+    except PermissionError:
+        raise InputError(str(path), "cannot be read (permission denied)", "make it readable") from None
+    except OSError as error:
+        raise InputError(str(path), f"cannot be read ({error.strerror})", "pass a readable file") from None
+
+
+def read_text_input(name: str, stdin: BinaryIO) -> str:
+    """The text of file `name`, or of standard input for `-`, decoded as UTF-8."""
+    if name == "-":
+        data = stdin.read()
+        where = "<stdin>"
+    else:
+        with open_input(Path(name)) as stream:
+            data = stream.read()
+        where = name
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            where, f"is not UTF-8 text (byte {error.start})", "pass the tool's output as it printed it"
+        ) from None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file, so no reader ever sees half of it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise InputError(str(path), f"cannot be written ({error.strerror})", "check the path") from None
