@@ -14,7 +14,8 @@ UNFORMATTED = "unformatted"
 FORMAT_TOOL = "ruff-format"
 _ARROW = re.compile(r"^\s*-->\s*(?P<path>.+?):(?P<line>\d+):(?P<column>\d+)$")
 _DIAGNOSTIC = re.compile(r"^(?P<code>[a-z][a-z0-9-]*): (?P<message>.+)$")
-_DIFF_LINE = re.compile(r"^\d+\s+[|+-](?: |$)")
+# ruff's snippets: numbered lines, and the lines that separate or elide hunks.
+_DIFF_LINE = re.compile(r"^(?:\d+\s+[|+-](?: |$)|-{3,}$|\.{3}$|…$)")
 _WOULD_REFORMAT = re.compile(r"^Would reformat: (?P<path>.+)$")
 _FAILED_TO_PARSE = re.compile(r"^error: Failed to parse (?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
 _SUMMARY = re.compile(
@@ -52,6 +53,8 @@ def _check_finding(item: object, where: str) -> Finding:
         raise InputError(where, "is not a ruff finding (it needs filename and message)", FIX)
     start, end = _location(item.get("location")), _location(item.get("end_location"))
     code = item.get("code")
+    if code is not None and not isinstance(code, str):
+        raise InputError(where, f"has a code that is not text ({code!r})", FIX)
     return Finding(
         tool="ruff",
         path=item["filename"],
