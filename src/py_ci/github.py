@@ -11,6 +11,8 @@ from py_ci.errors import InputError
 
 # The runner cuts a summary above 1 MiB and drops it whole; what we append stays well below.
 SUMMARY_LIMIT = 1024 * 1024
+# The runner keeps 10 annotations of each level (error, warning, notice) per step.
+ANNOTATIONS_PER_LEVEL = 10
 # The runner truncates annotation messages past 4,096 characters.
 MESSAGE_LIMIT = 4096
 

@@ -50,22 +50,7 @@ def _read(inputs: CheckInputs, read: Callable[[str, str], CheckReport], tool: st
 
 
 def _relocated(finding: Finding, workspace: Path) -> Finding:
-    path = relative_to_workspace(finding.path, workspace)
-    if path == finding.path:
-        return finding
-    return Finding(
-        finding.tool,
-        path,
-        finding.message,
-        finding.code,
-        finding.severity,
-        finding.line,
-        finding.column,
-        finding.end_line,
-        finding.end_column,
-        finding.notes,
-        finding.fixable,
-    )
+    return replace(finding, path=relative_to_workspace(finding.path, workspace))
 
 
 def _against_baseline(

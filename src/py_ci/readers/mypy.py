@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from py_ci.errors import InputError
 from py_ci.model import CheckReport, Finding
@@ -61,19 +62,7 @@ class _Collector:
 
 
 def _with_note(finding: Finding, note: str) -> Finding:
-    return Finding(
-        finding.tool,
-        finding.path,
-        finding.message,
-        finding.code,
-        finding.severity,
-        finding.line,
-        finding.column,
-        finding.end_line,
-        finding.end_column,
-        (*finding.notes, note),
-        finding.fixable,
-    )
+    return replace(finding, notes=(*finding.notes, note))
 
 
 def read_mypy(text: str, where: str) -> CheckReport:
@@ -123,19 +112,7 @@ def _read_text(lines: list[str], collector: _Collector) -> None:
 def _rewrapped(finding: Finding, parts: list[str]) -> Finding:
     """A wrapped message joined again, its error code taken from its last line."""
     message, code = _split_code(" ".join(part.strip() for part in parts))
-    return Finding(
-        finding.tool,
-        finding.path,
-        message,
-        code or finding.code,
-        finding.severity,
-        finding.line,
-        finding.column,
-        finding.end_line,
-        finding.end_column,
-        finding.notes,
-        finding.fixable,
-    )
+    return replace(finding, message=message, code=code or finding.code)
 
 
 def _split_code(message: str) -> tuple[str, str | None]:

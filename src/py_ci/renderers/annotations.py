@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from py_ci.config import Options
 from py_ci.gates import Verdict
-from py_ci.github import Annotation
-
-# The runner keeps 10 annotations of each level per step.
-PER_LEVEL = 10
+from py_ci.github import ANNOTATIONS_PER_LEVEL, Annotation
 
 
 def coverage_annotations(options: Options, verdicts: list[Verdict]) -> list[Annotation]:
@@ -23,4 +20,4 @@ def coverage_annotations(options: Options, verdicts: list[Verdict]) -> list[Anno
             annotations.append(
                 Annotation("error", f"Coverage of {verdict.message}", "Coverage", file=verdict.path, line=1)
             )
-    return annotations[:PER_LEVEL]
+    return annotations[:ANNOTATIONS_PER_LEVEL]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from py_ci.github import Annotation
+from py_ci.github import ANNOTATIONS_PER_LEVEL, Annotation
 from py_ci.model import Finding
 from py_ci.readers.ruff import FORMAT_TOOL, UNFORMATTED
 
-# The runner keeps 10 annotations of each level per step.
-PER_LEVEL = 10
 _LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
@@ -30,7 +28,7 @@ def full_message(finding: Finding) -> str:
     return "\n".join((finding.message, *finding.notes))
 
 
-def select(findings: Iterable[Finding], limit: int = PER_LEVEL) -> list[Finding]:
+def select(findings: Iterable[Finding], limit: int = ANNOTATIONS_PER_LEVEL) -> list[Finding]:
     """Up to `limit` findings, spread first over files and codes not yet shown, then the rest in order."""
     candidates = list(findings)
     chosen: set[int] = set()
