@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="fail when any file is below PCT")
     coverage.add_argument("--precision", type=_precision, metavar="N", help="decimals compared and shown (default 2)")
     coverage.set_defaults(run=_run_coverage)
+    junit = commands.add_parser(
+        "junit",
+        parents=[common],
+        help="report and gate JUnit XML test reports",
+        description="Read JUnit XML (pytest xunit1/xunit2, and other producers), report it and gate it.",
+    )
+    junit.add_argument("reports", nargs="*", type=Path, metavar="REPORT", help="default: report.xml")
+    junit.set_defaults(run=_run_junit)
     _add_check(commands, common, "mypy", "errors", "max_errors", "mypy_baseline")
     _add_check(commands, common, "ruff", "violations", "max_violations", "ruff_baseline")
     return parser
@@ -124,6 +132,12 @@ def _run_coverage(args: argparse.Namespace) -> Publication:
 
     reports: list[Path] = args.reports or [Path("coverage.xml")]
     return coverage_publication(reports, Path.cwd(), dict(os.environ), vars(args))
+
+
+def _run_junit(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.junit import junit_publication
+
+    return junit_publication(args.reports or [Path("report.xml")], Path.cwd())
 
 
 def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str]) -> int:

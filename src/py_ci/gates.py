@@ -94,3 +94,12 @@ def limit_verdict(gate: str, counted: int, allowed: int, noun: str, against_base
     if counted > allowed:
         return Verdict(gate, False, f"{what}, more than the {allowed} allowed")
     return Verdict(gate, True, f"{what} (at most {allowed} allowed)")
+
+
+def tests_verdict(failed: int, errors: int, tests: int) -> Verdict:
+    """Green only when tests ran and none failed or errored (a collection error is an error)."""
+    if tests == 0:
+        return Verdict("tests", False, "no test cases in the report: did the tests run?")
+    if failed or errors:
+        return Verdict("tests", False, f"{_count_words(failed, 'failure')} and {_count_words(errors, 'error')}")
+    return Verdict("tests", True, "no failures and no errors")

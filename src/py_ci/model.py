@@ -166,3 +166,53 @@ class CheckReport:
     def files(self) -> int:
         """Files with at least one error."""
         return len({finding.path for finding in self.findings if finding.severity == "error"})
+
+
+OUTCOMES = ("passed", "failed", "error", "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class TestCase:
+    """One <testcase>: its worst outcome, and what a reviewer needs to see of a failure."""
+
+    classname: str
+    name: str
+    time: float = 0.0
+    outcome: str = "passed"
+    kind: str = ""
+    message: str = ""
+    details: str = ""
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def test_id(self) -> str:
+        """pytest's node id where the file is known (`tests/test_a.py::TestB::test_c`), else dotted."""
+        if self.file and not self.classname:
+            return self.file  # a collection error names the module, not a test
+        if self.file and self.file.endswith(".py"):
+            module = self.file[:-3].replace("/", ".")
+            inner = self.classname.removeprefix(module).lstrip(".")
+            parts = [self.file, *filter(None, inner.split(".")), self.name]
+            return "::".join(parts)
+        return f"{self.classname}::{self.name}" if self.classname else self.name
+
+
+@dataclass(frozen=True, slots=True)
+class TestReport:
+    """Every test case of one or more JUnit reports."""
+
+    cases: tuple[TestCase, ...]
+    duration: float = 0.0
+    origins: tuple[str, ...] = ()
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for case in self.cases if case.outcome == outcome)
+
+    @property
+    def tests(self) -> int:
+        return len(self.cases)
+
+    @property
+    def problems(self) -> tuple[TestCase, ...]:
+        return tuple(case for case in self.cases if case.outcome in ("failed", "error"))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from py_ci.config import Options
 from py_ci.gates import Verdict
 from py_ci.github import ANNOTATIONS_PER_LEVEL, Annotation
+from py_ci.model import TestCase, TestReport
 
 
 def coverage_annotations(options: Options, verdicts: list[Verdict]) -> list[Annotation]:
@@ -21,3 +24,27 @@ def coverage_annotations(options: Options, verdicts: list[Verdict]) -> list[Anno
                 Annotation("error", f"Coverage of {verdict.message}", "Coverage", file=verdict.path, line=1)
             )
     return annotations[:ANNOTATIONS_PER_LEVEL]
+
+
+FAILURE_TAIL_LINES = 15
+
+
+def test_annotations(
+    report: TestReport, locate: Callable[[TestCase], tuple[str | None, int | None]]
+) -> list[Annotation]:
+    """An error on the failing line of each failed test (the first ten); the rest are in the summary."""
+    made = []
+    for case in report.problems[:ANNOTATIONS_PER_LEVEL]:
+        path, line = locate(case)
+        tail = "\n".join(case.details.splitlines()[-FAILURE_TAIL_LINES:])
+        what = "error" if case.outcome == "error" else "failed"
+        made.append(
+            Annotation(
+                "error",
+                "\n".join(filter(None, (case.message, tail))) or what,
+                f"{case.test_id} {what}",
+                file=path or "",
+                line=line,
+            )
+        )
+    return made

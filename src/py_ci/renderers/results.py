@@ -6,7 +6,7 @@ from typing import Any
 
 from py_ci.config import Options
 from py_ci.gates import Verdict, display_percent
-from py_ci.model import CheckReport, CoverageReport, Finding
+from py_ci.model import CheckReport, CoverageReport, Finding, TestCase, TestReport
 from py_ci.readers.ruff import FORMAT_TOOL
 from py_ci.renderers.check_summary import CheckView
 from py_ci.renderers.files import missing_text
@@ -109,4 +109,43 @@ def ruff_json(view: CheckView, violations: int, unformatted: int) -> dict[str, A
         "passed": all(v.passed for v in view.verdicts),
         "verdicts": _verdicts(view),
         "findings": findings_json(view),
+    }
+
+
+def case_json(case: TestCase) -> dict[str, Any]:
+    return {
+        "id": case.test_id,
+        "outcome": case.outcome,
+        "message": case.message,
+        "details": case.details,
+        "file": case.file,
+        "line": case.line,
+        "time": case.time,
+    }
+
+
+def tests_json(report: TestReport, verdict: Verdict) -> dict[str, Any]:
+    slowest = sorted(report.cases, key=lambda case: case.time, reverse=True)[:10]
+    return {
+        "tests": report.tests,
+        "passed": report.count("passed"),
+        "failed": report.count("failed"),
+        "errors": report.count("error"),
+        "skipped": report.count("skipped"),
+        "duration": report.duration,
+        "passed_gate": verdict.passed,
+        "verdicts": [{"gate": verdict.gate, "passed": verdict.passed, "message": verdict.message}],
+        "reports": list(report.origins),
+        "failures": [case_json(case) for case in report.problems],
+        "slowest": [{"id": case.test_id, "time": case.time} for case in slowest],
+    }
+
+
+def tests_outputs(report: TestReport, passed: bool) -> dict[str, str]:
+    return {
+        "tests": str(report.tests),
+        "failures": str(report.count("failed")),
+        "errors": str(report.count("error")),
+        "skipped": str(report.count("skipped")),
+        "passed": "true" if passed else "false",
     }

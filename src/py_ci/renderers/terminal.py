@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from py_ci.config import Options
 from py_ci.gates import Verdict, display_percent
-from py_ci.model import CoverageReport
+from py_ci.model import CoverageReport, TestReport
 from py_ci.renderers.check_summary import CheckView
 from py_ci.renderers.files import missing_text, worst_first
 from py_ci.renderers.findings import location
+from py_ci.renderers.tests_summary import outcome_words
 
 TERMINAL_FILES = 50
 
@@ -79,4 +80,18 @@ def check_text(view: CheckView) -> str:
         limit = view.limits.get(verdict.gate)
         source = f" (limit from {limit.origin})" if limit is not None and limit.origin != "default" else ""
         lines.append(f"{verdict.gate} {'passed' if verdict.passed else 'FAILED'}: {verdict.message}{source}")
+    return "\n".join(lines) + "\n"
+
+
+def tests_text(report: TestReport, verdict: Verdict) -> str:
+    """pytest's short summary: a line per failure, then the totals and the verdict."""
+    lines = []
+    for case in report.problems[:TERMINAL_FINDINGS]:
+        word = "ERROR" if case.outcome == "error" else "FAILED"
+        first = case.message.splitlines()[0] if case.message else ""
+        lines.append(f"{word} {case.test_id}" + (f" - {first[:200]}" if first else ""))
+    if len(report.problems) > TERMINAL_FINDINGS:
+        lines.append(f"... {len(report.problems) - TERMINAL_FINDINGS:,} more (all are in --json)")
+    lines.append(f"Tests: {outcome_words(report)} ({report.tests} tests in {report.duration:.2f} s)")
+    lines.append(f"tests {'passed' if verdict.passed else 'FAILED'}: {verdict.message}")
     return "\n".join(lines) + "\n"
