@@ -86,7 +86,63 @@ def build_parser() -> argparse.ArgumentParser:
     junit.set_defaults(run=_run_junit)
     _add_check(commands, common, "mypy", "errors", "max_errors", "mypy_baseline")
     _add_check(commands, common, "ruff", "violations", "max_violations", "ruff_baseline")
+    _add_report(commands, common)
     return parser
+
+
+def _add_report(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    report = commands.add_parser(
+        "report",
+        parents=[common],
+        help="one summary, one set of outputs and one exit status for a whole job",
+        description="Report tests, mypy, ruff and coverage of one job together, and save a result for combine.",
+    )
+    inputs = report.add_argument_group("inputs (at least one)")
+    inputs.add_argument(
+        "--junit", action="append", type=Path, default=[], metavar="FILE", help="JUnit XML (repeatable)"
+    )
+    inputs.add_argument("--mypy", action="append", default=[], metavar="FILE", help="mypy's output (repeatable)")
+    inputs.add_argument(
+        "--ruff", action="append", default=[], metavar="FILE", help="ruff's JSON or format text (repeatable)"
+    )
+    inputs.add_argument(
+        "--coverage", action="append", type=Path, default=[], metavar="FILE", help="Cobertura XML (repeatable)"
+    )
+    report.add_argument("--save", type=Path, metavar="RESULT.json", help="write the result that `py-ci combine` reads")
+    report.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="name this leg (repeatable)")
+    gates = report.add_argument_group("gates")
+    gates.add_argument("--fail-under", type=_percent, metavar="PCT", help="total coverage threshold")
+    gates.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="per-file coverage threshold")
+    gates.add_argument("--precision", type=_precision, metavar="N", help="decimals the coverage gate compares at")
+    gates.add_argument("--max-errors", dest="max_errors", type=_count, metavar="N", help="mypy errors allowed")
+    gates.add_argument(
+        "--max-violations", dest="max_violations", type=_count, metavar="N", help="ruff violations allowed"
+    )
+    gates.add_argument(
+        "--mypy-baseline", dest="mypy_baseline", metavar="FILE", help="count only mypy errors not in FILE"
+    )
+    gates.add_argument(
+        "--ruff-baseline", dest="ruff_baseline", metavar="FILE", help="count only ruff findings not in FILE"
+    )
+    report.set_defaults(run=_run_report, write_baseline=None)
+
+
+def _run_report(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.report import ReportInputs, report_publication
+
+    inputs = ReportInputs(
+        args.coverage,
+        args.junit,
+        args.mypy,
+        args.ruff,
+        args.label,
+        args.save,
+        Path.cwd(),
+        dict(os.environ),
+        vars(args),
+        sys.stdin.buffer,
+    )
+    return report_publication(inputs)
 
 
 def _count(text: str) -> int:
@@ -128,16 +184,17 @@ def _run_check(args: argparse.Namespace) -> Publication:
 
 
 def _run_coverage(args: argparse.Namespace) -> Publication:
-    from py_ci.commands.coverage import coverage_publication
+    from py_ci.commands.coverage import coverage_publication, read_coverage
+    from py_ci.config import load_options
 
-    reports: list[Path] = args.reports or [Path("coverage.xml")]
-    return coverage_publication(reports, Path.cwd(), dict(os.environ), vars(args))
+    options = load_options(Path.cwd(), os.environ, vars(args))
+    return coverage_publication(read_coverage(args.reports or [Path("coverage.xml")], Path.cwd()), options)
 
 
 def _run_junit(args: argparse.Namespace) -> Publication:
-    from py_ci.commands.junit import junit_publication
+    from py_ci.commands.junit import junit_publication, read_tests
 
-    return junit_publication(args.reports or [Path("report.xml")], Path.cwd())
+    return junit_publication(read_tests(args.reports or [Path("report.xml")], Path.cwd()), Path.cwd())
 
 
 def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str]) -> int:

@@ -216,3 +216,23 @@ class TestReport:
     @property
     def problems(self) -> tuple[TestCase, ...]:
         return tuple(case for case in self.cases if case.outcome in ("failed", "error"))
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One matrix leg, as its `py-ci report --save` result file tells it."""
+
+    origin: str
+    labels: Mapping[str, str]
+    # (gate, passed, message) for every gate the leg applied.
+    verdicts: tuple[tuple[str, bool, str], ...]
+    tests: Mapping[str, int] | None = None
+    failures: tuple[tuple[str, str, str], ...] = ()  # (test id, outcome, message)
+    coverage: CoverageReport | None = None
+
+    @property
+    def name(self) -> str:
+        return ", ".join(f"{key}={value}" for key, value in self.labels.items()) or self.origin
+
+    def passed(self, excluding: frozenset[str] = frozenset()) -> bool:
+        return all(passed for gate, passed, _ in self.verdicts if gate not in excluding)

@@ -13,14 +13,13 @@ from py_ci.cli import Publication
 from py_ci.config import Setting, load_options
 from py_ci.files import read_text_input
 from py_ci.gates import Verdict, limit_verdict
-from py_ci.github import SUMMARY_LIMIT
 from py_ci.model import CheckReport, Finding
 from py_ci.paths import relative_to_workspace
 from py_ci.readers.mypy import read_mypy
 from py_ci.readers.ruff import FORMAT_TOOL, UNFORMATTED, read_ruff
 from py_ci.renderers.check_summary import CheckView, check_markdown
 from py_ci.renderers.findings import finding_annotations
-from py_ci.renderers.markdown import Budget, plural
+from py_ci.renderers.markdown import Budget, plural, summary_budget
 from py_ci.renderers.results import mypy_json, ruff_json
 from py_ci.renderers.terminal import check_text
 
@@ -72,7 +71,11 @@ def _against_baseline(
 
 
 def _publication(
-    view: CheckView, result: Callable[[CheckView], dict[str, Any]], outputs: dict[str, str], files: dict[Path, str]
+    view: CheckView,
+    result: Callable[[CheckView], dict[str, Any]],
+    outputs: dict[str, str],
+    files: dict[Path, str],
+    budget: Budget | None,
 ) -> Publication:
     # With a baseline only the new findings are the change's own, so only they are annotated.
     made, left_out = finding_annotations(view.comparison.new if view.comparison is not None else view.findings)
@@ -80,7 +83,7 @@ def _publication(
     return Publication(
         passed=all(v.passed for v in view.verdicts),
         result=result(view),
-        markdown=check_markdown(view, Budget(SUMMARY_LIMIT * 9 // 10)),
+        markdown=check_markdown(view, budget or summary_budget()),
         text=check_text(view),
         outputs=outputs,
         annotations=made,
@@ -88,7 +91,7 @@ def _publication(
     )
 
 
-def mypy_publication(inputs: CheckInputs) -> Publication:
+def mypy_publication(inputs: CheckInputs, budget: Budget | None = None) -> Publication:
     options = load_options(inputs.workspace, inputs.environ, inputs.flags)
     report = _read(inputs, read_mypy, "mypy")
     errors = tuple(f for f in report.findings if f.severity == "error")
@@ -106,10 +109,10 @@ def mypy_publication(inputs: CheckInputs) -> Publication:
     )
     view = CheckView("mypy", headline, report.findings, verdicts, {"mypy": options.max_errors}, baseline, comparison, 0)
     outputs = {"mypy-errors": str(report.errors), "passed": _flag(verdicts)}
-    return _publication(view, lambda shown: mypy_json(shown, report), outputs, files)
+    return _publication(view, lambda shown: mypy_json(shown, report), outputs, files, budget)
 
 
-def ruff_publication(inputs: CheckInputs) -> Publication:
+def ruff_publication(inputs: CheckInputs, budget: Budget | None = None) -> Publication:
     options = load_options(inputs.workspace, inputs.environ, inputs.flags)
     report = _read(inputs, read_ruff, "ruff")
     comparison, baseline, files = _against_baseline("ruff", report.findings, options.ruff_baseline, inputs)
@@ -127,7 +130,7 @@ def ruff_publication(inputs: CheckInputs) -> Publication:
     limits = {"ruff": options.max_violations}
     view = CheckView("ruff", headline, report.findings, verdicts, limits, baseline, comparison, 0)
     outputs = {"ruff-violations": str(violations), "unformatted-files": str(unformatted), "passed": _flag(verdicts)}
-    return _publication(view, lambda shown: ruff_json(shown, violations, unformatted), outputs, files)
+    return _publication(view, lambda shown: ruff_json(shown, violations, unformatted), outputs, files, budget)
 
 
 def _flag(verdicts: list[Verdict]) -> str:

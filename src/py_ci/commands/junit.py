@@ -8,12 +8,11 @@ from pathlib import Path
 from py_ci.cli import Publication
 from py_ci.failures import failure_location, located, module_paths
 from py_ci.gates import tests_verdict
-from py_ci.github import SUMMARY_LIMIT
 from py_ci.model import TestCase, TestReport
 from py_ci.paths import relative_to_workspace
 from py_ci.readers.junit import read_junit
 from py_ci.renderers.annotations import test_annotations
-from py_ci.renderers.markdown import Budget
+from py_ci.renderers.markdown import Budget, summary_budget
 from py_ci.renderers.results import tests_json, tests_outputs
 from py_ci.renderers.terminal import tests_text
 from py_ci.renderers.tests_summary import tests_markdown
@@ -45,13 +44,12 @@ def read_tests(paths: list[Path], workspace: Path) -> TestReport:
     )
 
 
-def junit_publication(paths: list[Path], workspace: Path) -> Publication:
-    report = read_tests(paths, workspace)
+def junit_publication(report: TestReport, workspace: Path, budget: Budget | None = None) -> Publication:
     verdict = tests_verdict(report.count("failed"), report.count("error"), report.tests)
     return Publication(
         passed=verdict.passed,
         result=tests_json(report, verdict),
-        markdown=tests_markdown(report, verdict, Budget(SUMMARY_LIMIT * 9 // 10)),
+        markdown=tests_markdown(report, verdict, budget or summary_budget()),
         text=tests_text(report, verdict),
         outputs=tests_outputs(report, verdict.passed),
         annotations=test_annotations(

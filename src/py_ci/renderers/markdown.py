@@ -6,6 +6,8 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
+from py_ci.github import SUMMARY_LIMIT
+
 # Punctuation that starts Markdown syntax, emoji (:x:), mentions (@) or math ($) on GitHub.
 _MARKDOWN = re.compile(r"([\\`*_\[\]|~#!$:@{}])")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -57,6 +59,11 @@ class Budget:
             return False
         self.left -= size
         return True
+
+
+def summary_budget() -> Budget:
+    """Room for one command's summary: a tenth below the runner's limit, for what others append."""
+    return Budget(SUMMARY_LIMIT * 9 // 10)
 
 
 def number(value: int) -> str:
