@@ -87,7 +87,34 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(commands, common, "mypy", "errors", "max_errors", "mypy_baseline")
     _add_check(commands, common, "ruff", "violations", "max_violations", "ruff_baseline")
     _add_report(commands, common)
+    combine = commands.add_parser(
+        "combine",
+        parents=[common],
+        help="one table, one coverage and one verdict for the legs of a matrix",
+        description="Combine the result files of `py-ci report --save` from every leg of a matrix.",
+    )
+    combine.add_argument(
+        "results", nargs="+", type=Path, metavar="RESULT.json|DIR", help="result files, or folders of them"
+    )
+    combine.add_argument(
+        "--coverage-data", type=Path, metavar="DIR", help="run `coverage combine` on the .coverage* files in DIR"
+    )
+    combine.add_argument("--fail-under", type=_percent, metavar="PCT", help="threshold for the combined coverage")
+    combine.add_argument(
+        "--fail-under-file", type=_percent, metavar="PCT", help="per-file threshold for the combined coverage"
+    )
+    combine.add_argument("--precision", type=_precision, metavar="N", help="decimals the coverage gate compares at")
+    combine.set_defaults(run=_run_combine)
     return parser
+
+
+def _run_combine(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.combine import collect_results, combine_publication, coverage_combine, merged_coverage
+    from py_ci.config import load_options
+
+    legs = collect_results(args.results)
+    union = coverage_combine(args.coverage_data, Path.cwd()) if args.coverage_data else merged_coverage(legs)
+    return combine_publication(legs, load_options(Path.cwd(), os.environ, vars(args)), union)
 
 
 def _add_report(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:

@@ -1,0 +1,194 @@
+"""`py-ci report --save` per leg, then `py-ci combine`: the matrix, failures across legs, the union's coverage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import SAMPLE_PACKAGE, SAMPLE_TESTS, Outcome, coverage, py_ci_process, run, write_files
+from .test_surfaces import parse_outputs
+
+PyCI = Callable[..., Outcome]
+
+FLAKY_ON_B = {
+    "tests/test_platform.py": """
+        import os
+
+
+        def test_platform_specific():
+            assert os.environ.get("LEG") != "b"
+        """,
+}
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two legs of the sample project, each running half of the tests, one failing a test of its own."""
+    root = tmp_path_factory.mktemp("matrix")
+    write_files(root, {**SAMPLE_PACKAGE, **SAMPLE_TESTS, **FLAKY_ON_B})
+    (root / "data").mkdir()
+    for leg, tests in (("a", "tests/test_geometry.py"), ("b", "tests/test_text.py")):
+        run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--cov=shapes",
+                "--cov-branch",
+                f"--cov-report=xml:{leg}.xml",
+                f"--junitxml={leg}-junit.xml",
+                tests,
+                "tests/test_platform.py",
+            ],
+            root,
+            {"LEG": leg, "COVERAGE_FILE": f"data/.coverage.{leg}"},
+        )
+    return root
+
+
+def save_leg(py_ci: PyCI, root: Path, leg: str) -> Outcome:
+    return py_ci(
+        "report",
+        "--coverage",
+        f"{leg}.xml",
+        "--junit",
+        f"{leg}-junit.xml",
+        "--label",
+        f"leg={leg}",
+        "--label",
+        "os=linux",
+        "--save",
+        f"results/{leg}.json",
+        cwd=root,
+    )
+
+
+def combined_total(root: Path) -> float:
+    shutil.rmtree(root / "combined", ignore_errors=True)
+    (root / "combined").mkdir()
+    run(
+        coverage("combine", "--keep", "-q", "--data-file=combined/.coverage", "data/.coverage.a", "data/.coverage.b"),
+        root,
+    )
+    code = (
+        "import coverage, os; c = coverage.Coverage(data_file='combined/.coverage'); c.load(); "
+        "print(repr(c.report(file=open(os.devnull, 'w'))))"
+    )
+    return float(run([sys.executable, "-c", code], root).stdout)
+
+
+def test_each_leg_saves_its_result(matrix: Path, py_ci: PyCI) -> None:
+    (matrix / "results").mkdir(exist_ok=True)
+    assert save_leg(py_ci, matrix, "a").status == 0
+    outcome = save_leg(py_ci, matrix, "b")
+    assert outcome.status == 1
+    saved = json.loads((matrix / "results" / "b.json").read_text())
+    assert saved["py-ci-result"] == 1
+    assert saved["labels"] == {"leg": "b", "os": "linux"}
+    assert saved["tests"]["failures"][0][0] == "tests/test_platform.py::test_platform_specific"
+    assert "shapes/text.py" in saved["coverage"]["files"]
+
+
+@pytest.fixture(scope="module")
+def results(matrix: Path) -> Path:
+    (matrix / "results").mkdir(exist_ok=True)
+    for leg in "ab":
+        py_ci_process(
+            "report",
+            "--coverage",
+            f"{leg}.xml",
+            "--junit",
+            f"{leg}-junit.xml",
+            "--label",
+            f"leg={leg}",
+            "--save",
+            f"results/{leg}.json",
+            "--json",
+            cwd=matrix,
+        )
+    return matrix / "results"
+
+
+def test_combined_coverage_is_the_union_as_coverage_combine_says(matrix: Path, results: Path, py_ci: PyCI) -> None:
+    combined = json.loads(py_ci("combine", "--json", str(results), cwd=matrix).stdout)
+    legs = {tuple(leg["labels"].items()): leg["coverage"] for leg in combined["legs"]}
+    assert combined["coverage"]["total"] == combined_total(matrix)
+    assert combined["coverage"]["total"] > max(legs.values())
+    assert combined["coverage"]["total"] != sum(legs.values()) / 2
+
+
+def test_coverage_combine_on_the_data_files_gives_the_same(matrix: Path, results: Path, py_ci: PyCI) -> None:
+    venv_bin = str(Path(sys.executable).parent)
+    outcome = py_ci(
+        "combine",
+        "--json",
+        "--coverage-data",
+        "data",
+        str(results),
+        cwd=matrix,
+        env={"PATH": venv_bin + ":/usr/bin:/bin"},
+    )
+    assert json.loads(outcome.stdout)["coverage"]["total"] == combined_total(matrix)
+
+
+def test_matrix_table_failures_across_legs_and_gate(matrix: Path, results: Path, py_ci: PyCI, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    outcome = py_ci(
+        "combine",
+        str(results),
+        "--fail-under",
+        "50",
+        "--summary",
+        "matrix.md",
+        cwd=matrix,
+        env={"GITHUB_OUTPUT": str(output)},
+    )
+    assert outcome.status == 1  # leg b failed a test
+    summary = (matrix / "matrix.md").read_text()
+    assert summary.startswith("## py-ci matrix: ❌ 1 of 2 legs failed · combined coverage ")
+    assert "| ✅ | leg=a | 4 | 0 | 0 | 54.76% |" in summary
+    assert "| ❌ | leg=b | 3 | 1 | 0 | 21.43% |" in summary
+    assert "| tests/test\\_platform.py\\:\\:test\\_platform\\_specific | leg=b only |" in summary
+    outputs = parse_outputs(output.read_text())
+    assert (outputs["tests"], outputs["failures"], outputs["passed"]) == ("7", "1", "false")
+    assert "FAILED tests/test_platform.py::test_platform_specific on leg=b" in outcome.stdout
+
+
+def test_combined_coverage_gate(matrix: Path, results: Path, py_ci: PyCI) -> None:
+    only_a = json.loads(py_ci("combine", "--json", str(results / "a.json"), "--fail-under", "99", cwd=matrix).stdout)
+    assert only_a["passed"] is False
+    assert only_a["verdicts"][0] == {"gate": "legs", "passed": True, "message": "all 1 leg passed"}
+    assert only_a["verdicts"][1]["gate"] == "coverage"
+    assert only_a["verdicts"][1]["passed"] is False
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{}", 'is not a py-ci result file (no "py-ci-result": 1)'),
+        ('{"py-ci-result": 1, "tests": {"tests": "x"}}', "is a damaged py-ci result file"),
+        ("not json", "is not valid JSON"),
+    ],
+)
+def test_bad_result_files(py_ci: PyCI, tmp_path: Path, content: str, expected: str) -> None:
+    (tmp_path / "r.json").write_text(content)
+    outcome = py_ci("combine", "r.json", cwd=tmp_path)
+    assert outcome.status == 2
+    assert expected in outcome.stderr
+
+
+def test_empty_folder_and_report_without_inputs(py_ci: PyCI, tmp_path: Path) -> None:
+    (tmp_path / "nothing").mkdir()
+    assert "nothing: holds no py-ci result file" in py_ci("combine", "nothing", cwd=tmp_path).stderr
+    outcome = py_ci("report", cwd=tmp_path)
+    assert outcome.status == 2
+    assert "needs at least one of --junit, --mypy, --ruff, --coverage" in outcome.stderr
+    assert "is not KEY=VALUE" in py_ci("report", "--junit", "x.xml", "--label", "oops", cwd=tmp_path).stderr
