@@ -41,6 +41,11 @@ def coverage(*args: str) -> list[str]:
     return [sys.executable, "-m", "coverage", *args]
 
 
+def child_pytest(*args: str) -> list[str]:
+    """The real pytest, quiet, leaving no cache behind."""
+    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args]
+
+
 def write_files(root: Path, files: Mapping[str, str]) -> None:
     for name, text in files.items():
         path = root / name
@@ -140,18 +145,7 @@ def measure(root: Path, *, branch: bool, tests: str = "tests", pytest_cov: bool 
     if pytest_cov:
         branch_flag = ["--cov-branch"] if branch else []
         run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "--cov=shapes",
-                *branch_flag,
-                "--cov-report=xml",
-                tests,
-            ],
+            child_pytest("--cov=shapes", *branch_flag, "--cov-report=xml", tests),
             root,
         )
     else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import pytest
 from py_ci.github import SUMMARY_LIMIT
 from py_ci.renderers.markdown import escape
 
-from .conftest import Outcome, run, write_files
+from .conftest import Outcome, child_pytest, run, write_files
+from .test_inputs import assert_one_line_error
 from .test_surfaces import parse_outputs
 
 PyCI = Callable[..., Outcome]
@@ -92,18 +92,7 @@ def pytest_run(root: Path, family: str, *targets: str) -> tuple[Path, str]:
     """Run the real pytest; return its JUnit report and its closing line."""
     report = root / f"{family}.xml"
     result = run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-o",
-            f"junit_family={family}",
-            f"--junitxml={report}",
-            *targets,
-        ],
+        child_pytest("-o", f"junit_family={family}", f"--junitxml={report}", *targets),
         root,
         allowed=(0, 1, 2, 5),
     )
@@ -259,7 +248,4 @@ def test_node_test_runner_report(py_ci: PyCI, tmp_path: Path) -> None:
 )
 def test_bad_junit_input(py_ci: PyCI, tmp_path: Path, content: str, expected: str) -> None:
     (tmp_path / "report.xml").write_text(content)
-    outcome = py_ci("junit", cwd=tmp_path)
-    assert outcome.status == 2
-    assert outcome.stderr.count("\n") == 1
-    assert expected in outcome.stderr
+    assert_one_line_error(py_ci("junit", cwd=tmp_path), expected)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLE_PACKAGE, SAMPLE_TESTS, Outcome, coverage, py_ci_process, run, write_files
+from .conftest import SAMPLE_PACKAGE, SAMPLE_TESTS, Outcome, child_pytest, coverage, py_ci_process, run, write_files
+from .test_inputs import assert_one_line_error
 from .test_surfaces import parse_outputs
 
 PyCI = Callable[..., Outcome]
@@ -34,28 +35,23 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "data").mkdir()
     for leg, tests in (("a", "tests/test_geometry.py"), ("b", "tests/test_text.py")):
         run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
+            child_pytest(
                 "--cov=shapes",
                 "--cov-branch",
                 f"--cov-report=xml:{leg}.xml",
                 f"--junitxml={leg}-junit.xml",
                 tests,
                 "tests/test_platform.py",
-            ],
+            ),
             root,
             {"LEG": leg, "COVERAGE_FILE": f"data/.coverage.{leg}"},
         )
     return root
 
 
-def save_leg(py_ci: PyCI, root: Path, leg: str) -> Outcome:
-    return py_ci(
+def leg_arguments(leg: str) -> list[str]:
+    """What a leg's job runs after its tests: one report, saved for combine."""
+    return [
         "report",
         "--coverage",
         f"{leg}.xml",
@@ -63,12 +59,9 @@ def save_leg(py_ci: PyCI, root: Path, leg: str) -> Outcome:
         f"{leg}-junit.xml",
         "--label",
         f"leg={leg}",
-        "--label",
-        "os=linux",
         "--save",
         f"results/{leg}.json",
-        cwd=root,
-    )
+    ]
 
 
 def combined_total(root: Path) -> float:
@@ -87,8 +80,8 @@ def combined_total(root: Path) -> float:
 
 def test_each_leg_saves_its_result(matrix: Path, py_ci: PyCI) -> None:
     (matrix / "results").mkdir(exist_ok=True)
-    assert save_leg(py_ci, matrix, "a").status == 0
-    outcome = save_leg(py_ci, matrix, "b")
+    assert py_ci(*leg_arguments("a"), cwd=matrix).status == 0
+    outcome = py_ci(*leg_arguments("b"), "--label", "os=linux", cwd=matrix)
     assert outcome.status == 1
     saved = json.loads((matrix / "results" / "b.json").read_text())
     assert saved["py-ci-result"] == 1
@@ -101,19 +94,7 @@ def test_each_leg_saves_its_result(matrix: Path, py_ci: PyCI) -> None:
 def results(matrix: Path) -> Path:
     (matrix / "results").mkdir(exist_ok=True)
     for leg in "ab":
-        py_ci_process(
-            "report",
-            "--coverage",
-            f"{leg}.xml",
-            "--junit",
-            f"{leg}-junit.xml",
-            "--label",
-            f"leg={leg}",
-            "--save",
-            f"results/{leg}.json",
-            "--json",
-            cwd=matrix,
-        )
+        py_ci_process(*leg_arguments(leg), cwd=matrix)
     return matrix / "results"
 
 
@@ -180,9 +161,7 @@ def test_combined_coverage_gate(matrix: Path, results: Path, py_ci: PyCI) -> Non
 )
 def test_bad_result_files(py_ci: PyCI, tmp_path: Path, content: str, expected: str) -> None:
     (tmp_path / "r.json").write_text(content)
-    outcome = py_ci("combine", "r.json", cwd=tmp_path)
-    assert outcome.status == 2
-    assert expected in outcome.stderr
+    assert_one_line_error(py_ci("combine", "r.json", cwd=tmp_path), expected)
 
 
 def test_empty_folder_and_report_without_inputs(py_ci: PyCI, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLE_PACKAGE, Outcome, run, write_files
+from .conftest import SAMPLE_PACKAGE, Outcome, child_pytest, run, write_files
 from .test_surfaces import parse_outputs
 
 PyCI = Callable[..., Outcome]
@@ -34,19 +34,7 @@ def job(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("job")
     write_files(root, {**SAMPLE_PACKAGE, **FAILING_TESTS})
     run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "--cov=shapes",
-            "--cov-branch",
-            "--cov-report=xml",
-            "--junitxml=junit.xml",
-            "tests",
-        ],
+        child_pytest("--cov=shapes", "--cov-branch", "--cov-report=xml", "--junitxml=junit.xml", "tests"),
         root,
     )
     mypy = run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "shapes", "tests"], root, allowed=(0, 1))

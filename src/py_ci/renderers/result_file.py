@@ -8,6 +8,7 @@ from typing import Any
 
 from py_ci import __version__
 from py_ci.model import CoverageReport, TestReport
+from py_ci.renderers.results import test_counts
 
 FORMAT_VERSION = 1
 
@@ -34,12 +35,7 @@ def render_result(
 
 def _tests(report: TestReport) -> dict[str, Any]:
     return {
-        "tests": report.tests,
-        "passed": report.count("passed"),
-        "failed": report.count("failed"),
-        "errors": report.count("error"),
-        "skipped": report.count("skipped"),
-        "duration": report.duration,
+        **test_counts(report),
         "failures": [[case.test_id, case.outcome, case.message] for case in report.problems],
     }
 

@@ -124,8 +124,8 @@ def case_json(case: TestCase) -> dict[str, Any]:
     }
 
 
-def tests_json(report: TestReport, verdict: Verdict) -> dict[str, Any]:
-    slowest = sorted(report.cases, key=lambda case: case.time, reverse=True)[:10]
+def test_counts(report: TestReport) -> dict[str, Any]:
+    """The totals as DESIGN.md names them, for --json and for result files."""
     return {
         "tests": report.tests,
         "passed": report.count("passed"),
@@ -133,6 +133,13 @@ def tests_json(report: TestReport, verdict: Verdict) -> dict[str, Any]:
         "errors": report.count("error"),
         "skipped": report.count("skipped"),
         "duration": report.duration,
+    }
+
+
+def tests_json(report: TestReport, verdict: Verdict) -> dict[str, Any]:
+    slowest = sorted(report.cases, key=lambda case: case.time, reverse=True)[:10]
+    return {
+        **test_counts(report),
         "passed_gate": verdict.passed,
         "verdicts": [{"gate": verdict.gate, "passed": verdict.passed, "message": verdict.message}],
         "reports": list(report.origins),
