@@ -74,7 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     coverage.add_argument("reports", nargs="*", type=Path, metavar="REPORT", help="default: coverage.xml")
     coverage.add_argument("--fail-under", type=_percent, metavar="PCT", help="fail when total coverage is below PCT")
     coverage.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="fail when any file is below PCT")
-    coverage.add_argument("--precision", type=_precision, metavar="N", help="decimals compared and shown (default 2)")
+    coverage.add_argument(
+        "--precision", type=_precision, metavar="N", help="decimals compared (default: coverage's, 0)"
+    )
+    coverage.add_argument("--diff-base", metavar="REF", help="also measure the lines changed since REF's merge base")
+    coverage.add_argument(
+        "--diff-fail-under", type=_percent, metavar="PCT", help="fail when changed lines are below PCT"
+    )
     coverage.set_defaults(run=_run_coverage)
     junit = commands.add_parser(
         "junit",
@@ -211,11 +217,15 @@ def _run_check(args: argparse.Namespace) -> Publication:
 
 
 def _run_coverage(args: argparse.Namespace) -> Publication:
-    from py_ci.commands.coverage import coverage_publication, read_coverage
+    from py_ci.commands.coverage import coverage_publication, read_coverage, read_diff
     from py_ci.config import load_options
 
     options = load_options(Path.cwd(), os.environ, vars(args))
-    return coverage_publication(read_coverage(args.reports or [Path("coverage.xml")], Path.cwd()), options)
+    report = read_coverage(args.reports or [Path("coverage.xml")], Path.cwd())
+    if args.diff_fail_under is not None and args.diff_base is None:
+        raise UsageError("--diff-fail-under needs --diff-base REF (the branch the change goes into)")
+    diff = read_diff(report, args.diff_base, Path.cwd()) if args.diff_base else None
+    return coverage_publication(report, options, diff=diff)
 
 
 def _run_junit(args: argparse.Namespace) -> Publication:

@@ -36,6 +36,7 @@ class Options:
     precision: Setting[int] = Setting(DEFAULT_PRECISION, "coverage.py's default")
     max_errors: Setting[int] = Setting(0, "default")
     max_violations: Setting[int] = Setting(0, "default")
+    diff_fail_under: Setting[float] | None = None
     mypy_baseline: Setting[str] | None = None
     ruff_baseline: Setting[str] | None = None
 
@@ -83,6 +84,7 @@ KEYS: Mapping[str, tuple[str, _Parser, str]] = {
     "coverage-threshold": ("fail_under", _percent, "--fail-under"),
     "coverage-threshold-file": ("fail_under_file", _percent, "--fail-under-file"),
     "coverage-precision": ("precision", _precision, "--precision"),
+    "diff-coverage-threshold": ("diff_fail_under", _percent, "--diff-fail-under"),
     "max-mypy-errors": ("max_errors", _count, "--max-errors"),
     "max-ruff-violations": ("max_violations", _count, "--max-violations"),
     "mypy-baseline": ("mypy_baseline", _path, "--baseline"),

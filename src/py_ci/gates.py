@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from py_ci.config import Options
-from py_ci.model import CoverageReport
+from py_ci.model import CoverageReport, DiffCoverage
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,3 +103,22 @@ def tests_verdict(failed: int, errors: int, tests: int) -> Verdict:
     if failed or errors:
         return Verdict("tests", False, f"{_count_words(failed, 'failure')} and {_count_words(errors, 'error')}")
     return Verdict("tests", True, "no failures and no errors")
+
+
+def diff_verdict(diff: DiffCoverage, options: Options) -> Verdict | None:
+    """The changed lines' coverage against --diff-fail-under, rounded as the total's gate rounds."""
+    if options.diff_fail_under is None:
+        return None
+    percent, threshold, precision = diff.counts.percent, options.diff_fail_under.value, options.precision.value
+    if falls_short(percent, threshold, precision):
+        return Verdict(
+            "diff-coverage",
+            False,
+            shortfall_message(percent, threshold, precision, "diff coverage of", "diff-fail-under"),
+        )
+    shown = effective_precision(threshold, precision)
+    return Verdict(
+        "diff-coverage",
+        True,
+        f"diff coverage of {display_percent(percent, shown)} meets diff-fail-under={threshold:.{shown}f}",
+    )

@@ -236,3 +236,32 @@ class Leg:
 
     def passed(self, excluding: frozenset[str] = frozenset()) -> bool:
         return all(passed for gate, passed, _ in self.verdicts if gate not in excluding)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffFile:
+    """The changed lines of one file that the report measures, and which of them ran."""
+
+    path: str
+    measured: tuple[int, ...]
+    missing: tuple[int, ...]
+
+    @property
+    def counts(self) -> Counts:
+        return Counts(len(self.measured), len(self.measured) - len(self.missing))
+
+
+@dataclass(frozen=True, slots=True)
+class DiffCoverage:
+    """Statement coverage of a change's added and modified lines, as diff-cover computes it."""
+
+    base: str
+    merge_base: str
+    files: tuple[DiffFile, ...]
+
+    @property
+    def counts(self) -> Counts:
+        total = Counts()
+        for file in self.files:
+            total += file.counts
+        return total

@@ -6,12 +6,16 @@ from pathlib import Path
 
 from py_ci.cli import Publication
 from py_ci.config import Options
-from py_ci.gates import coverage_verdicts
-from py_ci.model import CoverageReport
+from py_ci.diff_coverage import diff_coverage
+from py_ci.gates import coverage_verdicts, diff_verdict, display_percent
+from py_ci.git import diff_since, merge_base, repository_root
+from py_ci.model import CoverageReport, DiffCoverage
 from py_ci.paths import relocate
 from py_ci.readers.cobertura import read_cobertura
-from py_ci.renderers.annotations import coverage_annotations
+from py_ci.readers.git_diff import changed_lines
+from py_ci.renderers.annotations import coverage_annotations, diff_annotations
 from py_ci.renderers.coverage_summary import coverage_markdown
+from py_ci.renderers.diff_summary import diff_json, diff_markdown, diff_text
 from py_ci.renderers.markdown import Budget, summary_budget
 from py_ci.renderers.results import coverage_json, coverage_outputs
 from py_ci.renderers.terminal import coverage_text
@@ -22,14 +26,38 @@ def read_coverage(paths: list[Path], workspace: Path) -> CoverageReport:
     return CoverageReport.merged(relocate(read_cobertura(path), workspace) for path in paths)
 
 
-def coverage_publication(report: CoverageReport, options: Options, budget: Budget | None = None) -> Publication:
+def read_diff(report: CoverageReport, base: str, workspace: Path) -> DiffCoverage:
+    """The report's coverage of the lines changed since the merge base of `base` and HEAD."""
+    root = repository_root(workspace)
+    start = merge_base(base, workspace)
+    inside = workspace.resolve()
+    changed: dict[str, set[int]] = {}
+    for path, lines in changed_lines(diff_since(start, workspace)).items():
+        absolute = (root / path).resolve()
+        # A monorepo's project folder sees only its own files, named from the folder.
+        if absolute.is_relative_to(inside):
+            changed[absolute.relative_to(inside).as_posix()] = lines
+    return diff_coverage(report, changed, base, start)
+
+
+def coverage_publication(
+    report: CoverageReport, options: Options, budget: Budget | None = None, diff: DiffCoverage | None = None
+) -> Publication:
     verdicts = coverage_verdicts(report, options)
+    diff_gate = diff_verdict(diff, options) if diff is not None else None
+    if diff_gate is not None:
+        verdicts.append(diff_gate)
     passed = all(v.passed for v in verdicts)
-    return Publication(
-        passed=passed,
-        result=coverage_json(report, options, verdicts),
-        markdown=coverage_markdown(report, options, verdicts, budget or summary_budget()),
-        text=coverage_text(report, options, verdicts),
-        outputs=coverage_outputs(report, passed),
-        annotations=coverage_annotations(options, verdicts),
-    )
+    budget = budget or summary_budget()
+    markdown = coverage_markdown(report, options, verdicts, budget)
+    annotations = coverage_annotations(options, verdicts)
+    result = coverage_json(report, options, verdicts)
+    outputs = coverage_outputs(report, passed)
+    text = coverage_text(report, options, verdicts)
+    if diff is not None:
+        markdown += diff_markdown(diff, options, diff_gate, budget)
+        annotations += diff_annotations(diff)
+        result["diff"] = diff_json(diff, options)
+        outputs["diff-coverage"] = display_percent(diff.counts.percent, 2)
+        text += diff_text(diff, options, diff_gate)
+    return Publication(passed, result, markdown, text, outputs, annotations)

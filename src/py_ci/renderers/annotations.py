@@ -7,7 +7,8 @@ from collections.abc import Callable
 from py_ci.config import Options
 from py_ci.gates import Verdict
 from py_ci.github import ANNOTATIONS_PER_LEVEL, Annotation
-from py_ci.model import TestCase, TestReport
+from py_ci.model import DiffCoverage, TestCase, TestReport
+from py_ci.ranges import line_ranges
 
 
 def coverage_annotations(options: Options, verdicts: list[Verdict]) -> list[Annotation]:
@@ -16,7 +17,11 @@ def coverage_annotations(options: Options, verdicts: list[Verdict]) -> list[Anno
     for verdict in verdicts:
         if verdict.passed:
             continue
-        if verdict.path is None:
+        if verdict.gate == "diff-coverage":
+            origin = options.diff_fail_under.origin if options.diff_fail_under else ""
+            message = f"{verdict.message} (threshold from {origin})"
+            annotations.append(Annotation("error", message[0].upper() + message[1:], "Diff coverage"))
+        elif verdict.path is None:
             origin = options.fail_under.origin if options.fail_under else ""
             annotations.append(Annotation("error", f"Coverage {verdict.message} (threshold from {origin})", "Coverage"))
         else:
@@ -48,3 +53,22 @@ def test_annotations(
             )
         )
     return made
+
+
+def diff_annotations(diff: DiffCoverage) -> list[Annotation]:
+    """A warning per run of uncovered changed lines (the first ten); the summary lists them all."""
+    made = []
+    for file in diff.files:
+        for start, end in line_ranges(file.measured, set(file.missing)):
+            span = f"line {start}" if start == end else f"lines {start}-{end}"
+            made.append(
+                Annotation(
+                    "warning",
+                    f"Changed {span} not covered by tests",
+                    "Diff coverage",
+                    file=file.path,
+                    line=start,
+                    end_line=end,
+                )
+            )
+    return made[:ANNOTATIONS_PER_LEVEL]

@@ -47,11 +47,12 @@ def coverage_text(report: CoverageReport, options: Options, verdicts: list[Verdi
 
 
 def _verdict_text(options: Options, verdicts: list[Verdict]) -> str:
-    if not verdicts:
+    if not any(v.gate != "diff-coverage" for v in verdicts):
         return "No coverage threshold set." if options.fail_under is None else "Coverage gate passed."
     origins = {"coverage": options.fail_under, "coverage-file": options.fail_under_file}
     lines = []
-    for verdict in verdicts:
+    # The diff gate is told with the changed lines, below.
+    for verdict in (v for v in verdicts if v.gate in origins):
         state = "passed" if verdict.passed else "FAILED"
         origin = origins[verdict.gate]
         source = f" (threshold from {origin.origin})" if origin is not None else ""
