@@ -284,3 +284,29 @@ def test_diff_fail_under_needs_a_base(repo: Path, py_ci: PyCI) -> None:
     assert_one_line_error(
         py_ci("coverage", "--diff-fail-under", "80", cwd=repo), "--diff-fail-under needs --diff-base REF"
     )
+
+
+def test_report_carries_the_diff_gate(repo: Path, py_ci: PyCI) -> None:
+    outcome = py_ci(
+        "report",
+        "--coverage",
+        "coverage.xml",
+        "--diff-base",
+        "main",
+        "--diff-fail-under",
+        "80",
+        "--json",
+        cwd=repo,
+        env=GIT_ENV,
+    )
+    result = json.loads(outcome.stdout)
+    assert outcome.status == 1
+    assert result["coverage"]["diff"]["lines_valid"] == 11
+    assert {
+        "gate": "diff-coverage",
+        "passed": False,
+        "message": "diff coverage of 73 is less than diff-fail-under=80",
+    } in (result["coverage"]["verdicts"])
+    assert_one_line_error(
+        py_ci("report", "--coverage", "coverage.xml", "--diff-fail-under", "80", cwd=repo), "needs --diff-base"
+    )

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from py_ci.github import Annotation
 
 EXIT_PASSED, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+DIFF_BASE_NEEDED = "--diff-fail-under needs --diff-base REF (the branch the change goes into)"
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ def _add_report(commands: argparse._SubParsersAction[_Parser], common: _Parser) 
     gates.add_argument("--fail-under", type=_percent, metavar="PCT", help="total coverage threshold")
     gates.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="per-file coverage threshold")
     gates.add_argument("--precision", type=_precision, metavar="N", help="decimals the coverage gate compares at")
+    gates.add_argument("--diff-base", metavar="REF", help="also measure the lines changed since REF's merge base")
+    gates.add_argument("--diff-fail-under", type=_percent, metavar="PCT", help="threshold for the changed lines")
     gates.add_argument("--max-errors", dest="max_errors", type=_count, metavar="N", help="mypy errors allowed")
     gates.add_argument(
         "--max-violations", dest="max_violations", type=_count, metavar="N", help="ruff violations allowed"
@@ -223,7 +226,7 @@ def _run_coverage(args: argparse.Namespace) -> Publication:
     options = load_options(Path.cwd(), os.environ, vars(args))
     report = read_coverage(args.reports or [Path("coverage.xml")], Path.cwd())
     if args.diff_fail_under is not None and args.diff_base is None:
-        raise UsageError("--diff-fail-under needs --diff-base REF (the branch the change goes into)")
+        raise UsageError(DIFF_BASE_NEEDED)
     diff = read_diff(report, args.diff_base, Path.cwd()) if args.diff_base else None
     return coverage_publication(report, options, diff=diff)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from py_ci.cli import Publication
+from py_ci.cli import DIFF_BASE_NEEDED, Publication
 from py_ci.commands.checks import CheckInputs, mypy_publication, ruff_publication
-from py_ci.commands.coverage import coverage_publication, read_coverage
+from py_ci.commands.coverage import coverage_publication, read_coverage, read_diff
 from py_ci.commands.junit import junit_publication, read_tests
 from py_ci.config import load_options
 from py_ci.errors import UsageError
@@ -58,6 +58,8 @@ def report_publication(inputs: ReportInputs) -> Publication:
     if not (inputs.coverage or inputs.junit or inputs.mypy or inputs.ruff):
         raise UsageError("py-ci report needs at least one of --junit, --mypy, --ruff, --coverage")
     labels = parse_labels(inputs.labels)
+    if inputs.flags.get("diff_fail_under") is not None and not inputs.flags.get("diff_base"):
+        raise UsageError(DIFF_BASE_NEEDED)
     options = load_options(inputs.workspace, inputs.environ, inputs.flags)
     budget = summary_budget()
     sections: dict[str, Publication] = {}
@@ -70,7 +72,9 @@ def report_publication(inputs: ReportInputs) -> Publication:
             check = CheckInputs(given, inputs.workspace, inputs.environ, inputs.flags, inputs.stdin)
             sections[tool] = publish(check, budget)
     if coverage is not None:
-        sections["coverage"] = coverage_publication(coverage, options, budget)
+        base = inputs.flags.get("diff_base")
+        diff = read_diff(coverage, base, inputs.workspace) if isinstance(base, str) else None
+        sections["coverage"] = coverage_publication(coverage, options, budget, diff)
 
     verdicts: list[dict[str, Any]] = [v for section in sections.values() for v in section.result["verdicts"]]
     passed = all(section.passed for section in sections.values())
