@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(commands, common, "mypy", "errors", "max_errors", "mypy_baseline")
     _add_check(commands, common, "ruff", "violations", "max_violations", "ruff_baseline")
     _add_report(commands, common)
+    _add_run(commands, common)
     combine = commands.add_parser(
         "combine",
         parents=[common],
@@ -144,7 +145,12 @@ def _add_report(commands: argparse._SubParsersAction[_Parser], common: _Parser) 
     )
     report.add_argument("--save", type=Path, metavar="RESULT.json", help="write the result that `py-ci combine` reads")
     report.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="name this leg (repeatable)")
-    gates = report.add_argument_group("gates")
+    _add_gate_flags(report)
+    report.set_defaults(run=_run_report, write_baseline=None)
+
+
+def _add_gate_flags(parser: _Parser) -> None:
+    gates = parser.add_argument_group("gates")
     gates.add_argument("--fail-under", type=_percent, metavar="PCT", help="total coverage threshold")
     gates.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="per-file coverage threshold")
     gates.add_argument("--precision", type=_precision, metavar="N", help="decimals the coverage gate compares at")
@@ -160,7 +166,42 @@ def _add_report(commands: argparse._SubParsersAction[_Parser], common: _Parser) 
     gates.add_argument(
         "--ruff-baseline", dest="ruff_baseline", metavar="FILE", help="count only ruff findings not in FILE"
     )
-    report.set_defaults(run=_run_report, write_baseline=None)
+
+
+def _add_run(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
+    run = commands.add_parser(
+        "run",
+        parents=[common],
+        help="the whole pipeline locally: ruff, mypy and pytest with coverage, in parallel, then one report",
+        description="Run what the action runs, in the project's own environment, and report it as CI would.",
+    )
+    run.add_argument("project", nargs="?", type=Path, default=Path(), metavar="PATH", help="the project (default .)")
+    run.add_argument("--python", metavar="PYTHON", help="the project's interpreter (default: found, see README)")
+    run.add_argument("--checks", metavar="LIST", help="some of lint,format,typecheck,test (default all)")
+    run.add_argument("--mypy-targets", metavar="ARGS", help="what mypy checks (default: mypy's `files`, else .)")
+    run.add_argument("--mypy-args", metavar="ARGS", help="mypy's flags (default --strict)")
+    run.add_argument("--pytest-args", metavar="ARGS", help="extra pytest arguments")
+    run.add_argument("--output-dir", type=Path, metavar="DIR", help="keep the tools' outputs in DIR")
+    run.add_argument("--save", type=Path, metavar="RESULT.json", help="write the result that `py-ci combine` reads")
+    run.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="name this run (repeatable)")
+    _add_gate_flags(run)
+    run.set_defaults(run=_run_run, write_baseline=None)
+
+
+def _run_run(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.run import RunInputs, run_publication
+
+    inputs = RunInputs(
+        args.project,
+        dict(os.environ),
+        vars(args),
+        sys.stdin.buffer,
+        args.output_dir,
+        args.python,
+        args.label,
+        args.save,
+    )
+    return run_publication(inputs)
 
 
 def _run_report(args: argparse.Namespace) -> Publication:

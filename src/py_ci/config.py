@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -39,6 +40,10 @@ class Options:
     diff_fail_under: Setting[float] | None = None
     mypy_baseline: Setting[str] | None = None
     ruff_baseline: Setting[str] | None = None
+    checks: Setting[tuple[str, ...]] = Setting(("lint", "format", "typecheck", "test"), "default")
+    mypy_targets: Setting[tuple[str, ...]] | None = None
+    mypy_args: Setting[tuple[str, ...]] = Setting(("--strict",), "default")
+    pytest_args: Setting[tuple[str, ...]] = Setting((), "default")
 
     @property
     def shown_decimals(self) -> int:
@@ -77,6 +82,31 @@ def _path(raw: object, origin: str, error: ErrorKind) -> Setting[str]:
     return Setting(raw.strip(), origin)
 
 
+def _words(raw: object, origin: str, error: ErrorKind) -> Setting[tuple[str, ...]]:
+    """A list of strings, or one string split as a shell would (`--strict --no-incremental`)."""
+    if isinstance(raw, list) and all(isinstance(item, str) for item in raw):
+        return Setting(tuple(raw), origin)
+    if isinstance(raw, str):
+        try:
+            return Setting(tuple(shlex.split(raw)), origin)
+        except ValueError as problem:
+            raise _bad(error, origin, f"{raw!r} cannot be split into words ({problem})", "check its quotes") from None
+    raise _bad(
+        error, origin, f"{raw!r} is neither text nor a list of text", 'write e.g. "--strict" or ["src", "tests"]'
+    )
+
+
+CHECKS = ("lint", "format", "typecheck", "test")
+
+
+def _checks(raw: object, origin: str, error: ErrorKind) -> Setting[tuple[str, ...]]:
+    words = _words(raw.replace(",", " ") if isinstance(raw, str) else raw, origin, error).value
+    unknown = [word for word in words if word not in CHECKS]
+    if unknown or not words:
+        raise _bad(error, origin, f"{raw!r} names no check or an unknown one", f"use some of: {', '.join(CHECKS)}")
+    return Setting(tuple(dict.fromkeys(words)), origin)
+
+
 _Parser = Callable[[object, str, ErrorKind], Setting[Any]]
 
 # [tool.py-ci] key (the action's input name, so a setting lives in one place) -> (field, parser, flag).
@@ -89,6 +119,10 @@ KEYS: Mapping[str, tuple[str, _Parser, str]] = {
     "max-ruff-violations": ("max_violations", _count, "--max-violations"),
     "mypy-baseline": ("mypy_baseline", _path, "--baseline"),
     "ruff-baseline": ("ruff_baseline", _path, "--baseline"),
+    "checks": ("checks", _checks, "--checks"),
+    "mypy-targets": ("mypy_targets", _words, "--mypy-targets"),
+    "mypy-args": ("mypy_args", _words, "--mypy-args"),
+    "pytest-args": ("pytest_args", _words, "--pytest-args"),
 }
 
 

@@ -1,0 +1,219 @@
+"""`py-ci run`: the checks the action runs, concurrently, in the project's own environment, then one report."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, BinaryIO
+
+from py_ci.cli import Publication
+from py_ci.commands.report import ReportInputs, report_publication
+from py_ci.config import Options, load_options
+from py_ci.environment import Environment, find_environment, install_hint, missing_tools
+from py_ci.errors import InputError
+
+POLL_SECONDS = 0.1
+
+
+@dataclass
+class Check:
+    """One tool run: what it runs, where its output goes, and how it went."""
+
+    name: str
+    title: str
+    command: list[str]
+    output: Path
+    modules: list[str]
+    merge_stderr: bool = False
+    process: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    seconds: float | None = None
+    code: int | None = None
+
+    @property
+    def stderr_file(self) -> Path:
+        return self.output.with_suffix(".stderr")
+
+
+def mypy_targets(project: Path, options: Options) -> list[str]:
+    """What mypy checks: the configured targets, else mypy's own `files` setting, else the whole project."""
+    if options.mypy_targets is not None:
+        return list(options.mypy_targets.value)
+    pyproject = project / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            if tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("mypy", {}).get("files"):
+                return []
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            pass  # load_options has reported a broken pyproject.toml already
+    for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
+        path = project / name
+        if path.is_file() and any(
+            line.replace(" ", "").startswith("files=") for line in path.read_text(errors="replace").splitlines()
+        ):
+            return []
+    return ["."]
+
+
+def plan(environment: Environment, project: Path, options: Options, out: Path) -> list[Check]:
+    python = [str(environment.python), "-m"]
+    every = {
+        "lint": Check(
+            "lint", "ruff check", [*python, "ruff", "check", "--output-format=json", "."], out / "ruff.json", ["ruff"]
+        ),
+        "format": Check(
+            "format",
+            "ruff format --check",
+            [*python, "ruff", "format", "--check", "."],
+            out / "format.txt",
+            ["ruff"],
+            merge_stderr=True,
+        ),
+        "typecheck": Check(
+            "typecheck",
+            "mypy",
+            [*python, "mypy", *options.mypy_args.value, *mypy_targets(project, options)],
+            out / "mypy.txt",
+            ["mypy"],
+        ),
+        "test": Check(
+            "test",
+            "pytest",
+            [
+                *python,
+                "pytest",
+                "--cov",
+                "--cov-branch",
+                f"--cov-report=xml:{out / 'coverage.xml'}",
+                f"--junitxml={out / 'junit.xml'}",
+                *options.pytest_args.value,
+            ],
+            out / "pytest.txt",
+            ["pytest", "pytest_cov"],
+        ),
+    }
+    return [every[name] for name in options.checks.value]
+
+
+def _start(check: Check, project: Path, environ: Mapping[str, str]) -> None:
+    # Both streams go to files: a pipe nobody reads would stall a chatty tool.
+    with check.output.open("wb") as stdout, check.stderr_file.open("wb") as stderr:
+        check.process = subprocess.Popen(
+            check.command,
+            cwd=project,
+            stdout=stdout,
+            stderr=subprocess.STDOUT if check.merge_stderr else stderr,
+            env=dict(environ),
+        )
+    check.started = time.monotonic()
+
+
+class Progress:
+    """Which checks run and which finished: a live line on a terminal, a line per check in a log."""
+
+    def __init__(self, stream: IO[str], live: bool) -> None:
+        self.stream, self.live, self.begun = stream, live, time.monotonic()
+
+    def update(self, checks: list[Check]) -> None:
+        if not self.live:
+            return
+        running = ", ".join(c.title for c in checks if c.seconds is None)
+        self.stream.write(f"\r\033[K  running {running or 'nothing'} · {time.monotonic() - self.begun:.1f} s")
+        self.stream.flush()
+
+    def finished(self, check: Check) -> None:
+        mark = "✓" if check.code in (0, None) else "✗"
+        prefix = "\r\033[K" if self.live else ""
+        self.stream.write(f"{prefix}  {mark} {check.title} finished in {check.seconds:.1f} s (exit {check.code})\n")
+        self.stream.flush()
+
+
+def run_checks(checks: list[Check], project: Path, environ: Mapping[str, str], progress: Progress) -> None:
+    for check in checks:
+        _start(check, project, environ)
+    waiting = list(checks)
+    while waiting:
+        for check in list(waiting):
+            assert check.process is not None
+            if check.process.poll() is not None:
+                check.code = check.process.returncode
+                check.seconds = time.monotonic() - check.started
+                waiting.remove(check)
+                progress.finished(check)
+        progress.update(checks)
+        if waiting:
+            time.sleep(POLL_SECONDS)
+
+
+def _failed_to_run(check: Check) -> InputError | None:
+    """A tool that crashed or was called wrongly: its own last words, not a parse error of empty output."""
+    said = check.stderr_file.read_text("utf-8", "replace").strip().splitlines()
+    # The tool's complaint, not its trailing context (pytest ends usage errors with its rootdir).
+    complaint = [line for line in said if "error" in line.lower()] or said
+    tail = complaint[-1].strip()[:300] if complaint else f"exit {check.code}"
+    if check.name == "test" and (check.code in (3, 4) or not (check.output.parent / "junit.xml").is_file()):
+        return InputError(
+            "pytest", f"did not run the tests (exit {check.code}): {tail}", "run pytest by hand to see why"
+        )
+    if check.name in ("lint", "format") and check.code == 2 and not check.output.read_bytes().strip():
+        return InputError(check.title, f"failed (exit 2): {tail}", "run it by hand to see why")
+    if check.name == "typecheck" and not check.output.read_bytes().strip():
+        return InputError("mypy", f"printed nothing (exit {check.code}): {tail}", "run mypy by hand to see why")
+    return None
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    project: Path
+    environ: Mapping[str, str]
+    flags: Mapping[str, object]
+    stdin: BinaryIO
+    output_dir: Path | None
+    python: str | None
+    labels: list[str]
+    save: Path | None
+
+
+def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -> Publication:
+    progress_stream = progress_stream or sys.stderr
+    project = inputs.project.resolve()
+    if not project.is_dir():
+        raise InputError(str(inputs.project), "is not a folder", "pass the project's folder")
+    options = load_options(project, inputs.environ, inputs.flags)
+    environment = find_environment(project, inputs.environ, inputs.python)
+    with tempfile.TemporaryDirectory(prefix="py-ci-") as scratch:
+        out = inputs.output_dir.resolve() if inputs.output_dir else Path(scratch)
+        checks = plan(environment, project, options, out)
+        missing = missing_tools(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
+        if missing:
+            raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
+        out.mkdir(parents=True, exist_ok=True)
+        live = progress_stream.isatty() and "NO_COLOR" not in inputs.environ
+        names = ", ".join(check.title for check in checks)
+        progress_stream.write(f"py-ci run: {names} in {project}, with {environment.describe()}\n")
+        environ = {**inputs.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
+        run_checks(checks, project, environ, Progress(progress_stream, live))
+        for check in checks:
+            if (problem := _failed_to_run(check)) is not None:
+                raise problem
+        named = {check.name: check for check in checks}
+        report = ReportInputs(
+            coverage=[out / "coverage.xml"] if "test" in named else [],
+            junit=[out / "junit.xml"] if "test" in named else [],
+            mypy=[str(named["typecheck"].output)] if "typecheck" in named else [],
+            ruff=[str(named[name].output) for name in ("lint", "format") if name in named],
+            labels=inputs.labels,
+            save=inputs.save,
+            workspace=project,
+            environ=inputs.environ,
+            flags=inputs.flags,
+            stdin=inputs.stdin,
+        )
+        return report_publication(report)

@@ -1,0 +1,129 @@
+"""`py-ci run` on the bundled example and a broken copy of it, with the real tools in the project's environment."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import Outcome, coverage, run
+from .test_inputs import assert_one_line_error
+from .test_surfaces import parse_outputs
+
+PyCI = Callable[..., Outcome]
+EXAMPLE = Path(__file__).parent.parent / "examples" / "bookshop"
+PYTHON = sys.executable  # our own venv holds ruff, mypy, pytest and pytest-cov
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    project = tmp_path / "bookshop"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    return project
+
+
+def break_it(project: Path) -> None:
+    """One of each: a type error, a lint error, an unformatted file, a failing test, coverage under 85%."""
+    basket = project / "src" / "bookshop" / "basket.py"
+    basket.write_text(basket.read_text() + '\n\ndef typo() -> int:\n    return "one"\n')
+    (project / "src" / "bookshop" / "extra.py").write_text(
+        "import os\ndef spaced( x ):\n    return x\n\n\ndef never(a: int) -> int:\n"
+        + "".join(f"    a += {i}\n" for i in range(30))
+        + "    return a\n"
+    )
+    (project / "tests" / "test_broken.py").write_text("def test_broken() -> None:\n    assert 1 + 1 == 3\n")
+
+
+def test_the_example_passes_with_the_tools_own_numbers(example: Path, py_ci: PyCI, tmp_path: Path) -> None:
+    output = tmp_path / "output"
+    outcome = py_ci(
+        "run", "--python", PYTHON, "--output-dir", "out", "--json", cwd=example, env={"GITHUB_OUTPUT": str(output)}
+    )
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    total = run(coverage("report", "--format=total", "--precision=10", "--data-file=.coverage"), example).stdout.strip()
+    assert f"{result['coverage']['total']:.10f}" == total
+    assert (
+        result["tests"]["tests"]
+        == len(
+            run([PYTHON, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"], example).stdout.split("::")
+        )
+        - 1
+    )
+    assert (result["mypy"]["errors"], result["ruff"]["violations"], result["ruff"]["unformatted_files"]) == (0, 0, 0)
+    assert parse_outputs(output.read_text())["passed"] == "true"
+    for name in ("ruff.json", "format.txt", "mypy.txt", "junit.xml", "coverage.xml"):
+        assert (example / "out" / name).is_file()
+
+
+def test_a_broken_project_fails_and_counts_each_problem(example: Path, py_ci: PyCI, tmp_path: Path) -> None:
+    break_it(example)
+    output = tmp_path / "output"
+    outcome = py_ci(
+        "run", "--python", PYTHON, "--summary", "summary.md", cwd=example, env={"GITHUB_OUTPUT": str(output)}
+    )
+    assert outcome.status == 1
+    outputs = parse_outputs(output.read_text())
+    assert outputs["mypy-errors"] == "2"  # the wrong return type, and spaced() untyped under --strict
+    assert int(outputs["ruff-violations"]) >= 1  # F401 os
+    assert outputs["unformatted-files"] == "1"
+    assert outputs["failures"] == "1"
+    assert float(outputs["coverage"]) < 85
+    assert outputs["passed"] == "false"
+    summary = (example / "summary.md").read_text()
+    assert "## py-ci: ❌ 5 of 5 gates failed" in summary
+    assert "py-ci: FAILED (tests, mypy, ruff, ruff-format, coverage)" in outcome.stdout
+
+
+def test_progress_and_the_environment_it_used(example: Path, py_ci: PyCI) -> None:
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "lint,format", cwd=example)
+    assert outcome.status == 0
+    assert outcome.stderr.startswith(
+        f"py-ci run: ruff check, ruff format --check in {example.resolve()}, with {PYTHON} (--python)"
+    )
+    assert "✓ ruff check finished in" in outcome.stderr
+    assert "Tests:" not in outcome.stdout
+
+
+def test_finds_the_active_virtualenv_and_the_projects_venv(example: Path, py_ci: PyCI) -> None:
+    prefix = Path(sys.prefix)
+    active = py_ci("run", "--checks", "lint", cwd=example, env={"VIRTUAL_ENV": str(prefix)})
+    assert "the active virtualenv, $VIRTUAL_ENV" in active.stderr
+    (example / ".venv").symlink_to(prefix, target_is_directory=True)
+    found = py_ci("run", "--checks", "lint", cwd=example)
+    assert found.status == 0
+    assert "(the project's .venv)" in found.stderr
+
+
+def test_a_missing_tool_says_how_to_install_it(example: Path, py_ci: PyCI, tmp_path: Path) -> None:
+    bare = tmp_path / "bare"
+    run([PYTHON, "-m", "venv", "--without-pip", str(bare)], tmp_path)
+    outcome = py_ci("run", "--python", str(bare / "bin" / "python"), cwd=example)
+    assert_one_line_error(outcome, "lacks ruff, mypy, pytest, pytest-cov; install them with `")
+    assert "-m pip install ruff mypy pytest pytest-cov`, or leave their checks out with --checks" in outcome.stderr
+
+
+def test_pytest_that_cannot_start_is_an_error_not_a_pass(example: Path, py_ci: PyCI) -> None:
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--pytest-args=--no-such-flag", cwd=example)
+    assert outcome.status == 2
+    # Progress lines come first on stderr; the error is the last line, and the only error line.
+    last = outcome.stderr.rstrip("\n").splitlines()[-1]
+    assert last.startswith("py-ci: error: pytest: did not run the tests (exit 4): ")
+    assert "unrecognized arguments: --no-such-flag" in last
+    assert "Traceback" not in outcome.stderr
+
+
+def test_checks_from_the_tool_table_and_bad_values(example: Path, py_ci: PyCI) -> None:
+    pyproject = example / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.py-ci]\nchecks = ["typecheck"]\nmypy-args = "--strict"\n')
+    outcome = py_ci("run", "--python", PYTHON, "--json", cwd=example)
+    assert set(json.loads(outcome.stdout)) == {"passed", "labels", "mypy"}
+    assert_one_line_error(
+        py_ci("run", "--python", PYTHON, "--checks", "lint,docs", cwd=example),
+        "--checks: 'lint,docs' names no check or an unknown one; use some of: lint, format, typecheck, test",
+    )
+    assert_one_line_error(py_ci("run", "nowhere", cwd=example), "nowhere: is not a folder")
