@@ -95,6 +95,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_check(commands, common, "ruff", "violations", "max_violations", "ruff_baseline")
     _add_report(commands, common)
     _add_run(commands, common)
+    install = commands.add_parser(
+        "install",
+        parents=[common],
+        help="install the project and its test tools (what the action does by default)",
+        description="Detect how the project installs (uv.lock, requirements files, dependency groups or extras "
+        "named dev/test, or the project alone), install it, then add ruff, mypy, pytest and pytest-cov if missing.",
+    )
+    install.add_argument(
+        "project", nargs="?", type=Path, default=Path(), metavar="PATH", help="the project (default .)"
+    )
+    install.add_argument("--python", default=sys.executable, metavar="PYTHON", help="the interpreter to install into")
+    install.add_argument("--tools-only", action="store_true", help="only add the missing test tools")
+    install.set_defaults(run=_run_install)
+    action = commands.add_parser(
+        "action",
+        parents=[common],
+        help="what the composite action runs: py-ci run with the action's inputs from PY_CI_* variables",
+    )
+    action.add_argument("--python", required=True, metavar="PYTHON", help="the project's interpreter")
+    action.add_argument("--output-dir", type=Path, metavar="DIR", help="keep the tools' outputs in DIR")
+    action.set_defaults(run=_run_action)
     combine = commands.add_parser(
         "combine",
         parents=[common],
@@ -204,6 +225,31 @@ def _run_run(args: argparse.Namespace) -> Publication:
     return run_publication(inputs)
 
 
+def _run_install(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.install import install_publication
+
+    return install_publication(args.project, args.python, tools_only=args.tools_only)
+
+
+# The action's coverage threshold when neither its input nor the project's configuration sets one.
+ACTION_DEFAULT_FAIL_UNDER = 80.0
+
+
+def _run_action(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.run import RunInputs, run_publication
+
+    environ = dict(os.environ)
+    flags = {**vars(args), "default_fail_under": ACTION_DEFAULT_FAIL_UNDER}
+    args.no_annotations = environ.get("PY_CI_ANNOTATIONS", "true").strip().lower() == "false"
+    args.no_summary = environ.get("PY_CI_SUMMARY", "true").strip().lower() == "false"
+    base = environ.get("PY_CI_BASE_REF", "").strip()
+    if base and environ.get("PY_CI_DIFF_COVERAGE_THRESHOLD", "").strip():
+        flags["diff_base"] = f"origin/{base}"
+    labels = [label.strip() for label in environ.get("PY_CI_LABEL", "").split(",") if label.strip()]
+    inputs = RunInputs(Path(), environ, flags, sys.stdin.buffer, args.output_dir, args.python, labels, None)
+    return run_publication(inputs)
+
+
 def _run_report(args: argparse.Namespace) -> Publication:
     from py_ci.commands.report import ReportInputs, report_publication
 
@@ -286,8 +332,8 @@ def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str])
     runner = Runner.from_environ(os.environ)
     if runner.output_path is not None:
         append_file(runner.output_path, format_outputs(publication.outputs), "step outputs")
-    summary_path = args.summary or runner.summary_path
-    if summary_path is not None:
+    summary_path = None if getattr(args, "no_summary", False) else args.summary or runner.summary_path
+    if summary_path is not None and publication.markdown:
         if len(publication.markdown.encode("utf-8")) > SUMMARY_LIMIT:  # pragma: no cover - renderers budget
             raise AssertionError("summary over the runner's limit")
         append_file(summary_path, publication.markdown, "summary")
@@ -297,7 +343,7 @@ def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str])
         stdout.write(json.dumps(publication.result, ensure_ascii=False, indent=2) + "\n")
     else:
         stdout.write(publication.text)
-    if args.annotations or runner.in_actions:
+    if (args.annotations or runner.in_actions) and not getattr(args, "no_annotations", False):
         for annotation in publication.annotations:
             stdout.write(annotation.command() + "\n")
     return EXIT_PASSED if publication.passed else EXIT_GATE_FAILED

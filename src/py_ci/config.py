@@ -137,6 +137,9 @@ def load_options(project: Path, environ: Mapping[str, str], flags: Mapping[str, 
     for key, raw, origin, error in _layers(project, environ, flags):
         field, parse, _ = KEYS[key]
         options = replace(options, **{field: parse(raw, origin, error)})
+    fallback = flags.get("default_fail_under")
+    if options.fail_under is None and isinstance(fallback, (int, float)):
+        options = replace(options, fail_under=Setting(float(fallback), "the action's default"))
     return options
 
 

@@ -1,0 +1,97 @@
+"""Running a consumer repository's workflow under act (nektos/act) in host mode, with our action substituted."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import clean_environ
+
+ROOT = Path(__file__).resolve().parents[2]
+STAND_INS = Path(__file__).parent / "stand-ins"
+SETUP_PYTHON = "actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c"
+CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8"
+GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+
+
+@dataclass(frozen=True)
+class ActRun:
+    status: int
+    outputs: dict[str, str]
+    events: list[dict[str, Any]]
+    log: str
+
+    def commands(self, name: str) -> list[dict[str, Any]]:
+        """Workflow commands the runner parsed, e.g. every `error` annotation."""
+        return [event for event in self.events if event.get("command") == name]
+
+    @property
+    def summary(self) -> str:
+        return "\n".join(str(event.get("content", "")) for event in self.commands("summary"))
+
+
+def action_copy(destination: Path) -> Path:
+    """The action as a user's `uses: org/py-ci@v1` gets it: the files git would check out, as they are now."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    for name in filter(None, listed):
+        if name.startswith(("tests/", "examples/")):
+            continue
+        target = destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    return destination
+
+
+def consumer(destination: Path, project: Path, workflow: str) -> Path:
+    """A git repository holding `project` and the workflow, committed, as act needs it."""
+    shutil.copytree(
+        project, destination, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*")
+    )
+    (destination / ".github" / "workflows").mkdir(parents=True)
+    (destination / ".github" / "workflows" / "ci.yml").write_text(workflow)
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=destination, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=destination, check=True)
+    subprocess.run([*GIT, "commit", "-q", "-m", "consumer"], cwd=destination, check=True)
+    return destination
+
+
+def run_act(repository: Path, action: Path, out: Path, variables: dict[str, str]) -> ActRun:
+    out.mkdir(parents=True, exist_ok=True)
+    act = Path(sys.executable).parent / "act"
+    args = [
+        str(act),
+        "push",
+        "--json",
+        "-P",
+        "ubuntu-latest=-self-hosted",
+        "--local-repository",
+        f"org/py-ci@v1={action}",
+        "--local-repository",
+        f"{SETUP_PYTHON}={STAND_INS / 'setup-python'}",
+        "--env",
+        f"PY_CI_E2E_OUT={out}",
+        *(arg for name, value in variables.items() for arg in ("--var", f"{name}={value}")),
+    ]
+    done = subprocess.run(
+        args, cwd=repository, capture_output=True, text=True, env=clean_environ(), timeout=900, check=False
+    )
+    events = []
+    for line in done.stdout.splitlines():
+        try:
+            events.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    outputs_file = out / "outputs.json"
+    outputs = json.loads(outputs_file.read_text()) if outputs_file.is_file() else {}
+    return ActRun(done.returncode, outputs, events, done.stdout + done.stderr)

