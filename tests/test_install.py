@@ -1,0 +1,107 @@
+"""How the action installs a project, and `py-ci action` reading the action's inputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from py_ci.environment import find_environment
+from py_ci.install import install_plan
+
+from .conftest import Outcome, write_files
+from .test_inputs import assert_one_line_error
+from .test_run import EXAMPLE, PYTHON
+
+PyCI = Callable[..., Outcome]
+
+LAYOUTS = {
+    "uv": ({"uv.lock": "version = 1\n", "requirements.txt": "x\n"}, "uv.lock", [["uv"], ["uv", "sync", "--frozen"]]),
+    "requirements": (
+        {"requirements.txt": "x\n", "requirements-dev.txt": "y\n", "pyproject.toml": "[project]\nname='a'\n"},
+        "requirements files",
+        [["-r", "requirements.txt", "-r", "requirements-dev.txt"]],
+    ),
+    "groups": (
+        {"pyproject.toml": "[dependency-groups]\ntest = ['pytest']\ndev = ['ruff']\n"},
+        "dependency groups dev, test",
+        [["pip>=25.1"], ["-e", ".", "--group", "dev", "--group", "test"]],
+    ),
+    "extras": (
+        {"pyproject.toml": "[project]\nname='a'\n[project.optional-dependencies]\ntest = ['pytest']\n"},
+        "extras test",
+        [["-e", ".[test]"]],
+    ),
+    "plain": ({"pyproject.toml": "[project]\nname='a'\n"}, "the project alone", [["-e", "."]]),
+    "setup.py": ({"setup.py": "from setuptools import setup\nsetup()\n"}, "the project alone", [["-e", "."]]),
+    "nothing": ({}, "nothing to install", []),
+}
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_install_plan(tmp_path: Path, name: str) -> None:
+    files, layout, fragments = LAYOUTS[name]
+    write_files(tmp_path, files)
+    found, commands = install_plan(tmp_path, "python")
+    assert found == layout
+    assert len(commands) == len(fragments)
+    for command, fragment in zip(commands, fragments, strict=True):
+        assert " ".join(fragment) in " ".join(command)
+
+
+def test_tools_already_there(tmp_path: Path, py_ci: PyCI) -> None:
+    outcome = py_ci("install", "--python", PYTHON, "--tools-only", "--json", cwd=tmp_path)
+    assert outcome.status == 0
+    assert json.loads(outcome.stdout)["added_tools"] == []
+    assert "py-ci install: your install command in " in outcome.stderr
+
+
+def test_a_failing_install_is_one_line(tmp_path: Path, py_ci: PyCI) -> None:
+    write_files(tmp_path, {"requirements.txt": "./no-such-local-package\n"})
+    outcome = py_ci("install", "--python", PYTHON, cwd=tmp_path)
+    assert outcome.status == 2
+    assert outcome.stderr.rstrip("\n").splitlines()[-1].startswith("py-ci: error: install: `")
+    assert "-r requirements.txt` failed (exit 1)" in outcome.stderr
+
+
+def test_action_reads_its_inputs_from_the_environment(tmp_path: Path, py_ci: PyCI) -> None:
+    project = tmp_path / "bookshop"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("fail_under = 85\n", ""))
+    step_summary, output = tmp_path / "summary.md", tmp_path / "output"
+    env = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_STEP_SUMMARY": str(step_summary),
+        "GITHUB_OUTPUT": str(output),
+        "PY_CI_CHECKS": "test",
+        "PY_CI_LABEL": "python=3.12, os=linux",
+        "PY_CI_ANNOTATIONS": "false",
+        "PY_CI_SUMMARY": "false",
+        "PY_CI_BASE_REF": "main",
+    }
+    outcome = py_ci("action", "--python", PYTHON, "--json", cwd=project, env=env)
+    result = json.loads(outcome.stdout)
+    assert outcome.status == 0
+    assert result["labels"] == {"python": "3.12", "os": "linux"}
+    assert result["coverage"]["fail_under_source"] == "the action's default"
+    assert result["coverage"]["fail_under"] == 80.0
+    assert "diff" not in result["coverage"]  # no diff-coverage-threshold: no diff, even on a pull request
+    assert not step_summary.exists()
+    assert not any(line.startswith("::") for line in outcome.stdout.splitlines())  # annotations switched off
+
+
+def test_environment_falls_back_to_python_on_path(tmp_path: Path) -> None:
+    found = find_environment(tmp_path, {"PATH": str(Path(sys.executable).parent)})
+    assert found.why == "python3 on PATH"
+    assert find_environment(tmp_path, {}, PYTHON).why == "--python"
+
+
+def test_unknown_python_is_an_error(tmp_path: Path, py_ci: PyCI) -> None:
+    assert_one_line_error(
+        py_ci("run", "--python", "no-such-python-3.99", cwd=tmp_path), "is not an interpreter on PATH"
+    )
