@@ -18,6 +18,11 @@ from py_ci import cli
 _LEAKY_PREFIXES = ("COV_CORE_", "COVERAGE_", "PYTEST_", "GITHUB_", "PY_CI_", "RUNNER_")
 
 
+def annotation_lines(stdout: str) -> list[str]:
+    """The annotation commands of an output (not the `::stop-commands::` block around verbatim text)."""
+    return [line for line in stdout.splitlines() if line.startswith(("::error", "::warning", "::notice"))]
+
+
 def clean_environ(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(_LEAKY_PREFIXES)}
     environ["PYTHONDONTWRITEBYTECODE"] = "1"

@@ -13,7 +13,7 @@ import pytest
 
 from py_ci.github import SUMMARY_LIMIT
 
-from .conftest import Outcome, run, write_files
+from .conftest import Outcome, annotation_lines, run, write_files
 from .test_surfaces import assert_gold, parse_outputs
 
 PyCI = Callable[..., Outcome]
@@ -157,7 +157,7 @@ def test_summaries_gold(project: Path, py_ci: PyCI) -> None:
 
 def test_annotations_spread_over_files_and_codes(project: Path, py_ci: PyCI) -> None:
     outcome = py_ci("ruff", "ruff.json", "format.txt", "--annotations", cwd=project)
-    commands = [line for line in outcome.stdout.splitlines() if line.startswith("::")]
+    commands = annotation_lines(outcome.stdout)
     assert 1 < len(commands) <= 10
     assert {re.search(r"file=([^,:]+)", c)[1] for c in commands} == {  # type: ignore[index]
         "app/clean.py",
@@ -194,7 +194,7 @@ def test_thousands_of_findings(flood: Path, py_ci: PyCI, tool: str, output: str,
     summary.unlink(missing_ok=True)
     outcome = py_ci(tool, output, "--summary", str(summary), cwd=flood, env={"GITHUB_ACTIONS": "true"})
     assert outcome.status == 1
-    commands = [line for line in outcome.stdout.splitlines() if line.startswith("::")]
+    commands = annotation_lines(outcome.stdout)
     levels = [line.split(" ", 1)[0] for line in commands]
     assert levels.count("::error") == 10
     assert all(levels.count(level) <= 10 for level in set(levels))
@@ -239,7 +239,7 @@ def test_baseline_round_trip_survives_moved_lines_and_names_a_new_error(legacy: 
     text = summary.read_text()
     assert "4 known findings, **1 new**, 0 fixed" in text
     assert "Incompatible return value type (got &quot;int&quot;, expected &quot;str&quot;)" in text
-    commands = [line for line in outcome.stdout.splitlines() if line.startswith("::")]
+    commands = annotation_lines(outcome.stdout)
     assert commands == [
         "::error title=mypy [return-value],file=app/models.py,line=26::"
         'Incompatible return value type (got "int", expected "str")'

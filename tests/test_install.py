@@ -13,7 +13,7 @@ import pytest
 from py_ci.environment import find_environment
 from py_ci.install import install_plan
 
-from .conftest import Outcome, write_files
+from .conftest import Outcome, annotation_lines, write_files
 from .test_inputs import assert_one_line_error
 from .test_run import EXAMPLE, PYTHON
 
@@ -92,7 +92,7 @@ def test_action_reads_its_inputs_from_the_environment(tmp_path: Path, py_ci: PyC
     assert result["coverage"]["fail_under"] == 80.0
     assert "diff" not in result["coverage"]  # no diff-coverage-threshold: no diff, even on a pull request
     assert not step_summary.exists()
-    assert not any(line.startswith("::") for line in outcome.stdout.splitlines())  # annotations switched off
+    assert annotation_lines(outcome.stdout) == []  # annotations switched off
 
 
 def test_environment_falls_back_to_python_on_path(tmp_path: Path) -> None:

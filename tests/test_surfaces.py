@@ -12,7 +12,7 @@ import pytest
 
 from py_ci.github import SUMMARY_LIMIT
 
-from .conftest import Measured, Outcome
+from .conftest import Measured, Outcome, annotation_lines
 from .reports import cobertura
 
 PyCI = Callable[..., Outcome]
@@ -97,7 +97,7 @@ def test_annotations_in_actions(sample_project: Measure, py_ci: PyCI) -> None:
     outcome = py_ci(
         "coverage", "--fail-under", "80", "--fail-under-file", "75", cwd=project.root, env={"GITHUB_ACTIONS": "true"}
     )
-    commands = [line for line in outcome.stdout.splitlines() if line.startswith("::")]
+    commands = annotation_lines(outcome.stdout)
     assert commands == [
         "::error title=Coverage::Coverage total of 76 is less than fail-under=80 (threshold from --fail-under)",
         "::error title=Coverage,file=shapes/text.py,line=1::"

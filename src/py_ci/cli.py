@@ -327,7 +327,7 @@ def _run_junit(args: argparse.Namespace) -> Publication:
 def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str]) -> int:
     """Write outputs and the summary, then stdout; nothing is written before all is rendered."""
     from py_ci.files import write_atomic
-    from py_ci.github import SUMMARY_LIMIT, Runner, append_file, format_outputs
+    from py_ci.github import SUMMARY_LIMIT, Runner, append_file, format_outputs, verbatim
 
     runner = Runner.from_environ(os.environ)
     if runner.output_path is not None:
@@ -340,7 +340,11 @@ def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str])
     for path, text in publication.files.items():
         write_atomic(path, text)
     if args.json:
+        # Indented JSON: every line starts with a space, a bracket or a quote, never with a command.
         stdout.write(json.dumps(publication.result, ensure_ascii=False, indent=2) + "\n")
+    elif runner.in_actions and publication.text:
+        # File names, test ids and messages come from the change under test: the runner must not obey them.
+        stdout.write(verbatim(publication.text))
     else:
         stdout.write(publication.text)
     if (args.annotations or runner.in_actions) and not getattr(args, "no_annotations", False):

@@ -8,10 +8,29 @@ from typing import BinaryIO
 
 from py_ci.errors import InputError
 
+DEFAULT_LIMIT_MB = 1024
+
+
+def input_limit() -> int:
+    """Bytes an input may have: far above any real report, low enough to refuse an absurd one in time."""
+    raw = os.environ.get("PY_CI_MAX_INPUT_MB", "").strip()
+    return (int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_LIMIT_MB) * 1024 * 1024
+
+
+def _too_large(where: str, size: int, limit: int) -> InputError:
+    return InputError(
+        where,
+        f"is {size / 1048576:.0f} MiB, over py-ci's limit of {limit // 1048576} MiB",
+        "check that it is the right file, or raise the limit with PY_CI_MAX_INPUT_MB",
+    )
+
 
 def open_input(path: Path) -> BinaryIO:
     """Open `path` for reading bytes, or raise an InputError naming the problem."""
     try:
+        size, limit = path.stat().st_size, input_limit()
+        if size > limit and path.is_file():
+            raise _too_large(str(path), size, limit)
         return path.open("rb")
     except FileNotFoundError:
         raise InputError(str(path), "no such file", "check the path, or make the report first") from None
@@ -26,8 +45,11 @@ def open_input(path: Path) -> BinaryIO:
 def read_text_input(name: str, stdin: BinaryIO) -> str:
     """The text of file `name`, or of standard input for `-`, decoded as UTF-8."""
     if name == "-":
-        data = stdin.read()
+        limit = input_limit()
+        data = stdin.read(limit + 1)
         where = "<stdin>"
+        if len(data) > limit:
+            raise _too_large(where, len(data), limit)
     else:
         with open_input(Path(name)) as stream:
             data = stream.read()

@@ -59,6 +59,14 @@ class Annotation:
         )
 
 
+def verbatim(text: str) -> str:
+    """Text that holds input-derived words, inside a `::stop-commands::` block the runner reads no command from."""
+    token = f"py-ci-{secrets.token_hex(16)}"
+    while token in text:  # pragma: no cover - 128 random bits
+        token = f"py-ci-{secrets.token_hex(16)}"
+    return f"::stop-commands::{token}\n{text.rstrip(chr(10))}\n::{token}::\n"
+
+
 def format_outputs(outputs: Mapping[str, str]) -> str:
     """`$GITHUB_OUTPUT` lines in the toolkit's heredoc form, with a delimiter no value contains."""
     lines: list[str] = []
