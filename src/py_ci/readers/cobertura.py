@@ -34,6 +34,8 @@ class _CoberturaTarget:
         self.sources: list[str] = []
         self.text: list[str] | None = None
         self.saw_packages = False
+        # One int object per distinct line number, shared by every file: a third of the model's memory.
+        self.numbers: dict[int, int] = {}
 
     def _error(self, problem: str) -> InputError:
         line = f":{self.position.line}" if self.position else ""
@@ -45,7 +47,9 @@ class _CoberturaTarget:
             # Java Cobertura repeats a class's lines under <methods>: count the class's own list.
             if self.current is not None and stack[-1] == "lines" and stack[-2] == "class":
                 self._line(attrib)
-        elif tag == "class":
+            # Nearly every element is a <line>, and no <line> holds another: it stays off the stack.
+            return
+        if tag == "class":
             self._class(attrib)
         elif not stack:
             self._root(tag, attrib)
@@ -56,6 +60,8 @@ class _CoberturaTarget:
         stack.append(tag)
 
     def end(self, tag: str) -> None:
+        if tag == "line":
+            return
         self.stack.pop()
         if tag == "source" and self.text is not None:
             source = "".join(self.text).strip()
@@ -98,6 +104,7 @@ class _CoberturaTarget:
             raise self._error(f"has a <line> with a non-integer number or hits {attrib!r}") from None
         if number < 1 or hits < 0:
             raise self._error(f"has a <line> with a negative number or hits {attrib!r}")
+        number = self.numbers.setdefault(number, number)
         builder = self.current
         builder.hits[number] = builder.hits.get(number, 0) + hits
         if attrib.get("branch") == "true":
