@@ -132,3 +132,15 @@ def test_each_install_layout_is_detected(tmp_path: Path, action: Path, kind: str
     assert result.status == 0, result.log[-3000:]
     assert f"py-ci install: {detected} in " in result.log
     assert result.outputs["tests"] == "8"
+
+
+def test_a_helper_that_cannot_report_fails_the_step(tmp_path: Path, action: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.py-ci]\ncoverage-treshold = 90\n")
+    result = act(tmp_path, action, project)
+    assert result.status != 0
+    assert "py-ci: error: pyproject.toml: [tool.py-ci] has unknown key 'coverage-treshold'" in result.log
+    assert "Failure - Main Run the checks and report" in result.log
+    assert result.outputs.get("passed", "") == ""  # no verdict was reached, so none is claimed

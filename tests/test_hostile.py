@@ -183,3 +183,38 @@ def test_xml_readers_raise_only_input_errors_on_odd_documents(
     for read in (read_cobertura, read_junit):
         with contextlib.suppress(InputError):
             read(path)
+
+
+@given(
+    text=st.one_of(
+        st.text(max_size=300),
+        st.builds(
+            json.dumps,
+            st.recursive(
+                st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+                lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=15), inner, max_size=4),
+                max_leaves=15,
+            ),
+        ),
+    )
+)
+@settings(max_examples=200)
+def test_baseline_and_result_readers_raise_only_input_errors(
+    text: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from py_ci.baseline import parse_baseline
+    from py_ci.readers.result_file import read_result
+
+    with contextlib.suppress(InputError):
+        parse_baseline(text, "baseline.json", "mypy")
+    for document in (
+        text,
+        text.replace("{", '{"py-ci-result": 1, ', 1),
+        text.replace("{", '{"py-ci-baseline": 1, "tool": "mypy", ', 1),
+    ):
+        with contextlib.suppress(InputError):
+            parse_baseline(document, "baseline.json", "mypy")
+        path = tmp_path_factory.mktemp("result") / "r.json"
+        path.write_text(document)
+        with contextlib.suppress(InputError):
+            read_result(path)
