@@ -47,3 +47,19 @@ ensure_primary_venv() {
   echo "py-ci needs Python ${SUPPORTED_PYTHONS[0]} or newer; install one (e.g. pyenv install ${SUPPORTED_PYTHONS[0]})" >&2
   return 2
 }
+
+# PostgreSQL's server and Redis, which the integration tests and `py-ci run --services` start on 127.0.0.1.
+ensure_service_binaries() {
+  local missing=()
+  command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "Installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  else
+    echo "py-ci's tests and demo need ${missing[*]}: install them (e.g. sudo apt-get install ${missing[*]})" >&2
+    return 2
+  fi
+}

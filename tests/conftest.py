@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +177,15 @@ def sample_project(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Me
         return made[key]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def service_urls() -> Iterator[dict[str, str]]:
+    """Real PostgreSQL and Redis on 127.0.0.1, started once: DATABASE_URL and REDIS_URL, as services would give."""
+    from py_ci.services import postgres, redis
+
+    with postgres() as database, redis() as cache:
+        yield {"DATABASE_URL": database, "REDIS_URL": cache}
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import ast
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,11 @@ def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return action_copy(tmp_path_factory.mktemp("action"))
 
 
-def by_hand(project: Path) -> dict[str, object]:
+def by_hand(project: Path, services: dict[str, str]) -> dict[str, object]:
     """What the tools say when run by hand on the same project."""
     scratch = project.parent / "by-hand"
     shutil.copytree(project, scratch, ignore=shutil.ignore_patterns(".git", ".github"))
-    run(child_pytest("--cov", "--cov-branch", "--cov-report=json:cov.json", "--junitxml=junit.xml"), scratch)
+    run(child_pytest("--cov", "--cov-branch", "--cov-report=json:cov.json", "--junitxml=junit.xml"), scratch, services)
     totals = json.loads((scratch / "cov.json").read_text())["totals"]
     return {
         "coverage": f"{totals['percent_covered']:.2f}",
@@ -39,15 +40,21 @@ def by_hand(project: Path) -> dict[str, object]:
     }
 
 
-def act(tmp_path: Path, action: Path, project: Path, **variables: str) -> ActRun:
-    repository = consumer(tmp_path / "consumer", project, WORKFLOW)
-    return run_act(repository, action, tmp_path / "out", {"PYTHON_VERSION": "3.12", **variables})
+@pytest.fixture
+def act(tmp_path: Path, action: Path, service_urls: dict[str, str]) -> Callable[..., ActRun]:
+    def run_consumer(project: Path, **variables: str) -> ActRun:
+        repository = consumer(tmp_path / "consumer", project, WORKFLOW)
+        return run_act(repository, action, tmp_path / "out", {"PYTHON_VERSION": "3.12", **service_urls, **variables})
+
+    return run_consumer
 
 
-def test_clean_project_green_with_the_tools_numbers(tmp_path: Path, action: Path) -> None:
-    result = act(tmp_path, action, EXAMPLE)
+def test_clean_project_green_with_the_tools_numbers(
+    tmp_path: Path, act: Callable[..., ActRun], service_urls: dict[str, str]
+) -> None:
+    result = act(EXAMPLE)
     assert result.status == 0, result.log[-3000:]
-    expected = by_hand(tmp_path / "consumer")
+    expected = by_hand(tmp_path / "consumer", service_urls)
     assert result.outputs["coverage"] == expected["coverage"]
     assert result.outputs["tests"] == str(expected["tests"])
     assert (result.outputs["mypy-errors"], result.outputs["ruff-violations"], result.outputs["unformatted-files"]) == (
@@ -59,11 +66,11 @@ def test_clean_project_green_with_the_tools_numbers(tmp_path: Path, action: Path
     assert "## py-ci: ✅ every gate passed" in result.summary
 
 
-def test_broken_project_red_with_all_five_problems(tmp_path: Path, action: Path) -> None:
+def test_broken_project_red_with_all_five_problems(tmp_path: Path, act: Callable[..., ActRun]) -> None:
     project = tmp_path / "broken"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
     break_it(project)
-    result = act(tmp_path, action, project, COVERAGE_THRESHOLD="95")
+    result = act(project, COVERAGE_THRESHOLD="95")
     assert result.status != 0
     outputs = result.outputs
     assert (outputs["mypy-errors"], outputs["unformatted-files"], outputs["failures"], outputs["passed"]) == (
@@ -87,8 +94,8 @@ def test_broken_project_red_with_all_five_problems(tmp_path: Path, action: Path)
 
 
 @pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
-def test_each_python_on_the_real_interpreter(tmp_path: Path, action: Path, version: str) -> None:
-    result = act(tmp_path, action, EXAMPLE, PYTHON_VERSION=version)
+def test_each_python_on_the_real_interpreter(tmp_path: Path, act: Callable[..., ActRun], version: str) -> None:
+    result = act(EXAMPLE, PYTHON_VERSION=version)
     assert result.status == 0, result.log[-3000:]
     assert f"python-version={version}." in result.log
     assert result.outputs["passed"] == "true"
@@ -103,14 +110,13 @@ def layout(project: Path, kind: str) -> None:
     without_groups = text.replace(groups, "")
     if kind == "requirements":
         pyproject.write_text(without_groups)
-        (project / "requirements.txt").write_text("# the bookshop has no runtime dependencies\n")
+        runtime = ast.literal_eval(text.split("dependencies = ", 1)[1].splitlines()[0])
+        (project / "requirements.txt").write_text("\n".join(runtime) + "\n")
         (project / "requirements-dev.txt").write_text("\n".join(ast.literal_eval(tools)) + "\n")
     elif kind == "extras":
-        pyproject.write_text(
-            without_groups.replace(
-                "dependencies = []", f"dependencies = []\n\n[project.optional-dependencies]\ntest = {tools}"
-            )
-        )
+        runtime = text.split("dependencies = ", 1)[1].splitlines()[0]
+        extras = f"dependencies = {runtime}\n\n[project.optional-dependencies]\ntest = {tools}"
+        pyproject.write_text(without_groups.replace(f"dependencies = {runtime}", extras))
     elif kind == "uv":
         run([sys.executable, "-m", "uv", "lock", "--quiet"], project)  # made here: a lock file names its index
 
@@ -124,22 +130,22 @@ def layout(project: Path, kind: str) -> None:
         ("groups", "dependency groups dev"),
     ],
 )
-def test_each_install_layout_is_detected(tmp_path: Path, action: Path, kind: str, detected: str) -> None:
+def test_each_install_layout_is_detected(tmp_path: Path, act: Callable[..., ActRun], kind: str, detected: str) -> None:
     project = tmp_path / "project"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
     layout(project, kind)
-    result = act(tmp_path, action, project)
+    result = act(project)
     assert result.status == 0, result.log[-3000:]
     assert f"py-ci install: {detected} in " in result.log
-    assert result.outputs["tests"] == "8"
+    assert (result.outputs["tests"], result.outputs["skipped"]) == ("11", "0")
 
 
-def test_a_helper_that_cannot_report_fails_the_step(tmp_path: Path, action: Path) -> None:
+def test_a_helper_that_cannot_report_fails_the_step(tmp_path: Path, act: Callable[..., ActRun]) -> None:
     project = tmp_path / "project"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.py-ci]\ncoverage-treshold = 90\n")
-    result = act(tmp_path, action, project)
+    result = act(project)
     assert result.status != 0
     assert "py-ci: error: pyproject.toml: [tool.py-ci] has unknown key 'coverage-treshold'" in result.log
     assert "Failure - Main Run the checks and report" in result.log

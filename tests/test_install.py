@@ -68,7 +68,9 @@ def test_a_failing_install_is_one_line(tmp_path: Path, py_ci: PyCI) -> None:
     assert "-r requirements.txt` failed (exit 1)" in outcome.stderr
 
 
-def test_action_reads_its_inputs_from_the_environment(tmp_path: Path, py_ci: PyCI) -> None:
+def test_action_reads_its_inputs_from_the_environment(
+    tmp_path: Path, py_ci: PyCI, service_urls: dict[str, str]
+) -> None:
     project = tmp_path / "bookshop"
     shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
     pyproject = project / "pyproject.toml"
@@ -83,6 +85,7 @@ def test_action_reads_its_inputs_from_the_environment(tmp_path: Path, py_ci: PyC
         "PY_CI_ANNOTATIONS": "false",
         "PY_CI_SUMMARY": "false",
         "PY_CI_BASE_REF": "main",
+        **service_urls,
     }
     outcome = py_ci("action", "--python", PYTHON, "--json", cwd=project, env=env)
     result = json.loads(outcome.stdout)

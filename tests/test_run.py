@@ -41,10 +41,19 @@ def break_it(project: Path) -> None:
 def test_the_example_passes_with_the_tools_own_numbers(example: Path, py_ci: PyCI, tmp_path: Path) -> None:
     output = tmp_path / "output"
     outcome = py_ci(
-        "run", "--python", PYTHON, "--output-dir", "out", "--json", cwd=example, env={"GITHUB_OUTPUT": str(output)}
+        "run",
+        "--python",
+        PYTHON,
+        "--services",
+        "--output-dir",
+        "out",
+        "--json",
+        cwd=example,
+        env={"GITHUB_OUTPUT": str(output)},
     )
     assert outcome.status == 0, outcome.stderr
     result = json.loads(outcome.stdout)
+    assert (result["tests"]["tests"], result["tests"]["skipped"]) == (11, 0)  # the integration tests ran
     total = run(coverage("report", "--format=total", "--precision=10", "--data-file=.coverage"), example).stdout.strip()
     assert f"{result['coverage']['total']:.10f}" == total
     assert (
@@ -77,6 +86,14 @@ def test_a_broken_project_fails_and_counts_each_problem(example: Path, py_ci: Py
     summary = (example / "summary.md").read_text()
     assert "## py-ci: ❌ 5 of 5 gates failed" in summary
     assert "py-ci: FAILED (tests, mypy, ruff, ruff-format, coverage)" in outcome.stdout
+
+
+def test_without_services_integration_tests_are_skipped_with_the_reason(example: Path, py_ci: PyCI) -> None:
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--summary", "s.md", cwd=example)
+    assert outcome.status == 1  # the skipped code leaves coverage under the example's 85%
+    assert "SKIPPED [2] DATABASE_URL is not set: run `py-ci run --services`" in outcome.stdout
+    assert "SKIPPED [1] REDIS_URL is not set" in outcome.stdout
+    assert "<summary>3 skipped tests, by reason</summary>" in (example / "s.md").read_text()
 
 
 def test_progress_and_the_environment_it_used(example: Path, py_ci: PyCI) -> None:

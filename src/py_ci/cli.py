@@ -203,6 +203,11 @@ def _add_run(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> 
     run.add_argument("--mypy-args", metavar="ARGS", help="mypy's flags (default --strict)")
     run.add_argument("--pytest-args", metavar="ARGS", help="extra pytest arguments")
     run.add_argument("--output-dir", type=Path, metavar="DIR", help="keep the tools' outputs in DIR")
+    run.add_argument(
+        "--services",
+        action="store_true",
+        help="start throwaway PostgreSQL and Redis (local binaries, free ports) for the tests",
+    )
     run.add_argument("--save", type=Path, metavar="RESULT.json", help="write the result that `py-ci combine` reads")
     run.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="name this run (repeatable)")
     _add_gate_flags(run)
@@ -221,6 +226,7 @@ def _run_run(args: argparse.Namespace) -> Publication:
         args.python,
         args.label,
         args.save,
+        args.services,
     )
     return run_publication(inputs)
 

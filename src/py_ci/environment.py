@@ -55,15 +55,27 @@ def find_environment(project: Path, environ: Mapping[str, str], python: str | No
     return Environment(Path(sys.executable), "py-ci's own interpreter")
 
 
+_PROBE = "import importlib.util, sys; print(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))"
+
+
+def start_probe(environment: Environment, modules: list[str]) -> subprocess.Popen[str]:
+    """Ask the environment, in the background, which of `modules` it cannot import."""
+    return subprocess.Popen(
+        [str(environment.python), "-c", _PROBE, *modules], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def probe_result(environment: Environment, probe: subprocess.Popen[str]) -> list[str]:
+    """The packages the probe found missing."""
+    out, err = probe.communicate()
+    if probe.returncode != 0:
+        raise InputError(environment.describe(), f"does not run ({err.strip()[-200:]})", "fix or recreate it")
+    return [TOOLS[module] for module in out.split()]
+
+
 def missing_tools(environment: Environment, modules: list[str]) -> list[str]:
     """The packages of `modules` the environment cannot import."""
-    probe = (
-        "import importlib.util, sys; print(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))"
-    )
-    done = subprocess.run([str(environment.python), "-c", probe, *modules], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise InputError(environment.describe(), f"does not run ({done.stderr.strip()[-200:]})", "fix or recreate it")
-    return [TOOLS[module] for module in done.stdout.split()]
+    return probe_result(environment, start_probe(environment, modules))
 
 
 def install_hint(environment: Environment, packages: list[str]) -> str:

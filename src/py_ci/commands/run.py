@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -16,10 +17,11 @@ from typing import IO, BinaryIO
 from py_ci.cli import Publication
 from py_ci.commands.report import ReportInputs, report_publication
 from py_ci.config import Options, load_options
-from py_ci.environment import Environment, find_environment, install_hint, missing_tools
+from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
 from py_ci.errors import InputError
+from py_ci.services import postgres, redis
 
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.02
 
 
 @dataclass
@@ -179,6 +181,7 @@ class RunInputs:
     python: str | None
     labels: list[str]
     save: Path | None
+    services: bool = False
 
 
 def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -> Publication:
@@ -191,15 +194,24 @@ def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -
     with tempfile.TemporaryDirectory(prefix="py-ci-") as scratch:
         out = inputs.output_dir.resolve() if inputs.output_dir else Path(scratch)
         checks = plan(environment, project, options, out)
-        missing = missing_tools(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
-        if missing:
-            raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
+        # The probe runs beside the checks: a missing tool is still named first, at no cost when none is.
+        probe = start_probe(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
         out.mkdir(parents=True, exist_ok=True)
         live = progress_stream.isatty() and "NO_COLOR" not in inputs.environ
         names = ", ".join(check.title for check in checks)
         progress_stream.write(f"py-ci run: {names} in {project}, with {environment.describe()}\n")
         environ = {**inputs.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
-        run_checks(checks, project, environ, Progress(progress_stream, live))
+        with contextlib.ExitStack() as services:
+            if inputs.services:
+                environ["DATABASE_URL"] = services.enter_context(postgres())
+                environ["REDIS_URL"] = services.enter_context(redis())
+                progress_stream.write(
+                    f"  services: PostgreSQL at {environ['DATABASE_URL']}, Redis at {environ['REDIS_URL']}\n"
+                )
+            run_checks(checks, project, environ, Progress(progress_stream, live))
+        missing = probe_result(environment, probe)
+        if missing:
+            raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
         for check in checks:
             if (problem := _failed_to_run(check)) is not None:
                 raise problem

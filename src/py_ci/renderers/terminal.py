@@ -8,7 +8,7 @@ from py_ci.model import CoverageReport, TestReport
 from py_ci.renderers.check_summary import CheckView
 from py_ci.renderers.files import missing_text, worst_first
 from py_ci.renderers.findings import location
-from py_ci.renderers.tests_summary import outcome_words
+from py_ci.renderers.tests_summary import outcome_words, skip_reasons
 
 TERMINAL_FILES = 50
 
@@ -93,6 +93,7 @@ def tests_text(report: TestReport, verdict: Verdict) -> str:
         lines.append(f"{word} {case.test_id}" + (f" - {first[:200]}" if first else ""))
     if len(report.problems) > TERMINAL_FINDINGS:
         lines.append(f"... {len(report.problems) - TERMINAL_FINDINGS:,} more (all are in --json)")
+    lines += [f"SKIPPED [{count}] {reason}" for reason, count in skip_reasons(report).most_common(10)]
     lines.append(f"Tests: {outcome_words(report)} ({report.tests} tests in {report.duration:.2f} s)")
     lines.append(f"tests {'passed' if verdict.passed else 'FAILED'}: {verdict.message}")
     return "\n".join(lines) + "\n"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 
 from py_ci.gates import Verdict
 from py_ci.model import TestCase, TestReport
-from py_ci.renderers.markdown import Budget, escape, number, plural, table
+from py_ci.renderers.markdown import Budget, details, escape, number, plural, table
 
 FAILURE_BLOCKS = 50
 SLOWEST = 10
@@ -48,6 +49,17 @@ def tests_markdown(report: TestReport, verdict: Verdict, budget: Budget) -> str:
     else:
         if len(problems) > FAILURE_BLOCKS:
             lines += [f"{plural(len(problems) - FAILURE_BLOCKS, 'more failure')} not shown; `--json` has them all.", ""]
+    reasons = skip_reasons(report)
+    if reasons:
+        rows = [[number(count), escape(reason)] for reason, count in reasons.most_common(SLOWEST)]
+        if budget.take("\n".join(" | ".join(row) for row in rows)):
+            lines += [
+                *details(
+                    f"{plural(report.count('skipped'), 'skipped test')}, by reason",
+                    table(["Tests", "Reason"], "rl", rows),
+                ),
+                "",
+            ]
     slowest = sorted(report.cases, key=lambda case: case.time, reverse=True)[:SLOWEST]
     if slowest and slowest[0].time > 0:
         rows = [[escape(case.test_id), f"{case.time:.3f} s"] for case in slowest]
@@ -62,6 +74,13 @@ def tests_markdown(report: TestReport, verdict: Verdict, budget: Budget) -> str:
                 "",
             ]
     return "\n".join(lines) + "\n"
+
+
+def skip_reasons(report: TestReport) -> Counter[str]:
+    """How many tests each skip reason held back (pytest puts the reason in the message)."""
+    return Counter(
+        (case.message or case.kind or "no reason given").strip() for case in report.cases if case.outcome == "skipped"
+    )
 
 
 def _failure_block(case: TestCase) -> list[str]:

@@ -1,0 +1,131 @@
+"""Throwaway PostgreSQL and Redis for `py-ci run --services`: local binaries, free ports on 127.0.0.1, removed after."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from py_ci.errors import InputError
+
+READY_SECONDS = 30
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _binary(name: str, hint: str) -> str:
+    # Debian keeps PostgreSQL's server binaries off PATH, under /usr/lib/postgresql/VERSION/bin.
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True)
+    found = shutil.which(name) or (str(candidates[0]) if candidates else None)
+    if found is None:
+        raise InputError(name, "is not installed", hint)
+    return found
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], name: str, log: Path) -> None:
+    deadline = time.monotonic() + READY_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            said = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
+            raise InputError(
+                name, f"stopped while starting ({' '.join(said) or process.returncode})", "see its log above"
+            )
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.1)
+    raise InputError(name, f"did not accept connections on port {port} within {READY_SECONDS} s", "check the machine")
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    # PostgreSQL refuses to run as root; CI machines often are root.
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@contextlib.contextmanager
+def postgres() -> Iterator[str]:
+    """A fresh cluster; yields its DATABASE_URL."""
+    hint = "install PostgreSQL's server (apt-get install postgresql), or run without --services"
+    initdb, server = _binary("initdb", hint), _binary("postgres", hint)
+    folder = Path(tempfile.mkdtemp(prefix="py-ci-postgres-"))
+    folder.chmod(0o777)  # when we are root, the postgres user writes its cluster here
+    data, log, port = folder / "data", folder / "postgres.log", free_port()
+    done = subprocess.run(
+        _as_postgres([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InputError("initdb", f"failed ({(done.stderr.strip().splitlines() or ['?'])[-1]})", hint)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            _as_postgres(
+                [
+                    server,
+                    "-D",
+                    str(data),
+                    "-p",
+                    str(port),
+                    "-k",
+                    str(folder),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                ]
+            ),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for(port, process, "postgres", log)
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def redis() -> Iterator[str]:
+    """A fresh server that keeps nothing on disk; yields its REDIS_URL."""
+    server = _binary("redis-server", "install Redis (apt-get install redis-server), or run without --services")
+    folder = Path(tempfile.mkdtemp(prefix="py-ci-redis-"))
+    log, port = folder / "redis.log", free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                server,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(folder),
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_for(port, process, "redis-server", log)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
