@@ -64,6 +64,19 @@ def test_clean_project_green_with_the_tools_numbers(
     )
     assert result.outputs["passed"] == "true"
     assert "## py-ci: ✅ every gate passed" in result.summary
+    # The same code through `py-ci run` on this machine reports the same numbers as the action.
+    local = run(
+        [str(Path(sys.executable).parent / "py-ci"), "run", "--python", sys.executable, "--json"],
+        tmp_path / "consumer",
+        service_urls,
+    ).stdout
+    here = json.loads(local)
+    assert f"{here['coverage']['total']:.2f}" == result.outputs["coverage"]
+    assert (str(here["tests"]["tests"]), str(here["mypy"]["errors"]), str(here["ruff"]["violations"])) == (
+        result.outputs["tests"],
+        result.outputs["mypy-errors"],
+        result.outputs["ruff-violations"],
+    )
 
 
 def test_broken_project_red_with_all_five_problems(tmp_path: Path, act: Callable[..., ActRun]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from py_ci import cli
 from py_ci.github import SUMMARY_LIMIT
 
 from .conftest import Measured, Outcome, annotation_lines
@@ -157,3 +159,23 @@ def test_collapsed_past_25_files(py_ci: PyCI, tmp_path: Path) -> None:
     # Worst first: f01 (50%) leads, f30 (96.77%) comes last.
     assert visible.index("| f01.py") < visible.index("| f02.py")
     assert "| f30.py" in hidden
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_colour_on_a_terminal_unless_no_color(sample_project: Measure, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = sample_project(branch=True)
+    monkeypatch.chdir(project.root)
+    for name in ("GITHUB_ACTIONS", "GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY", "NO_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    terminal = FakeTerminal()
+    args = cli.build_parser().parse_args(["coverage", "--fail-under", "80"])
+    cli.publish(args.run(args), args, terminal)
+    assert "\033[31mCoverage FAILED: total of 76 is less than fail-under=80" in terminal.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = FakeTerminal()
+    cli.publish(args.run(args), args, plain)
+    assert "\033[" not in plain.getvalue()

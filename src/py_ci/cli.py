@@ -351,6 +351,10 @@ def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str])
     elif runner.in_actions and publication.text:
         # File names, test ids and messages come from the change under test: the runner must not obey them.
         stdout.write(verbatim(publication.text))
+    elif stdout.isatty() and not os.environ.get("NO_COLOR"):
+        from py_ci.renderers.terminal import coloured
+
+        stdout.write(coloured(publication.text))
     else:
         stdout.write(publication.text)
     if (args.annotations or runner.in_actions) and not getattr(args, "no_annotations", False):

@@ -97,3 +97,18 @@ def tests_text(report: TestReport, verdict: Verdict) -> str:
     lines.append(f"Tests: {outcome_words(report)} ({report.tests} tests in {report.duration:.2f} s)")
     lines.append(f"tests {'passed' if verdict.passed else 'FAILED'}: {verdict.message}")
     return "\n".join(lines) + "\n"
+
+
+_RED, _GREEN, _RESET = "\033[31m", "\033[32m", "\033[0m"
+
+
+def coloured(text: str) -> str:
+    """Verdict lines in red or green, for a terminal (the caller checks for one, and for NO_COLOR)."""
+    lines = []
+    for line in text.split("\n"):
+        if "FAILED" in line.split(":", 1)[0] or line.startswith(("FAILED ", "ERROR ")):
+            line = f"{_RED}{line}{_RESET}"
+        elif line.startswith("py-ci: every gate passed") or " passed:" in line.split("(", 1)[0]:
+            line = f"{_GREEN}{line}{_RESET}"
+        lines.append(line)
+    return "\n".join(lines)
