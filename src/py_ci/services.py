@@ -47,6 +47,21 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], name: str, log: Path)
     raise InputError(name, f"did not accept connections on port {port} within {READY_SECONDS} s", "check the machine")
 
 
+@contextlib.contextmanager
+def _serving(command: list[str], name: str, port: int, folder: Path) -> Iterator[None]:
+    """Run a server until the block ends, once it accepts connections; then stop it and remove `folder`."""
+    log = folder / f"{name}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(port, process, name, log)
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _as_postgres(command: list[str]) -> list[str]:
     # PostgreSQL refuses to run as root; CI machines often are root.
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
@@ -59,7 +74,7 @@ def postgres() -> Iterator[str]:
     initdb, server = _binary("initdb", hint), _binary("postgres", hint)
     folder = Path(tempfile.mkdtemp(prefix="py-ci-postgres-"))
     folder.chmod(0o777)  # when we are root, the postgres user writes its cluster here
-    data, log, port = folder / "data", folder / "postgres.log", free_port()
+    data, port = folder / "data", free_port()
     done = subprocess.run(
         _as_postgres([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
         capture_output=True,
@@ -69,33 +84,10 @@ def postgres() -> Iterator[str]:
     if done.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         raise InputError("initdb", f"failed ({(done.stderr.strip().splitlines() or ['?'])[-1]})", hint)
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            _as_postgres(
-                [
-                    server,
-                    "-D",
-                    str(data),
-                    "-p",
-                    str(port),
-                    "-k",
-                    str(folder),
-                    "-c",
-                    "listen_addresses=127.0.0.1",
-                    "-c",
-                    "fsync=off",
-                ]
-            ),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for(port, process, "postgres", log)
+    server_command = [server, "-D", str(data), "-p", str(port), "-k", str(folder)]
+    server_command += ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"]
+    with _serving(_as_postgres(server_command), "postgres", port, folder):
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -103,29 +95,19 @@ def redis() -> Iterator[str]:
     """A fresh server that keeps nothing on disk; yields its REDIS_URL."""
     server = _binary("redis-server", "install Redis (apt-get install redis-server), or run without --services")
     folder = Path(tempfile.mkdtemp(prefix="py-ci-redis-"))
-    log, port = folder / "redis.log", free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                server,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(folder),
-            ],
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_for(port, process, "redis-server", log)
+    port = free_port()
+    command = [
+        server,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(folder),
+    ]
+    with _serving(command, "redis-server", port, folder):
         yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
