@@ -80,6 +80,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def file_of(command: str) -> str:
+    match = re.search(r"file=([^,:]+)", command)
+    assert match is not None, command
+    return match[1]
+
+
 def found(pattern: str, text: str) -> int:
     match = re.search(pattern, text, re.MULTILINE)
     assert match is not None, text
@@ -159,7 +165,7 @@ def test_annotations_spread_over_files_and_codes(project: Path, py_ci: PyCI) -> 
     outcome = py_ci("ruff", "ruff.json", "format.txt", "--annotations", cwd=project)
     commands = annotation_lines(outcome.stdout)
     assert 1 < len(commands) <= 10
-    assert {re.search(r"file=([^,:]+)", c)[1] for c in commands} == {  # type: ignore[index]
+    assert {file_of(c) for c in commands} == {
         "app/clean.py",
         "app/models.py",
         "app/views.py",
@@ -198,7 +204,7 @@ def test_thousands_of_findings(flood: Path, py_ci: PyCI, tool: str, output: str,
     levels = [line.split(" ", 1)[0] for line in commands]
     assert levels.count("::error") == 10
     assert all(levels.count(level) <= 10 for level in set(levels))
-    assert len({re.search(r"file=([^,]+)", c)[1] for c in commands}) == 10  # type: ignore[index]
+    assert len({file_of(c) for c in commands}) == 10
     text = summary.read_text(encoding="utf-8")
     assert len(text.encode()) < SUMMARY_LIMIT
     total = json.loads(py_ci(tool, output, "--json", cwd=flood).stdout)[key]
