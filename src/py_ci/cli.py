@@ -73,15 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read Cobertura XML (coverage.py, pytest-cov, gcovr, Istanbul), report it and gate it.",
     )
     coverage.add_argument("reports", nargs="*", type=Path, metavar="REPORT", help="default: coverage.xml")
-    coverage.add_argument("--fail-under", type=_percent, metavar="PCT", help="fail when total coverage is below PCT")
-    coverage.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="fail when any file is below PCT")
-    coverage.add_argument(
-        "--precision", type=_precision, metavar="N", help="decimals compared (default: coverage's, 0)"
-    )
-    coverage.add_argument("--diff-base", metavar="REF", help="also measure the lines changed since REF's merge base")
-    coverage.add_argument(
-        "--diff-fail-under", type=_percent, metavar="PCT", help="fail when changed lines are below PCT"
-    )
+    _add_coverage_gates(coverage.add_argument_group("gates"), diff=True)
     coverage.set_defaults(run=_run_coverage)
     junit = commands.add_parser(
         "junit",
@@ -128,11 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     combine.add_argument(
         "--coverage-data", type=Path, metavar="DIR", help="run `coverage combine` on the .coverage* files in DIR"
     )
-    combine.add_argument("--fail-under", type=_percent, metavar="PCT", help="threshold for the combined coverage")
-    combine.add_argument(
-        "--fail-under-file", type=_percent, metavar="PCT", help="per-file threshold for the combined coverage"
-    )
-    combine.add_argument("--precision", type=_precision, metavar="N", help="decimals the coverage gate compares at")
+    _add_coverage_gates(combine.add_argument_group("gates of the combined coverage"), diff=False)
     combine.set_defaults(run=_run_combine)
     return parser
 
@@ -170,13 +158,23 @@ def _add_report(commands: argparse._SubParsersAction[_Parser], common: _Parser) 
     report.set_defaults(run=_run_report, write_baseline=None)
 
 
+def _add_coverage_gates(gates: argparse._ArgumentGroup, diff: bool) -> None:
+    """The coverage gate flags, one definition for coverage, report, run and combine."""
+    gates.add_argument("--fail-under", type=_percent, metavar="PCT", help="fail when total coverage is below PCT")
+    gates.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="fail when any file is below PCT")
+    gates.add_argument(
+        "--precision", type=_precision, metavar="N", help="decimals the gate compares at (default: coverage's, 0)"
+    )
+    if diff:
+        gates.add_argument("--diff-base", metavar="REF", help="also measure the lines changed since REF's merge base")
+        gates.add_argument(
+            "--diff-fail-under", type=_percent, metavar="PCT", help="fail when changed lines are below PCT"
+        )
+
+
 def _add_gate_flags(parser: _Parser) -> None:
     gates = parser.add_argument_group("gates")
-    gates.add_argument("--fail-under", type=_percent, metavar="PCT", help="total coverage threshold")
-    gates.add_argument("--fail-under-file", type=_percent, metavar="PCT", help="per-file coverage threshold")
-    gates.add_argument("--precision", type=_precision, metavar="N", help="decimals the coverage gate compares at")
-    gates.add_argument("--diff-base", metavar="REF", help="also measure the lines changed since REF's merge base")
-    gates.add_argument("--diff-fail-under", type=_percent, metavar="PCT", help="threshold for the changed lines")
+    _add_coverage_gates(gates, diff=True)
     gates.add_argument("--max-errors", dest="max_errors", type=_count, metavar="N", help="mypy errors allowed")
     gates.add_argument(
         "--max-violations", dest="max_violations", type=_count, metavar="N", help="ruff violations allowed"
