@@ -14,8 +14,8 @@ from .conftest import run
 
 ROOT = Path(__file__).parent.parent
 BIN = Path(sys.executable).parent
-ACTIONS = [ROOT / "action.yml", ROOT / "tests" / "e2e" / "stand-ins" / "setup-python" / "action.yml"]
-WORKFLOWS = [ROOT / "tests" / "e2e" / "consumer.yml", *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
+ACTIONS = [ROOT / "action.yml", *sorted((ROOT / "tests" / "e2e" / "stand-ins").glob("*/action.yml"))]
+WORKFLOWS = [*sorted((ROOT / "tests" / "e2e").glob("*.yml")), *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 

@@ -91,7 +91,7 @@ def test_action_reads_its_inputs_from_the_environment(
     result = json.loads(outcome.stdout)
     assert outcome.status == 0
     assert result["labels"] == {"python": "3.12", "os": "linux"}
-    assert result["coverage"]["fail_under_source"] == "the action's default"
+    assert result["coverage"]["fail_under_source"] == "py-ci's default"
     assert result["coverage"]["fail_under"] == 80.0
     assert "diff" not in result["coverage"]  # no diff-coverage-threshold: no diff, even on a pull request
     assert not step_summary.exists()

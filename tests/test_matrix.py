@@ -171,3 +171,97 @@ def test_empty_folder_and_report_without_inputs(py_ci: PyCI, tmp_path: Path) -> 
     assert outcome.status == 2
     assert "needs at least one of --junit, --mypy, --ruff, --coverage" in outcome.stderr
     assert "is not KEY=VALUE" in py_ci("report", "--junit", "x.xml", "--label", "oops", cwd=tmp_path).stderr
+
+
+def measured_elsewhere(root: Path, leg: str, tests: str) -> None:
+    """A leg run in a folder of its own, as matrix jobs on other runners (or act's) are."""
+    write_files(root, {**SAMPLE_PACKAGE, **SAMPLE_TESTS, **FLAKY_ON_B})
+    data = {"COVERAGE_FILE": str(root / ".coverage"), "LEG": leg}
+    run(child_pytest("--cov=shapes", "--cov-branch", "--cov-report=xml:c.xml", "--junitxml=j.xml", tests), root, data)
+    py_ci_process(
+        "report", "--coverage", "c.xml", "--junit", "j.xml", "--label", f"leg={leg}", "--save", "r.json", cwd=root
+    )
+
+
+def test_legs_measured_in_other_folders_combine_onto_this_one(matrix: Path, tmp_path: Path, py_ci: PyCI) -> None:
+    uploads = tmp_path / "uploads"
+    for leg, tests in (("a", "tests/test_geometry.py"), ("b", "tests/test_text.py")):
+        measured_elsewhere(tmp_path / f"runner-{leg}" / "work", leg, tests)
+        # What the coverage job downloads: each leg's folder of results.
+        shutil.copytree(
+            tmp_path / f"runner-{leg}" / "work", uploads / leg, ignore=shutil.ignore_patterns("shapes", "tests")
+        )
+    here = tmp_path / "coverage-job"
+    write_files(here, SAMPLE_PACKAGE)
+    outcome = py_ci(
+        "combine", "--json", str(uploads), "--coverage-data", str(uploads), "--python", sys.executable, cwd=here
+    )
+    combined = json.loads(outcome.stdout)["coverage"]
+    # The same figure as coverage combine over the same tests run in one folder.
+    assert combined["total"] == combined_total(matrix)
+    assert {file["path"] for file in combined["files"]} == {
+        "shapes/__init__.py",
+        "shapes/geometry.py",
+        "shapes/text.py",
+    }
+
+
+def test_coverage_data_needs_a_coverage_py(matrix: Path, results: Path, py_ci: PyCI) -> None:
+    outcome = py_ci("combine", str(results), "--coverage-data", "data", cwd=matrix, env={"PATH": "/nonexistent"})
+    assert_one_line_error(outcome, "--coverage-data needs coverage.py: pass --python")
+    missing = py_ci("combine", str(results), "--coverage-data", "data", "--python", "/nonexistent/python", cwd=matrix)
+    assert_one_line_error(missing, "--python /nonexistent/python: cannot run it")
+
+
+def test_data_that_coverage_cannot_combine_is_one_line(
+    matrix: Path, results: Path, py_ci: PyCI, tmp_path: Path
+) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / ".coverage.broken").write_text("not SQLite")
+    outcome = py_ci(
+        "combine", str(results), "--coverage-data", str(tmp_path / "data"), "--python", sys.executable, cwd=matrix
+    )
+    assert_one_line_error(outcome, "coverage.py could not combine the data: ")
+
+
+def test_a_default_threshold_applies_only_when_nothing_sets_one(matrix: Path, results: Path, py_ci: PyCI) -> None:
+    defaulted = json.loads(py_ci("combine", "--json", str(results), "--default-fail-under", "99", cwd=matrix).stdout)
+    assert (defaulted["coverage"]["fail_under"], defaulted["coverage"]["fail_under_source"]) == (99, "py-ci's default")
+    chosen = py_ci(
+        "combine",
+        "--json",
+        str(results),
+        "--default-fail-under",
+        "99",
+        cwd=matrix,
+        env={"PY_CI_COVERAGE_THRESHOLD": "10"},
+    )
+    assert json.loads(chosen.stdout)["coverage"]["fail_under"] == 10
+    assert_one_line_error(py_ci("combine", str(results), "--default-fail-under", "101", cwd=matrix), "outside 0-100")
+
+
+def test_changed_lines_of_the_union(matrix: Path, results: Path, py_ci: PyCI, tmp_path: Path) -> None:
+    from .test_diff_coverage import commit, git
+
+    repository = tmp_path / "repository"
+    shutil.copytree(matrix, repository)
+    git(repository, "init", "-q", "-b", "main")
+    text = (repository / "shapes" / "text.py").read_text()
+    commit(repository, {"shapes/text.py": text.split("def never_called")[0]}, "base")
+    git(repository, "checkout", "-q", "-b", "feature")
+    commit(repository, {"shapes/text.py": text}, "feature")
+    for report in ("a.xml", "b.xml"):  # the legs' reports, as if measured here
+        path = repository / report
+        path.write_text(path.read_text().replace(str(matrix), str(repository)))
+    assert_one_line_error(py_ci("combine", "results", "--diff-fail-under", "90", cwd=repository), "needs --diff-base")
+    combined = py_ci("combine", "--json", "results", "--diff-base", "main", "--diff-fail-under", "90", cwd=repository)
+    assert combined.status == 1
+    by_coverage = json.loads(
+        py_ci(
+            "coverage", "--json", "a.xml", "b.xml", "--diff-base", "main", "--diff-fail-under", "90", cwd=repository
+        ).stdout
+    )
+    document = json.loads(combined.stdout)
+    assert document["coverage"]["diff"] == by_coverage["diff"]
+    assert 0 < document["coverage"]["diff"]["total"] < 90
+    assert any(v["gate"] == "diff-coverage" and not v["passed"] for v in document["verdicts"])

@@ -120,18 +120,54 @@ def build_parser() -> argparse.ArgumentParser:
     combine.add_argument(
         "--coverage-data", type=Path, metavar="DIR", help="run `coverage combine` on the .coverage* files in DIR"
     )
-    _add_coverage_gates(combine.add_argument_group("gates of the combined coverage"), diff=False)
+    combine.add_argument(
+        "--python", metavar="PYTHON", help="run coverage.py as `PYTHON -m coverage` (default: `coverage` on PATH)"
+    )
+    combine.add_argument(
+        "--coverage-only",
+        action="store_true",
+        help="gate the combined coverage alone, not the legs' own verdicts (a pipeline's gate job checks those)",
+    )
+    combine.add_argument(
+        "--default-fail-under",
+        type=_percent,
+        metavar="PCT",
+        help="the coverage threshold when no flag, PY_CI_COVERAGE_THRESHOLD or coverage configuration sets one",
+    )
+    _add_coverage_gates(combine.add_argument_group("gates of the combined coverage"), diff=True)
     combine.set_defaults(run=_run_combine)
+    workflow = commands.add_parser(
+        "workflow-inputs",
+        parents=[common],
+        help="check the reusable workflow's inputs (PY_CI_* variables) and write its plan as step outputs",
+    )
+    workflow.add_argument("--repository", type=Path, default=Path(), metavar="DIR", help="the checked-out repository")
+    workflow.set_defaults(run=_run_workflow_inputs)
     return parser
 
 
 def _run_combine(args: argparse.Namespace) -> Publication:
     from py_ci.commands.combine import collect_results, combine_publication, coverage_combine, merged_coverage
+    from py_ci.commands.coverage import read_diff
     from py_ci.config import load_options
 
+    if args.diff_fail_under is not None and args.diff_base is None:
+        raise UsageError(DIFF_BASE_NEEDED)
     legs = collect_results(args.results)
-    union = coverage_combine(args.coverage_data, Path.cwd()) if args.coverage_data else merged_coverage(legs)
-    return combine_publication(legs, load_options(Path.cwd(), os.environ, vars(args)), union)
+    union = (
+        coverage_combine(args.coverage_data, Path.cwd(), args.python, [leg.workspace for leg in legs if leg.workspace])
+        if args.coverage_data
+        else merged_coverage(legs)
+    )
+    diff = read_diff(union, args.diff_base, Path.cwd()) if args.diff_base and union is not None else None
+    options = load_options(Path.cwd(), os.environ, vars(args))
+    return combine_publication(legs, options, union, diff=diff, gate_legs=not args.coverage_only)
+
+
+def _run_workflow_inputs(args: argparse.Namespace) -> Publication:
+    from py_ci.commands.workflow_inputs import workflow_inputs_publication
+
+    return workflow_inputs_publication(os.environ, args.repository)
 
 
 def _add_report(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> None:
@@ -249,8 +285,14 @@ def _run_action(args: argparse.Namespace) -> Publication:
     base = environ.get("PY_CI_BASE_REF", "").strip()
     if base and environ.get("PY_CI_DIFF_COVERAGE_THRESHOLD", "").strip():
         flags["diff_base"] = f"origin/{base}"
+    flags["coverage_gate"] = environ.get("PY_CI_GATE_COVERAGE", "true").strip().lower() != "false"
     labels = [label.strip() for label in environ.get("PY_CI_LABEL", "").split(",") if label.strip()]
-    inputs = RunInputs(Path(), environ, flags, sys.stdin.buffer, args.output_dir, args.python, labels, None)
+    save = None
+    if args.output_dir is not None:
+        # What a later job combines: the result file and coverage.py's data, beside the tools' outputs.
+        save = args.output_dir / "result.json"
+        environ["COVERAGE_FILE"] = str((args.output_dir / ".coverage").resolve())
+    inputs = RunInputs(Path(), environ, flags, sys.stdin.buffer, args.output_dir, args.python, labels, save)
     return run_publication(inputs)
 
 
@@ -373,7 +415,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return publish(run(args), args, sys.stdout)
     except PyCIError as error:
         # One line, whatever a library put in the message.
-        print(f"py-ci: error: {' '.join(str(error).split())}", file=sys.stderr)
+        line = f"py-ci: error: {' '.join(str(error).split())}"
+        print(line, file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            # In Actions the line also heads the run's page, not only the step's log.
+            from py_ci.github import Annotation
+
+            print(Annotation("error", line, title="py-ci").command(), flush=True)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("py-ci: error: interrupted", file=sys.stderr)

@@ -34,6 +34,7 @@ class Options:
 
     fail_under: Setting[float] | None = None
     fail_under_file: Setting[float] | None = None
+    coverage_gated: bool = True  # False in a matrix leg: the combining job gates the union
     precision: Setting[int] = Setting(DEFAULT_PRECISION, "coverage.py's default")
     max_errors: Setting[int] = Setting(0, "default")
     max_violations: Setting[int] = Setting(0, "default")
@@ -136,10 +137,14 @@ def load_options(project: Path, environ: Mapping[str, str], flags: Mapping[str, 
         options = replace(options, precision=Setting(coverage.precision, coverage.origin("precision")))
     for key, raw, origin, error in _layers(project, environ, flags):
         field, parse, _ = KEYS[key]
-        options = replace(options, **{field: parse(raw, origin, error)})
+        setting: Any = parse(raw, origin, error)
+        options = replace(options, **{field: setting})
+    if flags.get("coverage_gate") is False:
+        # A matrix leg: its coverage is partial, so only the combined coverage is gated.
+        return replace(options, fail_under=None, fail_under_file=None, coverage_gated=False)
     fallback = flags.get("default_fail_under")
     if options.fail_under is None and isinstance(fallback, (int, float)):
-        options = replace(options, fail_under=Setting(float(fallback), "the action's default"))
+        options = replace(options, fail_under=Setting(float(fallback), "py-ci's default"))
     return options
 
 

@@ -229,6 +229,7 @@ class Leg:
     tests: Mapping[str, int] | None = None
     failures: tuple[tuple[str, str, str], ...] = ()  # (test id, outcome, message)
     coverage: CoverageReport | None = None
+    workspace: str | None = None  # the leg's project folder, where its coverage data was measured
 
     @property
     def name(self) -> str:

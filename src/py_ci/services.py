@@ -50,6 +50,14 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], name: str, log: Path)
 @contextlib.contextmanager
 def _serving(command: list[str], name: str, port: int, folder: Path) -> Iterator[None]:
     """Run a server until the block ends, once it accepts connections; then stop it and remove `folder`."""
+    try:
+        with socket.socket() as probe:
+            # As the servers themselves bind: a port left in TIME_WAIT by an earlier run is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(("127.0.0.1", port))
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise InputError(name, f"cannot listen on 127.0.0.1:{port}: the port is in use", "stop what holds it") from None
     log = folder / f"{name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
@@ -68,13 +76,13 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def postgres() -> Iterator[str]:
-    """A fresh cluster; yields its DATABASE_URL."""
+def postgres(port: int | None = None) -> Iterator[str]:
+    """A fresh cluster on `port` (a free one when None); yields its DATABASE_URL."""
     hint = "install PostgreSQL's server (apt-get install postgresql), or run without --services"
     initdb, server = _binary("initdb", hint), _binary("postgres", hint)
     folder = Path(tempfile.mkdtemp(prefix="py-ci-postgres-"))
     folder.chmod(0o777)  # when we are root, the postgres user writes its cluster here
-    data, port = folder / "data", free_port()
+    data, port = folder / "data", port or free_port()
     done = subprocess.run(
         _as_postgres([initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8"]),
         capture_output=True,
@@ -91,11 +99,11 @@ def postgres() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def redis() -> Iterator[str]:
-    """A fresh server that keeps nothing on disk; yields its REDIS_URL."""
+def redis(port: int | None = None) -> Iterator[str]:
+    """A fresh server on `port` (a free one when None) that keeps nothing on disk; yields its REDIS_URL."""
     server = _binary("redis-server", "install Redis (apt-get install redis-server), or run without --services")
     folder = Path(tempfile.mkdtemp(prefix="py-ci-redis-"))
-    port = free_port()
+    port = port or free_port()
     command = [
         server,
         "--port",

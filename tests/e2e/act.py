@@ -15,6 +15,12 @@ from tests.conftest import clean_environ
 ROOT = Path(__file__).resolve().parents[2]
 STAND_INS = Path(__file__).parent / "stand-ins"
 SETUP_PYTHON = "actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c"
+# Every action from GitHub that our YAML uses, by the exact reference it uses, and its offline stand-in.
+STAND_IN_FOR = {
+    SETUP_PYTHON: "setup-python",
+    "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02": "upload-artifact",
+    "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093": "download-artifact",
+}
 CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8"
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
 
@@ -29,6 +35,14 @@ class ActRun:
     def commands(self, name: str) -> list[dict[str, Any]]:
         """Workflow commands the runner parsed, e.g. every `error` annotation."""
         return [event for event in self.events if event.get("command") == name]
+
+    def job_outputs(self, job: str) -> dict[str, str]:
+        """What a job's steps set as outputs (act runs no job after a called workflow fails, so none hands them on)."""
+        return {
+            str(event["name"]): str(event["arg"])
+            for event in self.commands("set-output")
+            if event.get("jobID") == job and "name" in event
+        }
 
     @property
     def summary(self) -> str:
@@ -66,26 +80,38 @@ def consumer(destination: Path, project: Path, workflow: str) -> Path:
     return destination
 
 
-def run_act(repository: Path, action: Path, out: Path, variables: dict[str, str]) -> ActRun:
+def run_act(
+    repository: Path,
+    action: Path,
+    out: Path,
+    variables: dict[str, str],
+    event: str = "push",
+    payload: Path | None = None,
+) -> ActRun:
+    """act runs the repository's workflows for `event`; `out` receives what the workflow hands to the test."""
     out.mkdir(parents=True, exist_ok=True)
+    (out / "artifacts").mkdir(exist_ok=True)
     act = Path(sys.executable).parent / "act"
     args = [
         str(act),
-        "push",
+        event,
         "--json",
         "-P",
         "ubuntu-latest=-self-hosted",
         "--local-repository",
         f"org/py-ci@v1={action}",
-        "--local-repository",
-        f"{SETUP_PYTHON}={STAND_INS / 'setup-python'}",
+        *(arg for ref, name in STAND_IN_FOR.items() for arg in ("--local-repository", f"{ref}={STAND_INS / name}")),
         "--env",
         f"PY_CI_E2E_OUT={out}",
+        "--env",
+        f"PY_CI_E2E_ARTIFACTS={out / 'artifacts'}",
+        *(["--eventpath", str(payload)] if payload else []),
         *(arg for name, value in variables.items() for arg in ("--var", f"{name}={value}")),
     ]
     done = subprocess.run(
         args, cwd=repository, capture_output=True, text=True, env=clean_environ(), timeout=900, check=False
     )
+    (out / "act.log").write_text(done.stdout + done.stderr)  # the whole story, for a failing test's reader
     events = []
     for line in done.stdout.splitlines():
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -9,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from py_ci.cli import Publication
+from py_ci.commands.coverage import diff_sections
 from py_ci.config import Options
 from py_ci.errors import InputError, UsageError
 from py_ci.gates import Verdict, coverage_verdicts, display_percent
-from py_ci.model import CoverageReport, Leg
+from py_ci.model import CoverageReport, DiffCoverage, Leg
 from py_ci.paths import relocate
 from py_ci.readers.cobertura import read_cobertura
 from py_ci.readers.result_file import is_result_file, read_result
@@ -42,37 +44,89 @@ def collect_results(paths: list[Path]) -> list[Leg]:
     return [read_result(path) for path in files]
 
 
-def coverage_combine(data: Path, workspace: Path) -> CoverageReport:
-    """`coverage combine` over the legs' data files, with the project's own [paths], then its XML read back."""
+# Run by the project's interpreter, whose coverage.py wrote the data: combine with the project's own [paths]
+# and, after them, each leg's project folder mapped onto this one (legs run in other folders, on other systems).
+COMBINE_SCRIPT = """
+import json, sys
+import coverage
+job = json.loads(sys.argv[1])
+try:
+    cov = coverage.Coverage(data_file=job["combined"])
+    paths = dict(cov.get_option("paths") or {})
+    if job["roots"]:
+        paths["py-ci legs"] = [job["here"], *job["roots"]]
+    cov.set_option("paths", paths)
+    cov.combine(job["files"], keep=True)
+    cov.save()
+    cov.xml_report(outfile=job["xml"])
+except Exception as error:
+    print(" ".join(str(error).split()), file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def _coverage_python(python: str | None) -> str:
+    if python is not None:
+        return python
     executable = shutil.which("coverage")
-    if executable is None:
+    beside = [Path(executable).parent / name for name in ("python", "python.exe")] if executable else []
+    found = next((str(path) for path in beside if path.is_file()), None)
+    if found is None:
         raise UsageError(
-            "--coverage-data needs coverage.py on PATH: activate the project's environment, "
-            "or leave it out to merge the legs' saved reports"
+            "--coverage-data needs coverage.py: pass --python with the project's interpreter, activate the "
+            "project's environment, or leave it out to merge the legs' saved reports"
         )
+    return found
+
+
+def coverage_combine(
+    data: Path, workspace: Path, python: str | None = None, roots: list[str] | None = None
+) -> CoverageReport:
+    """coverage.py's combine over the legs' data files, each leg's folder mapped onto `workspace`, read back."""
+    interpreter = _coverage_python(python)
     files = sorted(str(p) for p in data.rglob(".coverage*") if p.is_file())
     if not files:
         raise InputError(str(data), "holds no coverage.py data files (.coverage*)", "upload each leg's .coverage file")
     with tempfile.TemporaryDirectory() as scratch:
         combined, xml = Path(scratch, ".coverage"), Path(scratch, "coverage.xml")
-        for command in (
-            [executable, "combine", "--keep", "-q", f"--data-file={combined}", *files],
-            [executable, "xml", "-q", f"--data-file={combined}", "-o", str(xml)],
-        ):
-            done = subprocess.run(command, cwd=workspace, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                said = (done.stderr or done.stdout).strip().splitlines()
-                raise InputError(
-                    str(data),
-                    f"`coverage {command[1]}` failed: {said[-1] if said else done.returncode}",
-                    "check the data files and the project's [paths] configuration",
-                )
+        job = {
+            "combined": str(combined),
+            "xml": str(xml),
+            "files": files,
+            "here": str(workspace.resolve()),
+            "roots": sorted({root for root in roots or [] if root != str(workspace.resolve())}),
+        }
+        try:
+            done = subprocess.run(
+                [interpreter, "-c", COMBINE_SCRIPT, json.dumps(job)],
+                cwd=workspace,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError as problem:
+            raise UsageError(
+                f"--python {interpreter}: cannot run it ({problem.strerror}); pass an interpreter"
+            ) from None
+        if done.returncode != 0:
+            said = (done.stderr or done.stdout).strip().splitlines()
+            raise InputError(
+                str(data),
+                f"coverage.py could not combine the data: {said[-1] if said else done.returncode}",
+                "check the data files and the project's [paths] configuration",
+            )
         return relocate(read_cobertura(xml), workspace)
 
 
 def combine_publication(
-    legs: list[Leg], options: Options, union: CoverageReport | None, budget: Budget | None = None
+    legs: list[Leg],
+    options: Options,
+    union: CoverageReport | None,
+    budget: Budget | None = None,
+    diff: DiffCoverage | None = None,
+    gate_legs: bool = True,
 ) -> Publication:
+    """`gate_legs=False` judges the combined coverage alone: a pipeline whose gate job checks the legs."""
     budget = budget or summary_budget()
     failing = [leg for leg in legs if not leg.passed(COVERAGE_GATES)]
     verdicts = [
@@ -85,11 +139,17 @@ def combine_publication(
         )
     ]
     coverage_gates = coverage_verdicts(union, options) if union is not None else []
-    passed = all(v.passed for v in [*verdicts, *coverage_gates])
+    sections = diff_sections(diff, options, budget) if diff is not None else None
+    if sections is not None and sections.gate is not None:
+        coverage_gates.append(sections.gate)
+    passed = all(v.passed for v in [*(verdicts if gate_legs else []), *coverage_gates])
     totals = {
         key: sum((leg.tests or {}).get(key, 0) for leg in legs) for key in ("tests", "failed", "errors", "skipped")
     }
-    markdown = _matrix_markdown(legs, union, options, passed, verdicts[0]) + _failures_markdown(legs)
+    markdown = _matrix_markdown(legs, union, options, passed and verdicts[0].passed, verdicts[0])
+    if not gate_legs:
+        markdown += "This job gates the combined coverage; the legs' own results are the pipeline gate's.\n\n"
+    markdown += _failures_markdown(legs)
     text = _matrix_text(legs, union, options) + verdicts[0].message + "\n"
     outputs = {
         "tests": str(totals["tests"]),
@@ -109,15 +169,15 @@ def combine_publication(
         text += coverage_text(union, options, coverage_gates)
         outputs.update(coverage_outputs(union, passed))
         result["coverage"] = coverage_json(union, options, coverage_gates)
+    annotations = coverage_annotations(options, coverage_gates) if union is not None else []
+    if sections is not None and result["coverage"] is not None:
+        markdown += sections.markdown
+        text += sections.text
+        annotations += sections.annotations
+        result["coverage"]["diff"] = sections.result
+        outputs["diff-coverage"] = sections.output
     outputs["passed"] = "true" if passed else "false"
-    return Publication(
-        passed,
-        result,
-        markdown,
-        text,
-        outputs,
-        coverage_annotations(options, coverage_gates) if union is not None else [],
-    )
+    return Publication(passed, result, markdown, text, outputs, annotations)
 
 
 def _leg_json(leg: Leg) -> dict[str, Any]:

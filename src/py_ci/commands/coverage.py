@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from py_ci.cli import Publication
 from py_ci.config import Options
 from py_ci.diff_coverage import diff_coverage
-from py_ci.gates import coverage_verdicts, diff_verdict, display_percent
+from py_ci.gates import Verdict, coverage_verdicts, diff_verdict, display_percent
 from py_ci.git import diff_since, merge_base, repository_root
+from py_ci.github import Annotation
 from py_ci.model import CoverageReport, DiffCoverage
 from py_ci.paths import relocate
 from py_ci.readers.cobertura import read_cobertura
@@ -40,24 +43,48 @@ def read_diff(report: CoverageReport, base: str, workspace: Path) -> DiffCoverag
     return diff_coverage(report, changed, base, start)
 
 
+@dataclass(frozen=True)
+class DiffSections:
+    """What the changed lines add to a coverage publication, wherever the coverage comes from."""
+
+    gate: Verdict | None
+    markdown: str
+    text: str
+    annotations: list[Annotation]
+    result: dict[str, Any]
+    output: str
+
+
+def diff_sections(diff: DiffCoverage, options: Options, budget: Budget) -> DiffSections:
+    gate = diff_verdict(diff, options)
+    return DiffSections(
+        gate,
+        diff_markdown(diff, options, gate, budget),
+        diff_text(diff, options, gate),
+        diff_annotations(diff),
+        diff_json(diff, options),
+        display_percent(diff.counts.percent, 2),
+    )
+
+
 def coverage_publication(
     report: CoverageReport, options: Options, budget: Budget | None = None, diff: DiffCoverage | None = None
 ) -> Publication:
-    verdicts = coverage_verdicts(report, options)
-    diff_gate = diff_verdict(diff, options) if diff is not None else None
-    if diff_gate is not None:
-        verdicts.append(diff_gate)
-    passed = all(v.passed for v in verdicts)
     budget = budget or summary_budget()
+    verdicts = coverage_verdicts(report, options)
+    sections = diff_sections(diff, options, budget) if diff is not None else None
+    if sections is not None and sections.gate is not None:
+        verdicts.append(sections.gate)
+    passed = all(v.passed for v in verdicts)
     markdown = coverage_markdown(report, options, verdicts, budget)
     annotations = coverage_annotations(options, verdicts)
     result = coverage_json(report, options, verdicts)
     outputs = coverage_outputs(report, passed)
     text = coverage_text(report, options, verdicts)
-    if diff is not None:
-        markdown += diff_markdown(diff, options, diff_gate, budget)
-        annotations += diff_annotations(diff)
-        result["diff"] = diff_json(diff, options)
-        outputs["diff-coverage"] = display_percent(diff.counts.percent, 2)
-        text += diff_text(diff, options, diff_gate)
+    if sections is not None:
+        markdown += sections.markdown
+        annotations += sections.annotations
+        result["diff"] = sections.result
+        outputs["diff-coverage"] = sections.output
+        text += sections.text
     return Publication(passed, result, markdown, text, outputs, annotations)

@@ -82,7 +82,9 @@ def report_publication(inputs: ReportInputs) -> Publication:
     files = {path: text for section in sections.values() for path, text in section.files.items()}
     if inputs.save is not None:
         results = {name: section.result for name, section in sections.items() if name in ("mypy", "ruff")}
-        files[inputs.save] = render_result(labels, verdicts, tests, coverage, _check_counts(results))
+        files[inputs.save] = render_result(
+            labels, verdicts, tests, coverage, _check_counts(results), str(inputs.workspace.resolve())
+        )
     outputs: dict[str, str] = {}
     for section in sections.values():
         outputs.update(section.outputs)

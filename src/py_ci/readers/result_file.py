@@ -48,6 +48,7 @@ def _leg(origin: str, document: dict[str, Any]) -> Leg:
         else {key: int(tests[key]) for key in ("tests", "passed", "failed", "errors", "skipped")},
         failures=() if tests is None else tuple((str(i), str(o), str(m)) for i, o, m in tests.get("failures", [])),
         coverage=None if document.get("coverage") is None else _coverage(document["coverage"], origin),
+        workspace=None if document.get("workspace") is None else str(document["workspace"]),
     )
 
 

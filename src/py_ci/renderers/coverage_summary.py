@@ -32,7 +32,9 @@ def coverage_markdown(report: CoverageReport, options: Options, verdicts: list[V
 def _threshold_lines(options: Options, verdicts: list[Verdict]) -> list[str]:
     lines: list[str] = []
     total = next((v for v in verdicts if v.gate == "coverage"), None)
-    if options.fail_under is None or total is None:
+    if not options.coverage_gated:
+        lines.append("This job's coverage is a part of the whole: the job that combines every part gates it.")
+    elif options.fail_under is None or total is None:
         lines.append(
             "No coverage threshold is set: pass `--fail-under`, or set `fail_under` in the coverage "
             "configuration or `coverage-threshold` in `[tool.py-ci]`."

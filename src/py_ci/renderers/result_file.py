@@ -19,11 +19,13 @@ def render_result(
     tests: TestReport | None,
     coverage: CoverageReport | None,
     sections: Mapping[str, Any],
+    workspace: str | None = None,
 ) -> str:
     document = {
         "py-ci-result": FORMAT_VERSION,
         "py-ci-version": __version__,
         "labels": dict(labels),
+        "workspace": workspace,
         "passed": all(v["passed"] for v in verdicts),
         "verdicts": verdicts,
         "tests": None if tests is None else _tests(tests),

@@ -1,0 +1,155 @@
+"""`py-ci workflow-inputs`: the reusable workflow's inputs checked before any job starts, and the plan they make."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from py_ci.cli import Publication
+from py_ci.config import KEYS
+from py_ci.errors import UsageError
+from py_ci.renderers.markdown import code, table
+
+# setup-python's spellings: 3.12, 3.13.1, 3.14-dev, 3.13t, 3.x, pypy3.10, graalpy-24.1.
+VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*")
+RUNNER_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*")
+# Docker's rule for a tag, optionally pinned by digest.
+IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}(@sha256:[0-9a-f]{64})?")
+MAX_TIMEOUT_MINUTES = 360
+
+
+@dataclass(frozen=True)
+class WorkflowPlan:
+    python_versions: list[str]
+    os: list[str]
+    newest_python: str
+    integration: bool
+    unit_pytest_args: str
+    integration_pytest_args: str
+    services: list[str]
+
+
+def _bad(name: str, problem: str, fix: str) -> UsageError:
+    return UsageError(f"input {name}: {problem}; {fix}")
+
+
+def _json_list(name: str, raw: str, pattern: re.Pattern[str], example: str) -> list[str]:
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        raise _bad(name, f"{raw!r} is not JSON", f"write a JSON list of strings such as '{example}'") from None
+    if not isinstance(value, list) or not value:
+        raise _bad(name, f"{raw!r} is not a non-empty JSON list", f"write e.g. '{example}'")
+    for item in value:
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            # YAML and JSON read 3.10 as the number 3.1.
+            raise _bad(name, f"{item!r} is a number, not a string", 'quote every entry, e.g. ["3.10"] not [3.10]')
+        if not isinstance(item, str) or not pattern.fullmatch(item):
+            raise _bad(name, f"{item!r} is not a valid entry", f"write e.g. '{example}'")
+    if len(set(value)) != len(value):
+        raise _bad(name, f"{raw!r} lists an entry twice", "list each one once")
+    return list(value)
+
+
+def newest(versions: list[str]) -> str:
+    """The highest CPython X.Y among the versions, for the jobs that run once; else the last one listed."""
+    numbered = [(tuple(int(part) for part in v.split(".")[:2]), v) for v in versions if re.match(r"\d+\.\d+$", v)]
+    return max(numbered)[1] if numbered else versions[-1]
+
+
+def _relative(name: str, raw: str, example: str) -> PurePosixPath:
+    path = PurePosixPath(raw.strip().replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        raise _bad(name, f"{raw!r} is not a path inside the repository", f"write a relative path such as {example}")
+    return path
+
+
+def _words(name: str, raw: str) -> list[str]:
+    try:
+        return shlex.split(raw)
+    except ValueError as problem:
+        raise _bad(name, f"{raw!r} cannot be split into words ({problem})", "check its quotes") from None
+
+
+def _tag(name: str, raw: str, image: str) -> str:
+    tag = raw.strip()
+    if tag and not IMAGE_TAG.fullmatch(tag):
+        raise _bad(name, f"{raw!r} is not an image tag", f'give the tag of the {image} image alone, e.g. "16"')
+    return tag
+
+
+def plan_workflow(environ: Mapping[str, str], repository: Path) -> WorkflowPlan:
+    """Every input checked, in the order the workflow lists them; the first problem is the error."""
+    versions = _json_list("python-versions", environ.get("PY_CI_PYTHON_VERSIONS", ""), VERSION, '["3.12", "3.13"]')
+    systems = _json_list("os", environ.get("PY_CI_OS", ""), RUNNER_LABEL, '["ubuntu-latest", "windows-latest"]')
+    threshold = environ.get("PY_CI_COVERAGE_THRESHOLD", "").strip()
+    if threshold:
+        _, parse, _ = KEYS["coverage-threshold"]
+        parse(threshold, "input coverage-threshold", UsageError)
+    _words("mypy-args", environ.get("PY_CI_MYPY_ARGS", ""))  # checked here; the typecheck job passes them on
+    user_pytest = _words("pytest-args", environ.get("PY_CI_PYTEST_ARGS", ""))
+    directory = _relative("working-directory", environ.get("PY_CI_WORKING_DIRECTORY", ".") or ".", "services/api")
+    project = repository / directory
+    if not project.is_dir():
+        raise _bad(
+            "working-directory", f"{str(directory)!r} is not a folder of the repository", "name the project's folder"
+        )
+    postgres = _tag("postgres", environ.get("PY_CI_POSTGRES", ""), "postgres")
+    redis = _tag("redis", environ.get("PY_CI_REDIS", ""), "redis")
+    integration_raw = environ.get("PY_CI_INTEGRATION_TESTS", "").strip()
+    integration_path = _relative("integration-tests", integration_raw, "tests/integration") if integration_raw else None
+    timeout = environ.get("PY_CI_TIMEOUT_MINUTES", "").strip()
+    try:
+        minutes = float(timeout)
+    except ValueError:
+        minutes = -1
+    if not (0 < minutes <= MAX_TIMEOUT_MINUTES and minutes == int(minutes)):
+        raise _bad("timeout-minutes", f"{timeout!r} is not a whole number of minutes from 1 to 360", "write e.g. 30")
+    integration = integration_path is not None and (project / integration_path).exists()
+    unit_args = ([f"--ignore={integration_path}"] if integration else []) + user_pytest
+    return WorkflowPlan(
+        python_versions=versions,
+        os=systems,
+        newest_python=newest(versions),
+        integration=integration,
+        unit_pytest_args=shlex.join(unit_args),
+        integration_pytest_args=shlex.join([str(integration_path), *user_pytest]) if integration else "",
+        services=[f"postgres:{postgres}"] * bool(postgres) + [f"redis:{redis}"] * bool(redis),
+    )
+
+
+def workflow_inputs_publication(environ: Mapping[str, str], repository: Path) -> Publication:
+    plan = plan_workflow(environ, repository)
+    integration_raw = environ.get("PY_CI_INTEGRATION_TESTS", "").strip()
+    if plan.integration:
+        integration = f"{code(integration_raw)} on Linux, with {', '.join(plan.services) or 'no services'}"
+    elif integration_raw:
+        integration = f"none: {code(integration_raw)} does not exist in the project"
+    else:
+        integration = "none: input integration-tests is empty"
+    rows = [
+        [
+            "test matrix",
+            f"{len(plan.python_versions) * len(plan.os)} legs: Python {', '.join(plan.python_versions)} "
+            f"on {', '.join(plan.os)}",
+        ],
+        ["lint, typecheck", f"Python {plan.newest_python} on ubuntu-latest"],
+        ["integration tests", integration],
+    ]
+    markdown = "## py-ci: the plan\n\n" + "\n".join(table(["jobs", "what runs"], "ll", rows)) + "\n"
+    outputs = {
+        "python-versions": json.dumps(plan.python_versions),
+        "os": json.dumps(plan.os),
+        "newest-python": plan.newest_python,
+        "integration": "true" if plan.integration else "false",
+        "unit-pytest-args": plan.unit_pytest_args,
+        "integration-pytest-args": plan.integration_pytest_args,
+    }
+    text = "".join(f"{name}: {value}\n" for name, value in outputs.items())
+    return Publication(
+        True, {name.replace("-", "_"): value for name, value in outputs.items()}, markdown, text, outputs
+    )

@@ -1,0 +1,135 @@
+"""The reusable workflow under a real runner (act), in consumers that use `org/py-ci/.github/workflows/py-ci.yml@v1`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from py_ci.services import postgres, redis
+
+from .conftest import child_pytest, run
+from .e2e.act import ActRun, consumer, run_act
+from .test_action_e2e import action  # noqa: F401 - the module's copy of the action, shared
+from .test_run import EXAMPLE
+
+WORKFLOW = (Path(__file__).parent / "e2e" / "pipeline-consumer.yml").read_text()
+VERSIONS = ["3.11", "3.12"]
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def service_containers() -> Iterator[dict[str, str]]:
+    """PostgreSQL and Redis where the workflow's service containers would be: localhost:5432 and :6379."""
+    with postgres(5432) as database, redis(6379) as cache:
+        yield {"DATABASE_URL": database, "REDIS_URL": cache}
+
+
+@pytest.fixture
+def pipeline(tmp_path: Path, action: Path, service_containers: dict[str, str]) -> Callable[..., ActRun]:  # noqa: F811
+    def run_pipeline(project: Path, **variables: str) -> ActRun:
+        repository = consumer(tmp_path / "consumer", project, WORKFLOW)
+        return run_act(repository, action, tmp_path / "out", {"PYTHON_VERSIONS": json.dumps(VERSIONS), **variables})
+
+    return run_pipeline
+
+
+def copy_of_example(tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    return project
+
+
+def combined_by_hand(project: Path, services: dict[str, str]) -> tuple[str, int]:
+    """coverage combine + coverage report over the unit tests and the integration tests, run here by hand."""
+    scratch = project.parent / "by-hand"
+    shutil.copytree(project, scratch, ignore=shutil.ignore_patterns(".git", ".github"))
+    unit = {"COVERAGE_FILE": str(scratch / ".coverage.unit")}
+    integration = {"COVERAGE_FILE": str(scratch / ".coverage.integration"), **services}
+    run(child_pytest("--cov", "--cov-branch", "--ignore=tests/integration"), scratch, unit)
+    run(child_pytest("--cov", "--cov-branch", "tests/integration", "--junitxml=integration.xml"), scratch, integration)
+    coverage = [sys.executable, "-m", "coverage"]
+    run([*coverage, "combine", ".coverage.unit", ".coverage.integration"], scratch)
+    total = run([*coverage, "report", "--format=total", "--precision=2"], scratch).stdout.strip()
+    return total, (scratch / "integration.xml").read_text().count("<testcase")
+
+
+def artifact(out: Path, name: str) -> Path:
+    return out / "artifacts" / name
+
+
+def test_green_pipeline_combines_every_leg_and_the_integration_job(
+    tmp_path: Path, pipeline: Callable[..., ActRun], service_containers: dict[str, str]
+) -> None:
+    project = copy_of_example(tmp_path)
+    result = pipeline(project)
+    assert result.status == 0, result.log[-4000:]
+    assert result.outputs["passed"] == "true"
+    total, integration_tests = combined_by_hand(project, service_containers)
+    assert result.outputs["coverage"] == total
+    # Every leg ran on its own interpreter and left its results for the coverage job.
+    for version in VERSIONS:
+        leg = json.loads(
+            artifact(tmp_path / "out", f"py-ci-test-ubuntu-latest-{version}").joinpath("result.json").read_text()
+        )
+        assert leg["labels"] == {"python": version, "os": "ubuntu-latest"}
+        assert f"python-version={version}." in result.log
+    # The integration tests ran against the real servers: executed, none skipped.
+    integration = artifact(tmp_path / "out", "py-ci-integration")
+    junit = (integration / "junit.xml").read_text()
+    assert junit.count("<testcase") == integration_tests > 0
+    assert "<skipped" not in junit
+    assert (integration / ".coverage").is_file()
+    summary = result.summary
+    assert "## py-ci: the plan" in summary
+    for row in ("python=3.11", "python=3.12", "job=integration"):
+        assert row in summary
+    assert "| coverage | ✅ passed |" in summary  # the gate job's table
+
+
+def test_a_failing_leg_turns_the_gate_red(tmp_path: Path, pipeline: Callable[..., ActRun]) -> None:
+    project = copy_of_example(tmp_path)
+    (project / "tests" / "test_version.py").write_text(
+        "import sys\n\n\ndef test_runs_on_older_pythons_only() -> None:\n    assert sys.version_info < (3, 12)\n"
+    )
+    result = pipeline(project)
+    assert result.status != 0
+    assert result.job_outputs("gate")["passed"] == "false"
+    summary = result.summary
+    assert "tests/test_version.py::test_runs_on_older_pythons_only" in summary
+    assert "python=3.12" in summary
+    assert "| test | ❌ failure |" in summary
+    assert "| coverage | ✅ passed |" in summary  # the union's coverage is fine: only the leg failed
+    gate = [e for e in result.commands("error") if e["kvPairs"].get("title") == "py-ci gate"]
+    assert len(gate) == 1
+    assert gate[0]["arg"] == "test did not pass: see those jobs' summaries"
+
+
+def test_combined_coverage_short_of_the_threshold_turns_the_gate_red(
+    tmp_path: Path, pipeline: Callable[..., ActRun]
+) -> None:
+    result = pipeline(copy_of_example(tmp_path), COVERAGE_THRESHOLD="100")
+    assert result.status != 0
+    assert result.job_outputs("gate")["passed"] == "false"
+    assert float(result.job_outputs("coverage")["coverage"]) < 100
+    summary = result.summary
+    assert "| test | ✅ passed |" in summary  # every leg passed: only the union's gate failed
+    assert "| coverage | ❌ failure |" in summary
+
+
+def test_bad_input_stops_the_pipeline_before_any_job_with_the_fix(
+    tmp_path: Path, pipeline: Callable[..., ActRun]
+) -> None:
+    result = pipeline(copy_of_example(tmp_path), PYTHON_VERSIONS="3.12")
+    assert result.status != 0
+    assert "py-ci: error: input python-versions: '3.12' is not a non-empty JSON list" in result.log
+    assert result.job_outputs("gate")["passed"] == "false"
+    assert "| inputs | ❌ failure |" in result.summary
+    assert "| test | ⏭️ skipped |" in result.summary
+    gate = [e["arg"] for e in result.commands("error") if e["kvPairs"].get("title") == "py-ci gate"]
+    assert gate == ["inputs did not pass: see those jobs' summaries"]
+    assert "pytest with coverage" not in result.log  # no test job started
