@@ -188,6 +188,15 @@ def service_urls() -> Iterator[dict[str, str]]:
         yield {"DATABASE_URL": database, "REDIS_URL": cache}
 
 
+@pytest.fixture(scope="session")
+def service_containers() -> Iterator[dict[str, str]]:
+    """PostgreSQL and Redis where the workflow's service containers would be: localhost:5432 and :6379."""
+    from py_ci.services import postgres, redis
+
+    with postgres(5432) as database, redis(6379) as cache:
+        yield {"DATABASE_URL": database, "REDIS_URL": cache}
+
+
 @dataclass(frozen=True)
 class Outcome:
     status: int

@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from py_ci.services import postgres, redis
 
 from .conftest import child_pytest, run
 from .e2e.act import ActRun, consumer, run_act
@@ -20,13 +18,6 @@ from .test_run import EXAMPLE
 WORKFLOW = (Path(__file__).parent / "e2e" / "pipeline-consumer.yml").read_text()
 VERSIONS = ["3.11", "3.12"]
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def service_containers() -> Iterator[dict[str, str]]:
-    """PostgreSQL and Redis where the workflow's service containers would be: localhost:5432 and :6379."""
-    with postgres(5432) as database, redis(6379) as cache:
-        yield {"DATABASE_URL": database, "REDIS_URL": cache}
 
 
 @pytest.fixture
