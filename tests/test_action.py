@@ -16,6 +16,7 @@ ROOT = Path(__file__).parent.parent
 BIN = Path(sys.executable).parent
 ACTIONS = [ROOT / "action.yml", *sorted((ROOT / "tests" / "e2e" / "stand-ins").glob("*/action.yml"))]
 WORKFLOWS = [*sorted((ROOT / "tests" / "e2e").glob("*.yml")), *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
+DEPENDABOT = ROOT / ".github" / "dependabot.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
@@ -24,10 +25,10 @@ def load(path: Path) -> dict[str, Any]:
     return document
 
 
-@pytest.mark.parametrize("persona", ["regular", "pedantic"])
+@pytest.mark.parametrize("persona", ["regular", "pedantic", "auditor"])
 def test_zizmor_finds_nothing(persona: str) -> None:
     result = run(
-        [str(BIN / "zizmor"), "--offline", f"--persona={persona}", *map(str, ACTIONS + WORKFLOWS)],
+        [str(BIN / "zizmor"), "--offline", f"--persona={persona}", *map(str, [*ACTIONS, *WORKFLOWS, DEPENDABOT])],
         ROOT,
         allowed=(0, 10, 11, 12, 13, 14),
     )
@@ -43,7 +44,12 @@ def test_actionlint_with_shellcheck_finds_nothing() -> None:
 
 
 @pytest.mark.parametrize(
-    ("schema", "files"), [("vendor.github-actions", ACTIONS), ("vendor.github-workflows", WORKFLOWS)]
+    ("schema", "files"),
+    [
+        ("vendor.github-actions", ACTIONS),
+        ("vendor.github-workflows", WORKFLOWS),
+        ("vendor.dependabot", [DEPENDABOT]),
+    ],
 )
 def test_github_schemas_accept_them(schema: str, files: list[Path]) -> None:
     result = run([str(BIN / "check-jsonschema"), "--builtin-schema", schema, *map(str, files)], ROOT, allowed=(0, 1))
@@ -83,3 +89,21 @@ def test_consumer_workflow_permissions_are_minimal() -> None:
 def test_readme_tables_match_action_yml() -> None:
     result = run([sys.executable, str(ROOT / "scripts" / "action-docs"), "--check"], ROOT, allowed=(0, 1, 2))
     assert result.returncode == 0, result.stderr
+
+
+def test_dependabot_keeps_every_pin_current() -> None:
+    """Every ecosystem with a pin we keep: the actions' SHAs, our dev tools, the example's."""
+    updates = load(DEPENDABOT)["updates"]
+    covered = {(u["package-ecosystem"], d) for u in updates for d in u.get("directories", [u.get("directory")])}
+    assert ("github-actions", "/") in covered
+    assert {("pip", "/"), ("pip", "/examples/bookshop")} <= covered
+    assert all(u["cooldown"]["default-days"] >= 1 for u in updates)
+
+
+def test_the_workflow_calls_the_action_of_its_own_major_line() -> None:
+    from py_ci import __version__
+
+    refs = set(re.findall(r"uses: org/py-ci@(\S+)", (ROOT / ".github" / "workflows" / "py-ci.yml").read_text()))
+    major = int(__version__.split(".")[0])
+    # 0.x is before the first release: the workflow already calls the line it will be released on.
+    assert refs == {f"v{max(major, 1)}"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import child_pytest, run
-from .e2e.act import ActRun, action_copy, consumer, run_act
+from .e2e.act import GIT, ActRun, action_copy, consumer, run_act
 from .test_run import EXAMPLE, break_it
 
 WORKFLOW = (Path(__file__).parent / "e2e" / "consumer.yml").read_text()
@@ -163,3 +164,27 @@ def test_a_helper_that_cannot_report_fails_the_step(tmp_path: Path, act: Callabl
     assert "py-ci: error: pyproject.toml: [tool.py-ci] has unknown key 'coverage-treshold'" in result.log
     assert "Failure - Main Run the checks and report" in result.log
     assert result.outputs.get("passed", "") == ""  # no verdict was reached, so none is claimed
+
+
+def test_the_helper_is_the_one_at_the_commit_the_user_pinned(
+    tmp_path: Path, action: Path, service_urls: dict[str, str]
+) -> None:
+    history = tmp_path / "py-ci"
+    shutil.copytree(action, history)
+    version_file = history / "src" / "py_ci" / "__init__.py"
+    original = version_file.read_text()
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=history, check=True)
+    pinned = ""
+    for version in ("1.4.0", "1.5.0"):  # the pinned commit, then the branch moving on past it
+        version_file.write_text(original.replace('__version__ = "', f'__version__ = "{version}"  # was "'))
+        subprocess.run(["git", "add", "-A"], cwd=history, check=True)
+        subprocess.run([*GIT, "commit", "-q", "-m", version], cwd=history, check=True)
+        pinned = pinned or run(["git", "rev-parse", "HEAD"], history).stdout.strip()
+    at_pin = tmp_path / "at-pin"
+    subprocess.run(["git", "worktree", "add", "-q", "--detach", str(at_pin), pinned], cwd=history, check=True)
+    workflow = WORKFLOW.replace("uses: org/py-ci@v1 ", f"uses: org/py-ci@{pinned} ")
+    repository = consumer(tmp_path / "consumer", EXAMPLE, workflow)
+    variables = {"PYTHON_VERSION": "3.12", **service_urls}
+    result = run_act(repository, at_pin, tmp_path / "out", variables, action_ref=pinned)
+    assert result.status == 0, result.log[-3000:]
+    assert result.outputs["version"] == "1.4.0"

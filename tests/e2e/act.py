@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -14,14 +15,22 @@ from tests.conftest import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 STAND_INS = Path(__file__).parent / "stand-ins"
-SETUP_PYTHON = "actions/setup-python@e797f83bcb11b83ae66e0230d6156d7c80228e7c"
-# Every action from GitHub that our YAML uses, by the exact reference it uses, and its offline stand-in.
-STAND_IN_FOR = {
-    SETUP_PYTHON: "setup-python",
-    "actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02": "upload-artifact",
-    "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093": "download-artifact",
-}
-CHECKOUT = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8"
+
+
+def _stand_ins() -> dict[str, str]:
+    """Every GitHub action our YAML uses that has a stand-in, by the exact reference the YAML holds now."""
+    sources = [ROOT / "action.yml", *(ROOT / ".github" / "workflows").glob("*.yml")]
+    names = {path.name for path in STAND_INS.iterdir() if (path / "action.yml").is_file()}
+    found = {}
+    for source in sources:
+        for match in re.finditer(r"uses: (actions/([\w-]+)@[0-9a-f]{40})", source.read_text()):
+            if match.group(2) in names:
+                found[match.group(1)] = match.group(2)
+    return found
+
+
+# Read from the YAML, so a pin that dependabot moves needs no edit here.
+STAND_IN_FOR = _stand_ins()
 GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
 
 
@@ -87,6 +96,7 @@ def run_act(
     variables: dict[str, str],
     event: str = "push",
     payload: Path | None = None,
+    action_ref: str = "v1",
 ) -> ActRun:
     """act runs the repository's workflows for `event`; `out` receives what the workflow hands to the test."""
     out.mkdir(parents=True, exist_ok=True)
@@ -99,7 +109,7 @@ def run_act(
         "-P",
         "ubuntu-latest=-self-hosted",
         "--local-repository",
-        f"org/py-ci@v1={action}",
+        f"org/py-ci@{action_ref}={action}",
         *(arg for ref, name in STAND_IN_FOR.items() for arg in ("--local-repository", f"{ref}={STAND_INS / name}")),
         "--env",
         f"PY_CI_E2E_OUT={out}",
