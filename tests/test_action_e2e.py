@@ -14,6 +14,7 @@ import pytest
 
 from .conftest import child_pytest, run
 from .e2e.act import GIT, ActRun, action_copy, consumer, run_act
+from .e2e.shop import shop_by_hand
 from .test_run import EXAMPLE, break_it
 
 WORKFLOW = (Path(__file__).parent / "e2e" / "consumer.yml").read_text()
@@ -30,10 +31,15 @@ def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def by_hand(project: Path, services: dict[str, str]) -> dict[str, object]:
-    """What the tools say when run by hand on the same project."""
+    """What the tools say when run by hand on the same project, the shop started by hand for its e2e tests."""
     scratch = project.parent / "by-hand"
     shutil.copytree(project, scratch, ignore=shutil.ignore_patterns(".git", ".github"))
-    run(child_pytest("--cov", "--cov-branch", "--cov-report=json:cov.json", "--junitxml=junit.xml"), scratch, services)
+    tests = {**services, "COVERAGE_FILE": str(scratch / ".coverage.tests")}
+    with shop_by_hand(scratch, services, scratch / ".coverage.shop"):
+        run(child_pytest("--cov", "--cov-branch", "--cov-report=", "--junitxml=junit.xml"), scratch, tests)
+    coverage = [sys.executable, "-m", "coverage"]
+    run([*coverage, "combine", *(str(p) for p in scratch.glob(".coverage.*"))], scratch)
+    run([*coverage, "json", "-q", "-o", "cov.json"], scratch)
     totals = json.loads((scratch / "cov.json").read_text())["totals"]
     return {
         "coverage": f"{totals['percent_covered']:.2f}",
@@ -151,7 +157,7 @@ def test_each_install_layout_is_detected(tmp_path: Path, act: Callable[..., ActR
     result = act(project)
     assert result.status == 0, result.log[-3000:]
     assert f"py-ci install: {detected} in " in result.log
-    assert (result.outputs["tests"], result.outputs["skipped"]) == ("11", "0")
+    assert (result.outputs["tests"], result.outputs["skipped"]) == ("13", "0")
 
 
 def test_a_helper_that_cannot_report_fails_the_step(tmp_path: Path, act: Callable[..., ActRun]) -> None:

@@ -85,11 +85,16 @@ def test_action_reads_its_inputs_from_the_environment(
         "PY_CI_ANNOTATIONS": "false",
         "PY_CI_SUMMARY": "false",
         "PY_CI_BASE_REF": "main",
+        "PY_CI_START": "PYTHONPATH=src python -m coverage run --parallel-mode -m bookshop.web",
+        "PY_CI_READY": "http://127.0.0.1:8765/health",
+        "PY_CI_READY_TIMEOUT": "20",
         **service_urls,
     }
     outcome = py_ci("action", "--python", PYTHON, "--json", cwd=project, env=env)
     result = json.loads(outcome.stdout)
-    assert outcome.status == 0
+    assert outcome.status == 0, outcome.stderr
+    assert (result["tests"]["tests"], result["tests"]["skipped"]) == (13, 0)  # the shop answered the e2e tests
+    assert any(file["path"] == "src/bookshop/web.py" and file["total"] > 80 for file in result["coverage"]["files"])
     assert result["labels"] == {"python": "3.12", "os": "linux"}
     assert result["coverage"]["fail_under_source"] == "py-ci's default"
     assert result["coverage"]["fail_under"] == 80.0

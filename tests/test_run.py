@@ -53,9 +53,16 @@ def test_the_example_passes_with_the_tools_own_numbers(example: Path, py_ci: PyC
     )
     assert outcome.status == 0, outcome.stderr
     result = json.loads(outcome.stdout)
-    assert (result["tests"]["tests"], result["tests"]["skipped"]) == (11, 0)  # the integration tests ran
-    total = run(coverage("report", "--format=total", "--precision=10", "--data-file=.coverage"), example).stdout.strip()
-    assert f"{result['coverage']['total']:.10f}" == total
+    # Each group its own pytest: the integration and end-to-end tests ran, against the services and the shop.
+    assert (result["tests"]["tests"], result["tests"]["skipped"]) == (13, 0)
+    for group in ("unit", "integration", "e2e"):
+        assert f"✓ pytest ({group}) finished" in outcome.stderr
+    # The union, as coverage.py combines the groups' data and the shop's own (`coverage run -p` beside e2e's).
+    data = sorted(str(path) for path in (example / "out").glob(".coverage-*"))
+    assert any(".coverage-e2e." in name for name in data)
+    run(coverage("combine", "--keep", "-q", "--data-file=all.coverage", *data), example)
+    total = run(coverage("report", "--format=total", "--precision=10", "--data-file=all.coverage"), example).stdout
+    assert f"{result['coverage']['total']:.10f}" == total.strip()
     assert (
         result["tests"]["tests"]
         == len(
@@ -65,7 +72,7 @@ def test_the_example_passes_with_the_tools_own_numbers(example: Path, py_ci: PyC
     )
     assert (result["mypy"]["errors"], result["ruff"]["violations"], result["ruff"]["unformatted_files"]) == (0, 0, 0)
     assert parse_outputs(output.read_text())["passed"] == "true"
-    for name in ("ruff.json", "format.txt", "mypy.txt", "junit.xml", "coverage.xml"):
+    for name in ("ruff.json", "format.txt", "mypy.txt", "junit-unit.xml", "coverage-e2e.xml", "application-e2e.log"):
         assert (example / "out" / name).is_file()
 
 
@@ -88,12 +95,20 @@ def test_a_broken_project_fails_and_counts_each_problem(example: Path, py_ci: Py
     assert "py-ci: FAILED (tests, mypy, ruff, ruff-format, coverage)" in outcome.stdout
 
 
-def test_without_services_integration_tests_are_skipped_with_the_reason(example: Path, py_ci: PyCI) -> None:
+def without_groups(project: Path) -> None:
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text()
+    pyproject.write_text(text[: text.index("# Three suites")] + text[text.index("[tool.hatch.build") :])
+
+
+def test_without_groups_or_services_integration_tests_are_skipped_with_the_reason(example: Path, py_ci: PyCI) -> None:
+    without_groups(example)
     outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--summary", "s.md", cwd=example)
     assert outcome.status == 1  # the skipped code leaves coverage under the example's 85%
     assert "SKIPPED [2] DATABASE_URL is not set: run `py-ci run --services`" in outcome.stdout
     assert "SKIPPED [1] REDIS_URL is not set" in outcome.stdout
-    assert "<summary>3 skipped tests, by reason</summary>" in (example / "s.md").read_text()
+    assert "SKIPPED [2] the shop is not running at http://127.0.0.1:8765" in outcome.stdout
+    assert "<summary>5 skipped tests, by reason</summary>" in (example / "s.md").read_text()
 
 
 def test_progress_and_the_environment_it_used(example: Path, py_ci: PyCI) -> None:
@@ -134,7 +149,7 @@ def test_pytest_that_cannot_start_is_an_error_not_a_pass(example: Path, py_ci: P
     assert outcome.status == 2
     # Progress lines come first on stderr; the error is the last line, and the only error line.
     last = outcome.stderr.rstrip("\n").splitlines()[-1]
-    assert last.startswith("py-ci: error: pytest: did not run the tests (exit 4): ")
+    assert last.startswith("py-ci: error: pytest (unit): did not run the tests (exit 4): ")
     assert "unrecognized arguments: --no-such-flag" in last
     assert "Traceback" not in outcome.stderr
 

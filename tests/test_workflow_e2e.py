@@ -12,6 +12,7 @@ import pytest
 
 from .conftest import child_pytest, run
 from .e2e.act import ActRun, consumer, run_act
+from .e2e.shop import shop_by_hand
 from .test_action_e2e import action  # noqa: F401 - the module's copy of the action, shared
 from .test_run import EXAMPLE
 
@@ -36,15 +37,17 @@ def copy_of_example(tmp_path: Path) -> Path:
 
 
 def combined_by_hand(project: Path, services: dict[str, str]) -> tuple[str, int]:
-    """coverage combine + coverage report over the unit tests and the integration tests, run here by hand."""
+    """coverage combine + coverage report over the unit, integration and e2e runs (the shop's too), done by hand."""
     scratch = project.parent / "by-hand"
     shutil.copytree(project, scratch, ignore=shutil.ignore_patterns(".git", ".github"))
     unit = {"COVERAGE_FILE": str(scratch / ".coverage.unit")}
+    run(child_pytest("--cov", "--cov-branch", "--ignore=tests/integration", "--ignore=tests/e2e"), scratch, unit)
     integration = {"COVERAGE_FILE": str(scratch / ".coverage.integration"), **services}
-    run(child_pytest("--cov", "--cov-branch", "--ignore=tests/integration"), scratch, unit)
     run(child_pytest("--cov", "--cov-branch", "tests/integration", "--junitxml=integration.xml"), scratch, integration)
+    with shop_by_hand(scratch, services, scratch / ".coverage.shop"):
+        run(child_pytest("tests/e2e", "-p", "no:cacheprovider"), scratch, services)
     coverage = [sys.executable, "-m", "coverage"]
-    run([*coverage, "combine", ".coverage.unit", ".coverage.integration"], scratch)
+    run([*coverage, "combine", *(str(p) for p in scratch.glob(".coverage.*"))], scratch)
     total = run([*coverage, "report", "--format=total", "--precision=2"], scratch).stdout.strip()
     return total, (scratch / "integration.xml").read_text().count("<testcase")
 
@@ -62,42 +65,52 @@ def test_green_pipeline_combines_every_leg_and_the_integration_job(
     assert result.outputs["passed"] == "true"
     total, integration_tests = combined_by_hand(project, service_containers)
     assert result.outputs["coverage"] == total
-    # Every leg ran on its own interpreter and left its results for the coverage job.
+    # Every leg of the unit group ran on its own interpreter and left its results for the coverage job.
+    out = tmp_path / "out"
     for version in VERSIONS:
-        leg = json.loads(
-            artifact(tmp_path / "out", f"py-ci-test-ubuntu-latest-{version}").joinpath("result.json").read_text()
-        )
-        assert leg["labels"] == {"python": version, "os": "ubuntu-latest"}
+        leg = json.loads((artifact(out, f"py-ci-test-unit-ubuntu-latest-{version}") / "result.json").read_text())
+        assert leg["labels"] == {"group": "unit", "python": version, "os": "ubuntu-latest"}
         assert f"python-version={version}." in result.log
     # The integration tests ran against the real servers: executed, none skipped.
-    integration = artifact(tmp_path / "out", "py-ci-integration")
+    integration = artifact(out, "py-ci-group-integration")
     junit = (integration / "junit.xml").read_text()
     assert junit.count("<testcase") == integration_tests > 0
     assert "<skipped" not in junit
     assert (integration / ".coverage").is_file()
+    # The e2e group started the shop, waited for it, and kept its coverage.py data beside the tests'.
+    e2e = artifact(out, "py-ci-group-e2e")
+    assert "<skipped" not in (e2e / "junit.xml").read_text()
+    assert list(e2e.glob(".coverage.*")), "no data from the shop"
+    assert "application: PYTHONPATH=src python -m coverage run" in result.log
     summary = result.summary
     assert "## py-ci: the plan" in summary
-    for row in ("python=3.11", "python=3.12", "job=integration"):
+    for row in ("group=unit, python=3.11", "group=unit, python=3.12", "group=integration", "group=e2e"):
         assert row in summary
     assert "| coverage | ✅ passed |" in summary  # the gate job's table
 
 
-def test_a_failing_leg_turns_the_gate_red(tmp_path: Path, pipeline: Callable[..., ActRun]) -> None:
+def test_a_failing_leg_and_a_failing_e2e_test_turn_the_gate_red(
+    tmp_path: Path, pipeline: Callable[..., ActRun]
+) -> None:
     project = copy_of_example(tmp_path)
     (project / "tests" / "test_version.py").write_text(
         "import sys\n\n\ndef test_runs_on_older_pythons_only() -> None:\n    assert sys.version_info < (3, 12)\n"
     )
+    e2e = project / "tests" / "e2e" / "test_shop_over_http.py"
+    e2e.write_text(e2e.read_text().replace('"price_from": "cache"', '"price_from": "the moon"'))
     result = pipeline(project)
     assert result.status != 0
     assert result.job_outputs("gate")["passed"] == "false"
     summary = result.summary
     assert "tests/test_version.py::test_runs_on_older_pythons_only" in summary
-    assert "python=3.12" in summary
+    assert "group=unit, python=3.12, os=ubuntu-latest only" in summary
+    assert "tests/e2e/test_shop_over_http.py::test_a_book_round_trips_through_postgres_and_redis" in summary
     assert "| test | ❌ failure |" in summary
-    assert "| coverage | ✅ passed |" in summary  # the union's coverage is fine: only the leg failed
+    assert "| group | ❌ failure |" in summary
+    assert "| coverage | ✅ passed |" in summary  # the union's coverage is fine: only tests failed
     gate = [e for e in result.commands("error") if e["kvPairs"].get("title") == "py-ci gate"]
     assert len(gate) == 1
-    assert gate[0]["arg"] == "test did not pass: see those jobs' summaries"
+    assert gate[0]["arg"] == "test group did not pass: see those jobs' summaries"
 
 
 def test_combined_coverage_short_of_the_threshold_turns_the_gate_red(

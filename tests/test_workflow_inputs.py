@@ -40,18 +40,26 @@ def plan(py_ci: PyCI, repository: Path, **inputs: str) -> dict[str, str]:
     return parse_outputs(output.read_text())
 
 
+def groups(outputs: dict[str, str], kind: str) -> list[dict[str, object]]:
+    raw = outputs[f"{kind}-groups"]
+    return json.loads(raw) if raw else []
+
+
 def test_defaults_plan_the_whole_pipeline(py_ci: PyCI, repository: Path) -> None:
     outputs = plan(py_ci, repository)
     assert json.loads(outputs["python-versions"]) == ["3.11", "3.12", "3.13", "3.14", "3.15"]
     assert json.loads(outputs["os"]) == ["ubuntu-latest"]
     assert outputs["newest-python"] == "3.15"
-    assert outputs["integration"] == "true"
-    # The matrix leaves the integration tests to their own job; that job runs only them.
-    assert outputs["unit-pytest-args"] == "--ignore=tests/integration"
-    assert outputs["integration-pytest-args"] == "tests/integration"
+    # The common layout: the matrix leaves the integration tests to their own job, which runs only them.
+    [unit] = groups(outputs, "matrix")
+    [integration] = groups(outputs, "single")
+    assert (unit["name"], unit["pytest-args"]) == ("unit", "--ignore=tests/integration")
+    assert (integration["name"], integration["pytest-args"]) == ("integration", "tests/integration")
+    assert (integration["postgres"], integration["redis"]) == (False, False)  # no image asked for
 
 
 def test_monorepo_folder_services_and_extra_pytest_arguments(py_ci: PyCI, repository: Path) -> None:
+    (repository / "services" / "api" / "tests" / "e2e").mkdir()
     outputs = plan(
         py_ci,
         repository,
@@ -61,23 +69,61 @@ def test_monorepo_folder_services_and_extra_pytest_arguments(py_ci: PyCI, reposi
         PY_CI_POSTGRES="16@sha256:" + "a" * 64,
     )
     assert outputs["newest-python"] == "3.13"  # the highest CPython, wherever it is listed
-    assert outputs["unit-pytest-args"] == "--ignore=tests/integration -k 'not slow' -x"
-    assert outputs["integration-pytest-args"] == "tests/integration -k 'not slow' -x"
+    [unit] = groups(outputs, "matrix")
+    assert unit["pytest-args"] == "--ignore=tests/integration --ignore=tests/e2e -k 'not slow' -x"
+    single = {group["name"]: group for group in groups(outputs, "single")}
+    assert single["e2e"]["pytest-args"] == "tests/e2e -k 'not slow' -x"
+    assert (single["integration"]["postgres"], single["integration"]["redis"]) == (True, False)
 
 
-def test_no_integration_folder_plans_no_integration_job_and_says_why(
-    py_ci: PyCI, repository: Path, tmp_path: Path
-) -> None:
+def test_no_other_suites_plan_the_matrix_alone_and_say_so(py_ci: PyCI, repository: Path, tmp_path: Path) -> None:
     (repository / "tests" / "integration").rmdir()
     summary = tmp_path / "summary.md"
     outputs = plan(py_ci, repository, GITHUB_STEP_SUMMARY=str(summary))
-    assert (outputs["integration"], outputs["unit-pytest-args"], outputs["integration-pytest-args"]) == (
-        "false",
-        "",
-        "",
+    assert (groups(outputs, "matrix")[0]["pytest-args"], outputs["single-groups"]) == ("", "")
+    assert "| test group `unit` | 5 legs: Python 3.11, 3.12, 3.13, 3.14, 3.15 on ubuntu-latest |" in summary.read_text()
+    assert plan(py_ci, repository, PY_CI_INTEGRATION_TESTS="")["single-groups"] == ""
+
+
+GROUPS = json.dumps(
+    [
+        {"name": "fast", "markers": "not slow", "matrix": True},
+        {"name": "slow", "markers": "slow", "timeout-minutes": 60},
+        {
+            "name": "e2e",
+            "paths": ["tests/e2e"],
+            "services": ["postgres"],
+            "start": "python -m app",
+            "ready": "http://127.0.0.1:8000/health",
+            "ready-timeout": 90,
+        },
+    ]
+)
+
+
+def test_declared_groups_from_the_input_and_from_the_project(py_ci: PyCI, repository: Path) -> None:
+    outputs = plan(py_ci, repository, PY_CI_TEST_GROUPS=GROUPS, PY_CI_POSTGRES="16")
+    [fast] = groups(outputs, "matrix")
+    slow, e2e = groups(outputs, "single")
+    assert fast["pytest-args"] == "-m 'not slow'"
+    assert (slow["pytest-args"], slow["timeout-minutes"]) == ("-m slow", 60)
+    assert (e2e["start"], e2e["ready"], e2e["ready-timeout"], e2e["postgres"]) == (
+        "python -m app",
+        "http://127.0.0.1:8000/health",
+        "90",
+        True,
     )
-    assert "| integration tests | none: `tests/integration` does not exist in the project |" in summary.read_text()
-    assert plan(py_ci, repository, PY_CI_INTEGRATION_TESTS="")["integration"] == "false"
+    (repository / "pyproject.toml").write_text(
+        '[[tool.py-ci.test-groups]]\nname = "all"\nmatrix = true\n\n[[tool.py-ci.test-groups]]\nname = "db"\n'
+        'paths = ["tests/integration"]\nservices = ["redis"]\n'
+    )
+    declared = plan(py_ci, repository, PY_CI_REDIS="7")
+    assert [g["name"] for g in groups(declared, "matrix")] == ["all"]
+    assert [(g["name"], g["redis"]) for g in groups(declared, "single")] == [("db", True)]
+    # The input wins over the project's declaration.
+    assert [
+        g["name"] for g in groups(plan(py_ci, repository, PY_CI_TEST_GROUPS=GROUPS, PY_CI_POSTGRES="16"), "matrix")
+    ] == ["fast"]
 
 
 BAD = {
@@ -101,6 +147,30 @@ BAD = {
     "integration outside": ({"PY_CI_INTEGRATION_TESTS": "/tests"}, "input integration-tests: '/tests' is not a path"),
     "timeout": ({"PY_CI_TIMEOUT_MINUTES": "0"}, "input timeout-minutes: '0' is not a whole number of minutes"),
     "timeout text": ({"PY_CI_TIMEOUT_MINUTES": "soon"}, "input timeout-minutes: 'soon'"),
+    "groups JSON": ({"PY_CI_TEST_GROUPS": "[{name: unit}]"}, "input test-groups: is not JSON"),
+    "groups empty": ({"PY_CI_TEST_GROUPS": "[]"}, "input test-groups: is not a non-empty list of groups"),
+    "group key": ({"PY_CI_TEST_GROUPS": '[{"name": "unit", "path": "tests"}]'}, "group 'unit' has unknown key 'path'"),
+    "group name": ({"PY_CI_TEST_GROUPS": '[{"name": "Unit Tests"}]'}, "needs a name of a-z, 0-9 and -"),
+    "group twice": ({"PY_CI_TEST_GROUPS": '[{"name": "a"}, {"name": "a"}]'}, "names group 'a' twice"),
+    "group service": ({"PY_CI_TEST_GROUPS": '[{"name": "a", "services": ["mysql"]}]'}, "asks for 'mysql'"),
+    "group needs image": (
+        {"PY_CI_TEST_GROUPS": '[{"name": "db", "services": ["postgres"]}]'},
+        "input postgres: the test group 'db' needs postgres, and the input is empty; set the input postgres",
+    ),
+    "group start without ready": (
+        {"PY_CI_TEST_GROUPS": '[{"name": "a", "start": "app"}]'},
+        "says not when it is ready",
+    ),
+    "group ready": (
+        {"PY_CI_TEST_GROUPS": '[{"name": "a", "start": "app", "ready": "soon"}]'},
+        "neither a URL nor a port",
+    ),
+    "group paths": ({"PY_CI_TEST_GROUPS": '[{"name": "a", "paths": ["../x"]}]'}, "'../x' is not inside the project"),
+    "group matrix": ({"PY_CI_TEST_GROUPS": '[{"name": "a", "matrix": "yes"}]'}, "matrix is not true or false"),
+    "group timeout": ({"PY_CI_TEST_GROUPS": '[{"name": "a", "timeout-minutes": 0}]'}, "timeout-minutes 0 is not 1-360"),
+    "group wait": ({"PY_CI_TEST_GROUPS": '[{"name": "a", "ready-timeout": -1}]'}, "ready-timeout -1 is not 1-3600"),
+    "group markers": ({"PY_CI_TEST_GROUPS": '[{"name": "a", "markers": ["slow"]}]'}, "markers is not text"),
+    "group object": ({"PY_CI_TEST_GROUPS": '["unit"]'}, "group 1 is not an object"),
 }
 
 

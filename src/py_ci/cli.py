@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn
 
@@ -242,6 +242,11 @@ def _add_run(commands: argparse._SubParsersAction[_Parser], common: _Parser) -> 
         action="store_true",
         help="start throwaway PostgreSQL and Redis (local binaries, free ports) for the tests",
     )
+    run.add_argument(
+        "--group",
+        metavar="NAME",
+        help="run one test group alone ([tool.py-ci] test-groups, else unit, integration, e2e), with its services",
+    )
     run.add_argument("--save", type=Path, metavar="RESULT.json", help="write the result that `py-ci combine` reads")
     run.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="name this run (repeatable)")
     _add_gate_flags(run)
@@ -261,7 +266,13 @@ def _run_run(args: argparse.Namespace) -> Publication:
         args.label,
         args.save,
         args.services,
+        every_group=True,
     )
+    if args.group is not None:
+        from py_ci.test_groups import find_group, project_groups
+
+        group = find_group(project_groups(args.project.resolve()), args.group)
+        inputs = replace(inputs, group=group, labels=[*inputs.labels, f"group={group.name}"])
     return run_publication(inputs)
 
 
@@ -289,11 +300,12 @@ def _run_action(args: argparse.Namespace) -> Publication:
     labels = [label.strip() for label in environ.get("PY_CI_LABEL", "").split(",") if label.strip()]
     save = None
     if args.output_dir is not None:
-        # What a later job combines: the result file and coverage.py's data, beside the tools' outputs.
+        # What a later job combines: the result file, beside the tools' outputs and coverage.py's data.
         save = args.output_dir / "result.json"
-        environ["COVERAGE_FILE"] = str((args.output_dir / ".coverage").resolve())
+    from py_ci.test_groups import application_from
+
     inputs = RunInputs(Path(), environ, flags, sys.stdin.buffer, args.output_dir, args.python, labels, save)
-    return run_publication(inputs)
+    return run_publication(replace(inputs, app=application_from(environ)))
 
 
 def _run_report(args: argparse.Namespace) -> Publication:

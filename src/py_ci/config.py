@@ -153,7 +153,8 @@ def _layers(
 ) -> Iterator[tuple[str, object, str, ErrorKind]]:
     """(key, raw value, origin, error kind) from [tool.py-ci], then PY_CI_*, then flags."""
     for key, value in _read_tool_table(project / "pyproject.toml").items():
-        yield key, value, f"pyproject.toml [tool.py-ci] {key}", InputError
+        if key in KEYS:  # test-groups is read by py_ci.test_groups
+            yield key, value, f"pyproject.toml [tool.py-ci] {key}", InputError
     for key in KEYS:
         variable = "PY_CI_" + key.upper().replace("-", "_")
         if environ.get(variable, "").strip():
@@ -179,11 +180,11 @@ def _read_tool_table(pyproject: Path) -> dict[str, object]:
     table = document.get("tool", {}).get("py-ci", {})
     if not isinstance(table, dict):
         raise InputError("pyproject.toml", "[tool.py-ci] is not a table", "write it as a [tool.py-ci] section")
-    unknown = sorted(set(table) - set(KEYS))
+    unknown = sorted(set(table) - set(KEYS) - {"test-groups"})
     if unknown:
         raise InputError(
             "pyproject.toml",
             f"[tool.py-ci] has unknown key {unknown[0]!r}",
-            f"use one of: {', '.join(KEYS)}",
+            f"use one of: {', '.join([*KEYS, 'test-groups'])}",
         )
     return table

@@ -10,16 +10,18 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, BinaryIO
 
+from py_ci.application import AppStart, running_application
 from py_ci.cli import Publication
 from py_ci.commands.report import ReportInputs, report_publication
-from py_ci.config import Options, load_options
+from py_ci.config import Options, Setting, load_options
 from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
 from py_ci.errors import InputError
 from py_ci.services import postgres, redis
+from py_ci.test_groups import SERVICES, TestGroup, declared_groups
 
 POLL_SECONDS = 0.02
 
@@ -34,6 +36,8 @@ class Check:
     output: Path
     modules: list[str]
     merge_stderr: bool = False
+    env: dict[str, str] = field(default_factory=dict)  # on top of the run's environment
+    group: TestGroup | None = None
     process: subprocess.Popen[bytes] | None = None
     started: float = 0.0
     seconds: float | None = None
@@ -93,15 +97,42 @@ def plan(environment: Environment, project: Path, options: Options, out: Path) -
                 "pytest",
                 "--cov",
                 "--cov-branch",
+                "--cov-fail-under=0",  # py-ci applies the threshold, to the whole: not pytest-cov, to a part
                 f"--cov-report=xml:{out / 'coverage.xml'}",
                 f"--junitxml={out / 'junit.xml'}",
                 *options.pytest_args.value,
             ],
             out / "pytest.txt",
             ["pytest", "pytest_cov"],
+            # coverage.py's data beside the reports: a later job combines it, the application's joins it.
+            env={"COVERAGE_FILE": str(out / ".coverage")},
         ),
     }
     return [every[name] for name in options.checks.value]
+
+
+def group_checks(test: Check, groups: list[TestGroup], out: Path) -> list[Check]:
+    """The test check once per group, in parallel: its own selection, reports and coverage.py data file."""
+    checks = []
+    for group in groups:
+        command = [
+            part.replace("coverage.xml", f"coverage-{group.name}.xml").replace("junit.xml", f"junit-{group.name}.xml")
+            if part.startswith(("--cov-report=xml:", "--junitxml="))
+            else part
+            for part in test.command
+        ]
+        checks.append(
+            Check(
+                f"test-{group.name}",
+                f"pytest ({group.name})",
+                [*command, *group.pytest_args()],
+                out / f"pytest-{group.name}.txt",
+                test.modules,
+                env={"COVERAGE_FILE": str(out / f".coverage-{group.name}")},
+                group=group,
+            )
+        )
+    return checks
 
 
 def _start(check: Check, project: Path, environ: Mapping[str, str]) -> None:
@@ -112,7 +143,7 @@ def _start(check: Check, project: Path, environ: Mapping[str, str]) -> None:
             cwd=project,
             stdout=stdout,
             stderr=subprocess.STDOUT if check.merge_stderr else stderr,
-            env=dict(environ),
+            env={**environ, **check.env},
         )
     check.started = time.monotonic()
 
@@ -160,9 +191,13 @@ def _failed_to_run(check: Check) -> InputError | None:
     # The tool's complaint, not its trailing context (pytest ends usage errors with its rootdir).
     complaint = [line for line in said if "error" in line.lower()] or said
     tail = complaint[-1].strip()[:300] if complaint else f"exit {check.code}"
-    if check.name == "test" and (check.code in (3, 4) or not (check.output.parent / "junit.xml").is_file()):
+    if check.name.startswith("test") and (check.code in (3, 4) or not junit_of(check).is_file()):
         return InputError(
-            "pytest", f"did not run the tests (exit {check.code}): {tail}", "run pytest by hand to see why"
+            check.title, f"did not run the tests (exit {check.code}): {tail}", "run pytest by hand to see why"
+        )
+    if check.group is not None and "<testcase" not in junit_of(check).read_text(errors="replace"):
+        return InputError(
+            f"test group {check.group.name!r}", "selected no tests", "check its paths and markers (test-groups)"
         )
     if check.name in ("lint", "format") and check.code == 2 and not check.output.read_bytes().strip():
         return InputError(check.title, f"failed (exit 2): {tail}", "run it by hand to see why")
@@ -182,6 +217,98 @@ class RunInputs:
     labels: list[str]
     save: Path | None
     services: bool = False
+    group: TestGroup | None = None  # its tests alone, with its services and application
+    app: AppStart | None = None
+    every_group: bool = False  # the project's declared test groups, each its own pytest (py-ci run)
+
+
+def junit_of(check: Check) -> Path:
+    return check.output.parent / ("junit.xml" if check.group is None else f"junit-{check.group.name}.xml")
+
+
+def coverage_of(check: Check) -> Path:
+    return check.output.parent / ("coverage.xml" if check.group is None else f"coverage-{check.group.name}.xml")
+
+
+def data_file_of(check: Check) -> Path:
+    return Path(check.env["COVERAGE_FILE"])
+
+
+def _add_application_coverage(check: Check, environment: Environment, project: Path) -> None:
+    """The tests' coverage and the application's (`coverage run -p` beside it) in the check's report."""
+    data = data_file_of(check)
+    parts = sorted(str(path) for path in data.parent.glob(f"{data.name}.*"))
+    if not parts:
+        return
+    files = [*parts, *([str(data)] if data.is_file() else [])]
+    coverage = [str(environment.python), "-m", "coverage"]
+    with tempfile.TemporaryDirectory() as scratch:
+        combined = Path(scratch, ".coverage")
+        for command in (
+            ["combine", "--keep", "-q", f"--data-file={combined}", *files],
+            ["xml", "-q", "--fail-under=0", f"--data-file={combined}", "-o", str(coverage_of(check))],
+        ):
+            done = subprocess.run([*coverage, *command], cwd=project, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                said = (done.stderr or done.stdout).strip().splitlines()
+                raise InputError(
+                    "application coverage",
+                    f"`coverage {command[0]}` failed: {said[-1] if said else done.returncode}",
+                    "start the application as `python -m coverage run --parallel-mode ...`",
+                )
+
+
+def _narrowed(options: Options, group: TestGroup | None) -> Options:
+    """A run of one group: its tests alone, its selection before the run's own pytest arguments."""
+    if group is None:
+        return options
+    selection = (*group.pytest_args(), *options.pytest_args.value)
+    return replace(
+        options,
+        checks=Setting(("test",), f"--group {group.name}"),
+        pytest_args=Setting(selection, options.pytest_args.origin),
+    )
+
+
+def _start_services(stack: contextlib.ExitStack, wanted: set[str], environ: dict[str, str], progress: IO[str]) -> None:
+    if "postgres" in wanted:
+        environ["DATABASE_URL"] = stack.enter_context(postgres())
+        progress.write(f"  services: PostgreSQL at {environ['DATABASE_URL']}\n")
+    if "redis" in wanted:
+        environ["REDIS_URL"] = stack.enter_context(redis())
+        progress.write(f"  services: Redis at {environ['REDIS_URL']}\n")
+
+
+def _start_application(
+    stack: contextlib.ExitStack,
+    app: AppStart,
+    check: Check,
+    context: tuple[Environment, Path, dict[str, str]],
+    progress: IO[str],
+) -> None:
+    environment, project, environ = context
+    # The project's interpreter first on PATH; coverage.py's data (`coverage run -p`) beside the tests'.
+    app_environ = {
+        **environ,
+        "PATH": f"{environment.python.parent}{os.pathsep}{environ.get('PATH', '')}",
+        "PY_CI_PYTHON": str(environment.python),
+        "COVERAGE_FILE": str(data_file_of(check)),
+    }
+    progress.write(f"  application: {app.command} (waiting for {app.ready})\n")
+    log = check.output.parent / ("application.log" if check.group is None else f"application-{check.group.name}.log")
+    stack.enter_context(running_application(app, project, app_environ, log))
+
+
+def _raise_if_missing(environment: Environment, probe: subprocess.Popen[str]) -> None:
+    missing = probe_result(environment, probe)
+    if missing:
+        raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
+
+
+def _application(check: Check, groups: list[TestGroup]) -> AppStart | None:
+    """The application a test check's group starts (one group run alone has a check without a group)."""
+    group = check.group or (groups[0] if len(groups) == 1 else None)
+    return group.application if group is not None else None
 
 
 def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -> Publication:
@@ -189,11 +316,18 @@ def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -
     project = inputs.project.resolve()
     if not project.is_dir():
         raise InputError(str(inputs.project), "is not a folder", "pass the project's folder")
-    options = load_options(project, inputs.environ, inputs.flags)
+    options = _narrowed(load_options(project, inputs.environ, inputs.flags), inputs.group)
+    groups = [inputs.group] if inputs.group is not None else []
+    if inputs.every_group and inputs.group is None and "test" in options.checks.value:
+        groups = declared_groups(project) or []
+    wanted = set(SERVICES) if inputs.services else {service for group in groups for service in group.services}
     environment = find_environment(project, inputs.environ, inputs.python)
     with tempfile.TemporaryDirectory(prefix="py-ci-") as scratch:
         out = inputs.output_dir.resolve() if inputs.output_dir else Path(scratch)
         checks = plan(environment, project, options, out)
+        if len(groups) > 1:
+            test = next(check for check in checks if check.name == "test")
+            checks = [check for check in checks if check is not test] + group_checks(test, groups, out)
         # The probe runs beside the checks: a missing tool is still named first, at no cost when none is.
         probe = start_probe(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
         out.mkdir(parents=True, exist_ok=True)
@@ -201,24 +335,30 @@ def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -
         names = ", ".join(check.title for check in checks)
         progress_stream.write(f"py-ci run: {names} in {project}, with {environment.describe()}\n")
         environ = {**inputs.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
-        with contextlib.ExitStack() as services:
-            if inputs.services:
-                environ["DATABASE_URL"] = services.enter_context(postgres())
-                environ["REDIS_URL"] = services.enter_context(redis())
-                progress_stream.write(
-                    f"  services: PostgreSQL at {environ['DATABASE_URL']}, Redis at {environ['REDIS_URL']}\n"
-                )
-            run_checks(checks, project, environ, Progress(progress_stream, live))
-        missing = probe_result(environment, probe)
-        if missing:
-            raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
+        try:
+            with contextlib.ExitStack() as stack:
+                _start_services(stack, wanted, environ, progress_stream)
+                context = (environment, project, environ)
+                tests = [check for check in checks if check.name.startswith("test")]
+                with_app = [(check, app) for check in tests if (app := inputs.app or _application(check, groups))]
+                for check, app in with_app:
+                    _start_application(stack, app, check, context, progress_stream)
+                run_checks(checks, project, environ, Progress(progress_stream, live))
+            for check, _ in with_app:
+                if check.code is not None and junit_of(check).is_file():
+                    _add_application_coverage(check, environment, project)
+        except InputError:
+            # A missing tool explains a failed start (no coverage.py, no pytest) better than the start does.
+            _raise_if_missing(environment, probe)
+            raise
+        _raise_if_missing(environment, probe)
         for check in checks:
             if (problem := _failed_to_run(check)) is not None:
                 raise problem
         named = {check.name: check for check in checks}
         report = ReportInputs(
-            coverage=[out / "coverage.xml"] if "test" in named else [],
-            junit=[out / "junit.xml"] if "test" in named else [],
+            coverage=[coverage_of(check) for check in tests],
+            junit=[junit_of(check) for check in tests],
             mypy=[str(named["typecheck"].output)] if "typecheck" in named else [],
             ruff=[str(named[name].output) for name in ("lint", "format") if name in named],
             labels=inputs.labels,

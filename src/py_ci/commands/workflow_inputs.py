@@ -8,11 +8,13 @@ import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from py_ci.cli import Publication
 from py_ci.config import KEYS
 from py_ci.errors import UsageError
 from py_ci.renderers.markdown import code, table
+from py_ci.test_groups import SERVICES, TestGroup, declared_groups, default_groups, groups_from_json
 
 # setup-python's spellings: 3.12, 3.13.1, 3.14-dev, 3.13t, 3.x, pypy3.10, graalpy-24.1.
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*")
@@ -20,6 +22,7 @@ RUNNER_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*")
 # Docker's rule for a tag, optionally pinned by digest.
 IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}(@sha256:[0-9a-f]{64})?")
 MAX_TIMEOUT_MINUTES = 360
+DEFAULT_TAGS = {"postgres": "16", "redis": "7"}
 
 
 @dataclass(frozen=True)
@@ -27,10 +30,17 @@ class WorkflowPlan:
     python_versions: list[str]
     os: list[str]
     newest_python: str
-    integration: bool
-    unit_pytest_args: str
-    integration_pytest_args: str
-    services: list[str]
+    groups: list[TestGroup]
+    user_pytest_args: list[str]
+
+    def job_plans(self, matrix: bool) -> list[dict[str, Any]]:
+        """The groups one kind of job runs, each with the caller's pytest arguments after its selection."""
+        plans = []
+        for group in (g for g in self.groups if g.matrix == matrix):
+            plan = group.plan()
+            plan["pytest-args"] = shlex.join([*group.pytest_args(), *self.user_pytest_args])
+            plans.append(plan)
+        return plans
 
 
 def _bad(name: str, problem: str, fix: str) -> UsageError:
@@ -82,6 +92,28 @@ def _tag(name: str, raw: str, image: str) -> str:
     return tag
 
 
+def _groups(environ: Mapping[str, str], project: Path, services: list[str]) -> list[TestGroup]:
+    """The input's groups, else the project's [tool.py-ci] test-groups, else the common layout."""
+    raw = environ.get("PY_CI_TEST_GROUPS", "").strip()
+    if raw:
+        groups = groups_from_json(raw, "input test-groups")
+    else:
+        integration_raw = environ.get("PY_CI_INTEGRATION_TESTS", "").strip()
+        integration = (
+            str(_relative("integration-tests", integration_raw, "tests/integration")) if integration_raw else ""
+        )
+        groups = declared_groups(project) or default_groups(project, integration, services)
+    for group in groups:
+        for service in group.services:
+            if service not in services:
+                raise _bad(
+                    service,
+                    f"the test group {group.name!r} needs {service}, and the input is empty",
+                    f'set the input {service} to an image tag, e.g. "{DEFAULT_TAGS[service]}"',
+                )
+    return groups
+
+
 def plan_workflow(environ: Mapping[str, str], repository: Path) -> WorkflowPlan:
     """Every input checked, in the order the workflow lists them; the first problem is the error."""
     versions = _json_list("python-versions", environ.get("PY_CI_PYTHON_VERSIONS", ""), VERSION, '["3.12", "3.13"]')
@@ -98,10 +130,7 @@ def plan_workflow(environ: Mapping[str, str], repository: Path) -> WorkflowPlan:
         raise _bad(
             "working-directory", f"{str(directory)!r} is not a folder of the repository", "name the project's folder"
         )
-    postgres = _tag("postgres", environ.get("PY_CI_POSTGRES", ""), "postgres")
-    redis = _tag("redis", environ.get("PY_CI_REDIS", ""), "redis")
-    integration_raw = environ.get("PY_CI_INTEGRATION_TESTS", "").strip()
-    integration_path = _relative("integration-tests", integration_raw, "tests/integration") if integration_raw else None
+    tags = {name: _tag(name, environ.get(f"PY_CI_{name.upper()}", ""), name) for name in SERVICES}
     timeout = environ.get("PY_CI_TIMEOUT_MINUTES", "").strip()
     try:
         minutes = float(timeout)
@@ -109,47 +138,40 @@ def plan_workflow(environ: Mapping[str, str], repository: Path) -> WorkflowPlan:
         minutes = -1
     if not (0 < minutes <= MAX_TIMEOUT_MINUTES and minutes == int(minutes)):
         raise _bad("timeout-minutes", f"{timeout!r} is not a whole number of minutes from 1 to 360", "write e.g. 30")
-    integration = integration_path is not None and (project / integration_path).exists()
-    unit_args = ([f"--ignore={integration_path}"] if integration else []) + user_pytest
-    return WorkflowPlan(
-        python_versions=versions,
-        os=systems,
-        newest_python=newest(versions),
-        integration=integration,
-        unit_pytest_args=shlex.join(unit_args),
-        integration_pytest_args=shlex.join([str(integration_path), *user_pytest]) if integration else "",
-        services=[f"postgres:{postgres}"] * bool(postgres) + [f"redis:{redis}"] * bool(redis),
-    )
+    groups = _groups(environ, project, [name for name, tag in tags.items() if tag])
+    return WorkflowPlan(versions, systems, newest(versions), groups, user_pytest)
+
+
+def _where(group: TestGroup, plan: WorkflowPlan) -> str:
+    if group.matrix:
+        legs = len(plan.python_versions) * len(plan.os)
+        return f"{legs} legs: Python {', '.join(plan.python_versions)} on {', '.join(plan.os)}"
+    return f"once, Python {plan.newest_python} on ubuntu-latest"
+
+
+def _what(group: TestGroup) -> str:
+    parts = [code(shlex.join(group.pytest_args()) or "pytest's own testpaths")]
+    if group.services:
+        parts.append("with " + " and ".join(group.services))
+    if group.start:
+        parts.append(f"starts {code(group.start)}, waits for {code(group.ready)}")
+    return "; ".join(parts)
 
 
 def workflow_inputs_publication(environ: Mapping[str, str], repository: Path) -> Publication:
     plan = plan_workflow(environ, repository)
-    integration_raw = environ.get("PY_CI_INTEGRATION_TESTS", "").strip()
-    if plan.integration:
-        integration = f"{code(integration_raw)} on Linux, with {', '.join(plan.services) or 'no services'}"
-    elif integration_raw:
-        integration = f"none: {code(integration_raw)} does not exist in the project"
-    else:
-        integration = "none: input integration-tests is empty"
-    rows = [
-        [
-            "test matrix",
-            f"{len(plan.python_versions) * len(plan.os)} legs: Python {', '.join(plan.python_versions)} "
-            f"on {', '.join(plan.os)}",
-        ],
-        ["lint, typecheck", f"Python {plan.newest_python} on ubuntu-latest"],
-        ["integration tests", integration],
-    ]
-    markdown = "## py-ci: the plan\n\n" + "\n".join(table(["jobs", "what runs"], "ll", rows)) + "\n"
+    rows = [["lint, typecheck", f"Python {plan.newest_python} on ubuntu-latest", "ruff; mypy"]]
+    rows += [[f"test group {code(g.name)}", _where(g, plan), _what(g)] for g in plan.groups]
+    markdown = "## py-ci: the plan\n\n" + "\n".join(table(["jobs", "where", "what runs"], "lll", rows)) + "\n"
+    matrix, single = plan.job_plans(matrix=True), plan.job_plans(matrix=False)
     outputs = {
         "python-versions": json.dumps(plan.python_versions),
         "os": json.dumps(plan.os),
         "newest-python": plan.newest_python,
-        "integration": "true" if plan.integration else "false",
-        "unit-pytest-args": plan.unit_pytest_args,
-        "integration-pytest-args": plan.integration_pytest_args,
+        # Empty, not [], when there are none: the jobs test for '' (an empty matrix is an error).
+        "matrix-groups": json.dumps(matrix) if matrix else "",
+        "single-groups": json.dumps(single) if single else "",
     }
     text = "".join(f"{name}: {value}\n" for name, value in outputs.items())
-    return Publication(
-        True, {name.replace("-", "_"): value for name, value in outputs.items()}, markdown, text, outputs
-    )
+    result = {"python_versions": plan.python_versions, "os": plan.os, "matrix_groups": matrix, "single_groups": single}
+    return Publication(True, result, markdown, text, outputs)

@@ -1,0 +1,105 @@
+"""The application an end-to-end group tests: started in the background, awaited until it answers, then stopped."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from py_ci.errors import InputError
+
+POLL_SECONDS = 0.2
+# SIGINT first: Python runs its exit handlers (coverage.py saves its data) on KeyboardInterrupt, not on SIGTERM.
+STOP_SIGNALS = ((signal.SIGINT, 10.0), (signal.SIGTERM, 5.0))
+
+
+@dataclass(frozen=True)
+class AppStart:
+    command: str
+    ready: str
+    timeout: float
+
+
+def answers(ready: str) -> bool:
+    """Whether the address answers: a URL with any status below 500, or a port that accepts a connection."""
+    if ready.startswith(("http://", "https://")):
+        try:
+            # Only http(s) gets here (checked above and by the groups' parser).
+            with urllib.request.urlopen(ready, timeout=2) as response:  # noqa: S310
+                return int(response.status) < 500
+        except urllib.error.HTTPError as error:
+            return error.code < 500
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+    host, _, port = ready.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _last_words(log: Path) -> str:
+    said = log.read_text(errors="replace").strip().splitlines() if log.is_file() else []
+    return said[-1][:300] if said else "nothing"
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    for sent, grace in STOP_SIGNALS:
+        if process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            if hasattr(os, "killpg"):
+                os.killpg(process.pid, sent)  # the shell and what it started
+            else:  # pragma: no cover - Windows
+                process.send_signal(sent)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=grace)
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@contextlib.contextmanager
+def running_application(app: AppStart, project: Path, environ: Mapping[str, str], log: Path) -> Iterator[None]:
+    """The start command runs (through the shell, in the project) until the block ends, once `ready` answers."""
+    command, ready, timeout = app.command, app.ready, app.timeout
+    with log.open("wb") as output:
+        # The project's own start command, from its own configuration, as its install command is.
+        process = subprocess.Popen(  # noqa: S602
+            command,
+            shell=True,
+            cwd=project,
+            env=dict(environ),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while not answers(ready):
+            if process.poll() is not None:
+                raise InputError(
+                    "application",
+                    f"`{command}` stopped (exit {process.returncode}) before {ready} answered; "
+                    f"it said: {_last_words(log)}",
+                    "run the start command by hand to see why",
+                )
+            if time.monotonic() > deadline:
+                raise InputError(
+                    "application",
+                    f"{ready} did not answer within {timeout:g} s of `{command}`; it said: {_last_words(log)}",
+                    "check the start command and the ready address, or raise ready-timeout",
+                )
+            time.sleep(POLL_SECONDS)
+        yield
+    finally:
+        _stop(process)
