@@ -265,3 +265,39 @@ def test_changed_lines_of_the_union(matrix: Path, results: Path, py_ci: PyCI, tm
     assert document["coverage"]["diff"] == by_coverage["diff"]
     assert 0 < document["coverage"]["diff"]["total"] < 90
     assert any(v["gate"] == "diff-coverage" and not v["passed"] for v in document["verdicts"])
+
+
+def test_a_leg_measured_on_windows_combines_onto_linux(matrix: Path, tmp_path: Path, py_ci: PyCI) -> None:
+    """A Windows leg's data names D:\\a\\proj\\proj\\shapes\\...; its result file names that folder."""
+    from coverage import CoverageData
+
+    uploads = tmp_path / "uploads"
+    measured_elsewhere(tmp_path / "runner-a" / "work", "a", "tests/test_geometry.py")
+    shutil.copytree(tmp_path / "runner-a" / "work", uploads / "a", ignore=shutil.ignore_patterns("shapes", "tests"))
+    measured_elsewhere(tmp_path / "runner-b" / "work", "b", "tests/test_text.py")
+    linux = CoverageData(basename=str(tmp_path / "runner-b" / "work" / ".coverage"))
+    linux.read()
+    root = str(tmp_path / "runner-b" / "work")
+    (uploads / "b").mkdir(parents=True)
+    windows = CoverageData(basename=str(uploads / "b" / ".coverage"))
+    windows_root = "D:\\a\\proj\\proj"
+    arcs = {}
+    for name in linux.measured_files():
+        arcs[windows_root + name.removeprefix(root).replace("/", "\\")] = linux.arcs(name) or []
+    windows.add_arcs(arcs)
+    windows.write()
+    result = json.loads((tmp_path / "runner-b" / "work" / "r.json").read_text())
+    result["workspace"] = windows_root
+    (uploads / "b" / "r.json").write_text(json.dumps(result))
+    here = tmp_path / "coverage-job"
+    write_files(here, SAMPLE_PACKAGE)
+    outcome = py_ci(
+        "combine", "--json", str(uploads), "--coverage-data", str(uploads), "--python", sys.executable, cwd=here
+    )
+    combined = json.loads(outcome.stdout)["coverage"]
+    assert combined["total"] == combined_total(matrix)
+    assert {file["path"] for file in combined["files"]} == {
+        "shapes/__init__.py",
+        "shapes/geometry.py",
+        "shapes/text.py",
+    }
