@@ -113,3 +113,26 @@ def test_unknown_python_is_an_error(tmp_path: Path, py_ci: PyCI) -> None:
     assert_one_line_error(
         py_ci("run", "--python", "no-such-python-3.99", cwd=tmp_path), "is not an interpreter on PATH"
     )
+
+
+def test_a_matrix_leg_reports_its_coverage_without_gating_it(
+    tmp_path: Path, py_ci: PyCI, service_urls: dict[str, str]
+) -> None:
+    project = tmp_path / "bookshop"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    summary, out = tmp_path / "summary.md", tmp_path / "out"
+    env = {
+        "PY_CI_CHECKS": "test",
+        "PY_CI_PYTEST_ARGS": "--ignore=tests/integration --ignore=tests/e2e",
+        "PY_CI_GATE_COVERAGE": "false",
+        "PY_CI_COVERAGE_THRESHOLD": "99",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    outcome = py_ci("action", "--python", PYTHON, "--output-dir", str(out), "--json", cwd=project, env=env)
+    assert outcome.status == 0, outcome.stderr  # 60% of the code, far under 99: a part is not gated
+    result = json.loads(outcome.stdout)
+    assert (result["coverage"]["fail_under"], result["coverage"]["passed"]) == (None, True)
+    assert "This job's coverage is a part of the whole" in summary.read_text()
+    # What the combining job takes from the leg: its result (naming the leg's folder) and coverage.py's data.
+    assert json.loads((out / "result.json").read_text())["workspace"] == str(project.resolve())
+    assert (out / ".coverage").is_file()

@@ -301,3 +301,17 @@ def test_a_leg_measured_on_windows_combines_onto_linux(matrix: Path, tmp_path: P
         "shapes/geometry.py",
         "shapes/text.py",
     }
+
+
+def test_coverage_only_judges_the_union_and_leaves_the_legs_to_the_gate(
+    matrix: Path, results: Path, py_ci: PyCI, tmp_path: Path
+) -> None:
+    summary = tmp_path / "s.md"
+    outcome = py_ci(
+        "combine", str(results), "--coverage-only", "--fail-under", "50", "--summary", str(summary), cwd=matrix
+    )
+    assert outcome.status == 0  # leg b failed a test: the pipeline's gate says so, not this job
+    text = summary.read_text()
+    assert text.startswith("## py-ci matrix: ❌ 1 of 2 legs failed")
+    assert "This job gates the combined coverage; the legs' own results are the pipeline gate's." in text
+    assert py_ci("combine", str(results), "--coverage-only", "--fail-under", "99", cwd=matrix).status == 1
