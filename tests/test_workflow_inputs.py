@@ -135,6 +135,10 @@ BAD = {
     "os object": ({"PY_CI_OS": '{"os": "ubuntu-latest"}'}, "input os: "),
     "threshold": ({"PY_CI_COVERAGE_THRESHOLD": "ninety"}, "input coverage-threshold: 'ninety' is not a number"),
     "threshold range": ({"PY_CI_COVERAGE_THRESHOLD": "120"}, "is outside 0-100"),
+    "diff threshold": (
+        {"PY_CI_DIFF_COVERAGE_THRESHOLD": "80%"},
+        "input diff-coverage-threshold: '80%' is not a number",
+    ),
     "quotes": ({"PY_CI_PYTEST_ARGS": "-k 'open"}, "input pytest-args: "),
     "mypy quotes": ({"PY_CI_MYPY_ARGS": '--strict "'}, "input mypy-args: "),
     "outside": (

@@ -118,10 +118,11 @@ def plan_workflow(environ: Mapping[str, str], repository: Path) -> WorkflowPlan:
     """Every input checked, in the order the workflow lists them; the first problem is the error."""
     versions = _json_list("python-versions", environ.get("PY_CI_PYTHON_VERSIONS", ""), VERSION, '["3.12", "3.13"]')
     systems = _json_list("os", environ.get("PY_CI_OS", ""), RUNNER_LABEL, '["ubuntu-latest", "windows-latest"]')
-    threshold = environ.get("PY_CI_COVERAGE_THRESHOLD", "").strip()
-    if threshold:
-        _, parse, _ = KEYS["coverage-threshold"]
-        parse(threshold, "input coverage-threshold", UsageError)
+    for name in ("coverage-threshold", "diff-coverage-threshold"):
+        threshold = environ.get("PY_CI_" + name.upper().replace("-", "_"), "").strip()
+        if threshold:
+            _, parse, _ = KEYS[name]
+            parse(threshold, f"input {name}", UsageError)
     _words("mypy-args", environ.get("PY_CI_MYPY_ARGS", ""))  # checked here; the typecheck job passes them on
     user_pytest = _words("pytest-args", environ.get("PY_CI_PYTEST_ARGS", ""))
     directory = _relative("working-directory", environ.get("PY_CI_WORKING_DIRECTORY", ".") or ".", "services/api")
