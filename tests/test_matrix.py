@@ -7,6 +7,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -183,6 +184,14 @@ def measured_elsewhere(root: Path, leg: str, tests: str) -> None:
     )
 
 
+def combined_in_a_coverage_job(uploads: Path, here: Path, py_ci: PyCI) -> dict[str, Any]:
+    """What the coverage job does with the downloaded legs, in a checkout of its own."""
+    write_files(here, SAMPLE_PACKAGE)
+    args = ("combine", "--json", str(uploads), "--coverage-data", str(uploads), "--python", sys.executable)
+    combined: dict[str, Any] = json.loads(py_ci(*args, cwd=here).stdout)["coverage"]
+    return combined
+
+
 def test_legs_measured_in_other_folders_combine_onto_this_one(matrix: Path, tmp_path: Path, py_ci: PyCI) -> None:
     uploads = tmp_path / "uploads"
     for leg, tests in (("a", "tests/test_geometry.py"), ("b", "tests/test_text.py")):
@@ -191,12 +200,7 @@ def test_legs_measured_in_other_folders_combine_onto_this_one(matrix: Path, tmp_
         shutil.copytree(
             tmp_path / f"runner-{leg}" / "work", uploads / leg, ignore=shutil.ignore_patterns("shapes", "tests")
         )
-    here = tmp_path / "coverage-job"
-    write_files(here, SAMPLE_PACKAGE)
-    outcome = py_ci(
-        "combine", "--json", str(uploads), "--coverage-data", str(uploads), "--python", sys.executable, cwd=here
-    )
-    combined = json.loads(outcome.stdout)["coverage"]
+    combined = combined_in_a_coverage_job(uploads, tmp_path / "coverage-job", py_ci)
     # The same figure as coverage combine over the same tests run in one folder.
     assert combined["total"] == combined_total(matrix)
     assert {file["path"] for file in combined["files"]} == {
@@ -289,12 +293,7 @@ def test_a_leg_measured_on_windows_combines_onto_linux(matrix: Path, tmp_path: P
     result = json.loads((tmp_path / "runner-b" / "work" / "r.json").read_text())
     result["workspace"] = windows_root
     (uploads / "b" / "r.json").write_text(json.dumps(result))
-    here = tmp_path / "coverage-job"
-    write_files(here, SAMPLE_PACKAGE)
-    outcome = py_ci(
-        "combine", "--json", str(uploads), "--coverage-data", str(uploads), "--python", sys.executable, cwd=here
-    )
-    combined = json.loads(outcome.stdout)["coverage"]
+    combined = combined_in_a_coverage_job(uploads, tmp_path / "coverage-job", py_ci)
     assert combined["total"] == combined_total(matrix)
     assert {file["path"] for file in combined["files"]} == {
         "shapes/__init__.py",

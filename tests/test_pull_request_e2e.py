@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import child_pytest, run
+from .conftest import child_pytest, copy_of_example, run
 from .e2e.act import GIT, ActRun, consumer, run_act
 from .test_action_e2e import WORKFLOW as ACTION_WORKFLOW
-from .test_action_e2e import action  # noqa: F401 - the module's copy of the action, shared
-from .test_workflow_e2e import VERSIONS, copy_of_example
+from .test_workflow_e2e import VERSIONS
 from .test_workflow_e2e import WORKFLOW as PIPELINE_WORKFLOW
 
 pytestmark = pytest.mark.e2e
@@ -86,7 +85,7 @@ def diff_cover_figure(repository: Path, services: dict[str, str]) -> tuple[str, 
 @pytest.fixture
 def repository(tmp_path: Path) -> Callable[[str], tuple[Path, Path]]:
     def make(workflow: str) -> tuple[Path, Path]:
-        made = consumer(tmp_path / "consumer", copy_of_example(tmp_path), workflow)
+        made = consumer(tmp_path / "consumer", copy_of_example(tmp_path / "project"), workflow)
         return made, pull_request(made)
 
     return make
@@ -94,7 +93,7 @@ def repository(tmp_path: Path) -> Callable[[str], tuple[Path, Path]]:
 
 def test_the_action_gates_the_changed_lines_as_diff_cover_counts_them(
     tmp_path: Path,
-    action: Path,  # noqa: F811
+    action: Path,
     repository: Callable[[str], tuple[Path, Path]],
     service_containers: dict[str, str],
 ) -> None:
@@ -118,7 +117,7 @@ def test_the_action_gates_the_changed_lines_as_diff_cover_counts_them(
 
 def test_the_workflow_passes_the_threshold_through_to_the_combined_coverage(
     tmp_path: Path,
-    action: Path,  # noqa: F811
+    action: Path,
     repository: Callable[[str], tuple[Path, Path]],
     service_containers: dict[str, str],
 ) -> None:

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from .conftest import Outcome, coverage, run
 from .test_inputs import assert_one_line_error
 from .test_surfaces import parse_outputs
 
 PyCI = Callable[..., Outcome]
-EXAMPLE = Path(__file__).parent.parent / "examples" / "bookshop"
 PYTHON = sys.executable  # our own venv holds ruff, mypy, pytest and pytest-cov
-
-
-@pytest.fixture
-def example(tmp_path: Path) -> Path:
-    project = tmp_path / "bookshop"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
-    return project
 
 
 def break_it(project: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from py_ci import cli
 from py_ci.github import SUMMARY_LIMIT
+from py_ci.publication import publish
 
 from .conftest import Measured, Outcome, annotation_lines
 from .reports import cobertura
@@ -173,9 +174,9 @@ def test_colour_on_a_terminal_unless_no_color(sample_project: Measure, monkeypat
         monkeypatch.delenv(name, raising=False)
     terminal = FakeTerminal()
     args = cli.build_parser().parse_args(["coverage", "--fail-under", "80"])
-    cli.publish(args.run(args), args, terminal)
+    publish(args.run(args), args, terminal)
     assert "\033[31mCoverage FAILED: total of 76 is less than fail-under=80" in terminal.getvalue()
     monkeypatch.setenv("NO_COLOR", "1")
     plain = FakeTerminal()
-    cli.publish(args.run(args), args, plain)
+    publish(args.run(args), args, plain)
     assert "\033[" not in plain.getvalue()

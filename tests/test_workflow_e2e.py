@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import child_pytest, run
+from .conftest import child_pytest, copy_of_example, run
 from .e2e.act import ActRun, consumer, run_act
 from .e2e.shop import shop_by_hand
-from .test_action_e2e import action  # noqa: F401 - the module's copy of the action, shared
-from .test_run import EXAMPLE
 
 WORKFLOW = (Path(__file__).parent / "e2e" / "pipeline-consumer.yml").read_text()
 VERSIONS = ["3.11", "3.12"]
@@ -22,18 +20,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def pipeline(tmp_path: Path, action: Path, service_containers: dict[str, str]) -> Callable[..., ActRun]:  # noqa: F811
+def pipeline(tmp_path: Path, action: Path, service_containers: dict[str, str]) -> Callable[..., ActRun]:
     def run_pipeline(project: Path, **variables: str) -> ActRun:
         repository = consumer(tmp_path / "consumer", project, WORKFLOW)
         return run_act(repository, action, tmp_path / "out", {"PYTHON_VERSIONS": json.dumps(VERSIONS), **variables})
 
     return run_pipeline
-
-
-def copy_of_example(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*"))
-    return project
 
 
 def combined_by_hand(project: Path, services: dict[str, str]) -> tuple[str, int]:
@@ -59,7 +51,7 @@ def artifact(out: Path, name: str) -> Path:
 def test_green_pipeline_combines_every_leg_and_the_integration_job(
     tmp_path: Path, pipeline: Callable[..., ActRun], service_containers: dict[str, str]
 ) -> None:
-    project = copy_of_example(tmp_path)
+    project = copy_of_example(tmp_path / "project")
     result = pipeline(project)
     assert result.status == 0, result.log[-4000:]
     assert result.outputs["passed"] == "true"
@@ -92,7 +84,7 @@ def test_green_pipeline_combines_every_leg_and_the_integration_job(
 def test_a_failing_leg_and_a_failing_e2e_test_turn_the_gate_red(
     tmp_path: Path, pipeline: Callable[..., ActRun]
 ) -> None:
-    project = copy_of_example(tmp_path)
+    project = copy_of_example(tmp_path / "project")
     (project / "tests" / "test_version.py").write_text(
         "import sys\n\n\ndef test_runs_on_older_pythons_only() -> None:\n    assert sys.version_info < (3, 12)\n"
     )
@@ -116,7 +108,7 @@ def test_a_failing_leg_and_a_failing_e2e_test_turn_the_gate_red(
 def test_combined_coverage_short_of_the_threshold_turns_the_gate_red(
     tmp_path: Path, pipeline: Callable[..., ActRun]
 ) -> None:
-    result = pipeline(copy_of_example(tmp_path), COVERAGE_THRESHOLD="100")
+    result = pipeline(copy_of_example(tmp_path / "project"), COVERAGE_THRESHOLD="100")
     assert result.status != 0
     assert result.job_outputs("gate")["passed"] == "false"
     assert float(result.job_outputs("coverage")["coverage"]) < 100
@@ -128,7 +120,7 @@ def test_combined_coverage_short_of_the_threshold_turns_the_gate_red(
 def test_bad_input_stops_the_pipeline_before_any_job_with_the_fix(
     tmp_path: Path, pipeline: Callable[..., ActRun]
 ) -> None:
-    result = pipeline(copy_of_example(tmp_path), PYTHON_VERSIONS="3.12")
+    result = pipeline(copy_of_example(tmp_path / "project"), PYTHON_VERSIONS="3.12")
     assert result.status != 0
     assert "py-ci: error: input python-versions: '3.12' is not a non-empty JSON list" in result.log
     assert result.job_outputs("gate")["passed"] == "false"

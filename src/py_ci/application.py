@@ -52,6 +52,21 @@ def _last_words(log: Path) -> str:
     return said[-1][:300] if said else "nothing"
 
 
+def await_answer(
+    process: subprocess.Popen[bytes], ready: str, timeout: float, log: Path, where: str, fixes: tuple[str, str]
+) -> None:
+    """Until `ready` answers; if the process stops first or time runs out, an error with its last words."""
+    deadline = time.monotonic() + timeout
+    while not answers(ready):
+        if process.poll() is not None:
+            problem = f"stopped (exit {process.returncode}) before {ready} answered; it said: {_last_words(log)}"
+            raise InputError(where, problem, fixes[0])
+        if time.monotonic() > deadline:
+            problem = f"{ready} did not answer within {timeout:g} s; it said: {_last_words(log)}"
+            raise InputError(where, problem, fixes[1])
+        time.sleep(POLL_SECONDS)
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     for sent, grace in STOP_SIGNALS:
         if process.poll() is not None:
@@ -84,22 +99,11 @@ def running_application(app: AppStart, project: Path, environ: Mapping[str, str]
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + timeout
-        while not answers(ready):
-            if process.poll() is not None:
-                raise InputError(
-                    "application",
-                    f"`{command}` stopped (exit {process.returncode}) before {ready} answered; "
-                    f"it said: {_last_words(log)}",
-                    "run the start command by hand to see why",
-                )
-            if time.monotonic() > deadline:
-                raise InputError(
-                    "application",
-                    f"{ready} did not answer within {timeout:g} s of `{command}`; it said: {_last_words(log)}",
-                    "check the start command and the ready address, or raise ready-timeout",
-                )
-            time.sleep(POLL_SECONDS)
+        fixes = (
+            "run the start command by hand to see why",
+            "check the start command and ready, or raise ready-timeout",
+        )
+        await_answer(process, ready, timeout, log, f"application `{command}`", fixes)
         yield
     finally:
         _stop(process)

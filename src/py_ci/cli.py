@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, NoReturn
+from typing import NoReturn
 
 from py_ci import __version__
 from py_ci.errors import PyCIError, UsageError
+from py_ci.publication import Publication, publish
 
-if TYPE_CHECKING:
-    from py_ci.github import Annotation
-
-EXIT_PASSED, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
+EXIT_ERROR = 2
 DIFF_BASE_NEEDED = "--diff-fail-under needs --diff-base REF (the branch the change goes into)"
-
-
-@dataclass(frozen=True)
-class Publication:
-    """Everything one subcommand has to say, rendered, before any of it is written."""
-
-    passed: bool
-    result: dict[str, Any]
-    markdown: str
-    text: str
-    outputs: dict[str, str]
-    annotations: list[Annotation] = field(default_factory=list)
-    # Files the command writes besides the runner's (a baseline), written atomically after rendering.
-    files: dict[Path, str] = field(default_factory=dict)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -298,10 +281,8 @@ def _run_action(args: argparse.Namespace) -> Publication:
         flags["diff_base"] = f"origin/{base}"
     flags["coverage_gate"] = environ.get("PY_CI_GATE_COVERAGE", "true").strip().lower() != "false"
     labels = [label.strip() for label in environ.get("PY_CI_LABEL", "").split(",") if label.strip()]
-    save = None
-    if args.output_dir is not None:
-        # What a later job combines: the result file, beside the tools' outputs and coverage.py's data.
-        save = args.output_dir / "result.json"
+    # What a later job combines: the result file, beside the tools' outputs and coverage.py's data.
+    save = None if args.output_dir is None else args.output_dir / "result.json"
     from py_ci.test_groups import application_from
 
     inputs = RunInputs(Path(), environ, flags, sys.stdin.buffer, args.output_dir, args.python, labels, save)
@@ -382,39 +363,6 @@ def _run_junit(args: argparse.Namespace) -> Publication:
     return junit_publication(read_tests(args.reports or [Path("report.xml")], Path.cwd()), Path.cwd())
 
 
-def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str]) -> int:
-    """Write outputs and the summary, then stdout; nothing is written before all is rendered."""
-    from py_ci.files import write_atomic
-    from py_ci.github import SUMMARY_LIMIT, Runner, append_file, format_outputs, verbatim
-
-    runner = Runner.from_environ(os.environ)
-    if runner.output_path is not None:
-        append_file(runner.output_path, format_outputs(publication.outputs), "step outputs")
-    summary_path = None if getattr(args, "no_summary", False) else args.summary or runner.summary_path
-    if summary_path is not None and publication.markdown:
-        if len(publication.markdown.encode("utf-8")) > SUMMARY_LIMIT:  # pragma: no cover - renderers budget
-            raise AssertionError("summary over the runner's limit")
-        append_file(summary_path, publication.markdown, "summary")
-    for path, text in publication.files.items():
-        write_atomic(path, text)
-    if args.json:
-        # Indented JSON: every line starts with a space, a bracket or a quote, never with a command.
-        stdout.write(json.dumps(publication.result, ensure_ascii=False, indent=2) + "\n")
-    elif runner.in_actions and publication.text:
-        # File names, test ids and messages come from the change under test: the runner must not obey them.
-        stdout.write(verbatim(publication.text))
-    elif stdout.isatty() and not os.environ.get("NO_COLOR"):
-        from py_ci.renderers.terminal import coloured
-
-        stdout.write(coloured(publication.text))
-    else:
-        stdout.write(publication.text)
-    if (args.annotations or runner.in_actions) and not getattr(args, "no_annotations", False):
-        for annotation in publication.annotations:
-            stdout.write(annotation.command() + "\n")
-    return EXIT_PASSED if publication.passed else EXIT_GATE_FAILED
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         # Windows runners default to a code page that cannot print file names or marks.
@@ -429,10 +377,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # One line, whatever a library put in the message.
         line = f"py-ci: error: {' '.join(str(error).split())}"
         print(line, file=sys.stderr)
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            # In Actions the line also heads the run's page, not only the step's log.
-            from py_ci.github import Annotation
+        from py_ci.github import Annotation, Runner
 
+        if Runner.from_environ(os.environ).in_actions:
+            # In Actions the line also heads the run's page, not only the step's log.
             print(Annotation("error", line, title="py-ci").command(), flush=True)
         return EXIT_ERROR
     except KeyboardInterrupt:

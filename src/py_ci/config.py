@@ -127,6 +127,10 @@ KEYS: Mapping[str, tuple[str, _Parser, str]] = {
 }
 
 
+# What [tool.py-ci] may hold: the options above, and the test groups (read by py_ci.test_groups).
+TABLE_KEYS = (*KEYS, "test-groups")
+
+
 def load_options(project: Path, environ: Mapping[str, str], flags: Mapping[str, object]) -> Options:
     """Build the options for a run in `project` from every source, highest priority last."""
     options = Options()
@@ -153,7 +157,7 @@ def _layers(
 ) -> Iterator[tuple[str, object, str, ErrorKind]]:
     """(key, raw value, origin, error kind) from [tool.py-ci], then PY_CI_*, then flags."""
     for key, value in _read_tool_table(project / "pyproject.toml").items():
-        if key in KEYS:  # test-groups is read by py_ci.test_groups
+        if key in KEYS:
             yield key, value, f"pyproject.toml [tool.py-ci] {key}", InputError
     for key in KEYS:
         variable = "PY_CI_" + key.upper().replace("-", "_")
@@ -180,11 +184,11 @@ def _read_tool_table(pyproject: Path) -> dict[str, object]:
     table = document.get("tool", {}).get("py-ci", {})
     if not isinstance(table, dict):
         raise InputError("pyproject.toml", "[tool.py-ci] is not a table", "write it as a [tool.py-ci] section")
-    unknown = sorted(set(table) - set(KEYS) - {"test-groups"})
+    unknown = sorted(set(table) - set(TABLE_KEYS))
     if unknown:
         raise InputError(
             "pyproject.toml",
             f"[tool.py-ci] has unknown key {unknown[0]!r}",
-            f"use one of: {', '.join([*KEYS, 'test-groups'])}",
+            f"use one of: {', '.join(TABLE_KEYS)}",
         )
     return table

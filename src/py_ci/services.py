@@ -8,10 +8,10 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from py_ci.application import await_answer
 from py_ci.errors import InputError
 
 READY_SECONDS = 30
@@ -33,20 +33,6 @@ def _binary(name: str, hint: str) -> str:
     return found
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], name: str, log: Path) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            said = log.read_text(errors="replace").strip().splitlines()[-1:] if log.exists() else []
-            raise InputError(
-                name, f"stopped while starting ({' '.join(said) or process.returncode})", "see its log above"
-            )
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return
-        time.sleep(0.1)
-    raise InputError(name, f"did not accept connections on port {port} within {READY_SECONDS} s", "check the machine")
-
-
 @contextlib.contextmanager
 def _serving(command: list[str], name: str, port: int, folder: Path) -> Iterator[None]:
     """Run a server until the block ends, once it accepts connections; then stop it and remove `folder`."""
@@ -62,7 +48,8 @@ def _serving(command: list[str], name: str, port: int, folder: Path) -> Iterator
     with log.open("wb") as output:
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
-        _wait_for(port, process, name, log)
+        fixes = ("check that the server runs by hand", "check the machine's load and the port")
+        await_answer(process, f"127.0.0.1:{port}", READY_SECONDS, log, name, fixes)
         yield
     finally:
         process.terminate()

@@ -62,11 +62,11 @@ class TestGroup:
         marks = ["-m", self.markers] if self.markers else []
         return [*self.paths, *(f"--ignore={path}" for path in self.exclude), *marks]
 
-    def plan(self) -> dict[str, Any]:
+    def plan(self, extra_pytest_args: Sequence[str] = ()) -> dict[str, Any]:
         """What the workflow's jobs read of the group (GitHub expressions cannot split lists)."""
         return {
             "name": self.name,
-            "pytest-args": shlex.join(self.pytest_args()),
+            "pytest-args": shlex.join([*self.pytest_args(), *extra_pytest_args]),
             "postgres": "postgres" in self.services,
             "redis": "redis" in self.services,
             "start": self.start,
@@ -189,9 +189,9 @@ def find_group(groups: Sequence[TestGroup], name: str) -> TestGroup:
     raise UsageError(f"--group {name!r} is not a test group of this project; use one of: {known}")
 
 
-def project_groups(project: Path, integration: str = "tests/integration") -> list[TestGroup]:
+def project_groups(project: Path) -> list[TestGroup]:
     """The groups `py-ci run --group` picks from: the declared ones, else the common layout with both services."""
-    return declared_groups(project) or default_groups(project, integration, SERVICES)
+    return declared_groups(project) or default_groups(project, "tests/integration", SERVICES)
 
 
 def application_from(environ: Mapping[str, str]) -> AppStart | None:

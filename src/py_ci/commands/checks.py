@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from py_ci.baseline import Comparison, Key, baseline_key, compare, parse_baseline, render_baseline
-from py_ci.cli import Publication
 from py_ci.config import Setting, load_options
 from py_ci.files import read_text_input
 from py_ci.gates import Verdict, limit_verdict
 from py_ci.model import CheckReport, Finding
 from py_ci.paths import relative_to_workspace
+from py_ci.publication import Publication
 from py_ci.readers.mypy import read_mypy
 from py_ci.readers.ruff import FORMAT_TOOL, UNFORMATTED, read_ruff
 from py_ci.renderers.check_summary import CheckView, check_markdown

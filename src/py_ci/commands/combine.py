@@ -9,13 +9,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from py_ci.cli import Publication
 from py_ci.commands.coverage import diff_sections
 from py_ci.config import Options
 from py_ci.errors import InputError, UsageError
 from py_ci.gates import Verdict, coverage_verdicts, display_percent
 from py_ci.model import CoverageReport, DiffCoverage, Leg
 from py_ci.paths import relocate
+from py_ci.publication import Publication
 from py_ci.readers.cobertura import read_cobertura
 from py_ci.readers.result_file import is_result_file, read_result
 from py_ci.renderers.annotations import coverage_annotations
@@ -79,42 +79,44 @@ def _coverage_python(python: str | None) -> str:
     return found
 
 
-def coverage_combine(
-    data: Path, workspace: Path, python: str | None = None, roots: list[str] | None = None
-) -> CoverageReport:
-    """coverage.py's combine over the legs' data files, each leg's folder mapped onto `workspace`, read back."""
-    interpreter = _coverage_python(python)
-    files = sorted(str(p) for p in data.rglob(".coverage*") if p.is_file())
-    if not files:
-        raise InputError(str(data), "holds no coverage.py data files (.coverage*)", "upload each leg's .coverage file")
+def combine_to_xml(files: list[str], project: Path, python: str, xml: Path, roots: list[str], fix: str) -> None:
+    """coverage.py's own combine over `files` in `project`, each of `roots` mapped onto it, written to `xml`."""
+    here = str(project.resolve())
     with tempfile.TemporaryDirectory() as scratch:
-        combined, xml = Path(scratch, ".coverage"), Path(scratch, "coverage.xml")
         job = {
-            "combined": str(combined),
+            "combined": str(Path(scratch, ".coverage")),
             "xml": str(xml),
             "files": files,
-            "here": str(workspace.resolve()),
-            "roots": sorted({root for root in roots or [] if root != str(workspace.resolve())}),
+            "here": here,
+            "roots": sorted({root for root in roots if root != here}),
         }
         try:
             done = subprocess.run(
-                [interpreter, "-c", COMBINE_SCRIPT, json.dumps(job)],
-                cwd=workspace,
+                [python, "-c", COMBINE_SCRIPT, json.dumps(job)],
+                cwd=project,
                 capture_output=True,
                 text=True,
                 check=False,
             )
         except OSError as problem:
-            raise UsageError(
-                f"--python {interpreter}: cannot run it ({problem.strerror}); pass an interpreter"
-            ) from None
-        if done.returncode != 0:
-            said = (done.stderr or done.stdout).strip().splitlines()
-            raise InputError(
-                str(data),
-                f"coverage.py could not combine the data: {said[-1] if said else done.returncode}",
-                "check the data files and the project's [paths] configuration",
-            )
+            raise UsageError(f"--python {python}: cannot run it ({problem.strerror}); pass an interpreter") from None
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        raise InputError("", f"coverage.py could not combine the data: {said[-1] if said else done.returncode}", fix)
+
+
+def coverage_combine(
+    data: Path, workspace: Path, python: str | None = None, roots: list[str] | None = None
+) -> CoverageReport:
+    """The legs' data files below `data`, each leg's folder mapped onto `workspace`, combined and read back."""
+    interpreter = _coverage_python(python)
+    files = sorted(str(p) for p in data.rglob(".coverage*") if p.is_file())
+    if not files:
+        raise InputError(str(data), "holds no coverage.py data files (.coverage*)", "upload each leg's .coverage file")
+    with tempfile.TemporaryDirectory() as scratch:
+        xml = Path(scratch, "coverage.xml")
+        fix = f"check the data files in {data} and the project's [paths] configuration"
+        combine_to_xml(files, workspace, interpreter, xml, roots or [], fix)
         return relocate(read_cobertura(xml), workspace)
 
 

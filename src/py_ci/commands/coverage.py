@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from py_ci.cli import Publication
 from py_ci.config import Options
 from py_ci.diff_coverage import diff_coverage
 from py_ci.gates import Verdict, coverage_verdicts, diff_verdict, display_percent
@@ -14,6 +13,7 @@ from py_ci.git import diff_since, merge_base, repository_root
 from py_ci.github import Annotation
 from py_ci.model import CoverageReport, DiffCoverage
 from py_ci.paths import relocate
+from py_ci.publication import Publication
 from py_ci.readers.cobertura import read_cobertura
 from py_ci.readers.git_diff import changed_lines
 from py_ci.renderers.annotations import coverage_annotations, diff_annotations

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from py_ci.cli import Publication
 from py_ci.environment import Environment, missing_tools
 from py_ci.errors import InputError
 from py_ci.install import install_plan, tool_install
+from py_ci.publication import Publication
 
 MODULES = ["ruff", "mypy", "pytest", "pytest_cov"]
 

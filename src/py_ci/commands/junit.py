@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from py_ci.cli import Publication
 from py_ci.failures import failure_location, located, module_paths
 from py_ci.gates import tests_verdict
 from py_ci.model import TestCase, TestReport
 from py_ci.paths import relative_to_workspace
+from py_ci.publication import Publication
 from py_ci.readers.junit import read_junit
 from py_ci.renderers.annotations import test_annotations
 from py_ci.renderers.markdown import Budget, summary_budget

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from py_ci.cli import DIFF_BASE_NEEDED, Publication
+from py_ci.cli import DIFF_BASE_NEEDED
 from py_ci.commands.checks import CheckInputs, mypy_publication, ruff_publication
 from py_ci.commands.coverage import coverage_publication, read_coverage, read_diff
 from py_ci.commands.junit import junit_publication, read_tests
 from py_ci.config import load_options
 from py_ci.errors import UsageError
 from py_ci.github import ANNOTATIONS_PER_LEVEL, Annotation
+from py_ci.publication import Publication
 from py_ci.renderers.markdown import escape, plural, summary_budget
 from py_ci.renderers.result_file import render_result
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import IO, BinaryIO
 
 from py_ci.application import AppStart, running_application
-from py_ci.cli import Publication
+from py_ci.commands.combine import combine_to_xml
 from py_ci.commands.report import ReportInputs, report_publication
 from py_ci.config import Options, Setting, load_options
 from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
 from py_ci.errors import InputError
+from py_ci.publication import Publication
 from py_ci.services import postgres, redis
 from py_ci.test_groups import SERVICES, TestGroup, declared_groups
 
@@ -111,28 +112,32 @@ def plan(environment: Environment, project: Path, options: Options, out: Path) -
     return [every[name] for name in options.checks.value]
 
 
-def group_checks(test: Check, groups: list[TestGroup], out: Path) -> list[Check]:
+def for_group(path: Path, group: TestGroup | None) -> Path:
+    """A group's own copy of a run's file: junit.xml -> junit-e2e.xml, .coverage -> .coverage-e2e."""
+    return path if group is None else path.with_name(f"{path.stem}-{group.name}{path.suffix}")
+
+
+def _retarget(part: str, group: TestGroup) -> str:
+    for flag in ("--cov-report=xml:", "--junitxml="):
+        if part.startswith(flag):
+            return flag + str(for_group(Path(part.removeprefix(flag)), group))
+    return part
+
+
+def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
     """The test check once per group, in parallel: its own selection, reports and coverage.py data file."""
-    checks = []
-    for group in groups:
-        command = [
-            part.replace("coverage.xml", f"coverage-{group.name}.xml").replace("junit.xml", f"junit-{group.name}.xml")
-            if part.startswith(("--cov-report=xml:", "--junitxml="))
-            else part
-            for part in test.command
-        ]
-        checks.append(
-            Check(
-                f"test-{group.name}",
-                f"pytest ({group.name})",
-                [*command, *group.pytest_args()],
-                out / f"pytest-{group.name}.txt",
-                test.modules,
-                env={"COVERAGE_FILE": str(out / f".coverage-{group.name}")},
-                group=group,
-            )
+    return [
+        Check(
+            f"test-{group.name}",
+            f"pytest ({group.name})",
+            [*(_retarget(part, group) for part in test.command), *group.pytest_args()],
+            for_group(test.output, group),
+            test.modules,
+            env={"COVERAGE_FILE": str(for_group(data_file_of(test), group))},
+            group=group,
         )
-    return checks
+        for group in groups
+    ]
 
 
 def _start(check: Check, project: Path, environ: Mapping[str, str]) -> None:
@@ -223,11 +228,11 @@ class RunInputs:
 
 
 def junit_of(check: Check) -> Path:
-    return check.output.parent / ("junit.xml" if check.group is None else f"junit-{check.group.name}.xml")
+    return for_group(check.output.parent / "junit.xml", check.group)
 
 
 def coverage_of(check: Check) -> Path:
-    return check.output.parent / ("coverage.xml" if check.group is None else f"coverage-{check.group.name}.xml")
+    return for_group(check.output.parent / "coverage.xml", check.group)
 
 
 def data_file_of(check: Check) -> Path:
@@ -238,36 +243,10 @@ def _add_application_coverage(check: Check, environment: Environment, project: P
     """The tests' coverage and the application's (`coverage run -p` beside it) in the check's report."""
     data = data_file_of(check)
     parts = sorted(str(path) for path in data.parent.glob(f"{data.name}.*"))
-    if not parts:
-        return
-    files = [*parts, *([str(data)] if data.is_file() else [])]
-    coverage = [str(environment.python), "-m", "coverage"]
-    with tempfile.TemporaryDirectory() as scratch:
-        combined = Path(scratch, ".coverage")
-        for command in (
-            ["combine", "--keep", "-q", f"--data-file={combined}", *files],
-            ["xml", "-q", "--fail-under=0", f"--data-file={combined}", "-o", str(coverage_of(check))],
-        ):
-            done = subprocess.run([*coverage, *command], cwd=project, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                said = (done.stderr or done.stdout).strip().splitlines()
-                raise InputError(
-                    "application coverage",
-                    f"`coverage {command[0]}` failed: {said[-1] if said else done.returncode}",
-                    "start the application as `python -m coverage run --parallel-mode ...`",
-                )
-
-
-def _narrowed(options: Options, group: TestGroup | None) -> Options:
-    """A run of one group: its tests alone, its selection before the run's own pytest arguments."""
-    if group is None:
-        return options
-    selection = (*group.pytest_args(), *options.pytest_args.value)
-    return replace(
-        options,
-        checks=Setting(("test",), f"--group {group.name}"),
-        pytest_args=Setting(selection, options.pytest_args.origin),
-    )
+    if parts:
+        files = [*parts, *([str(data)] if data.is_file() else [])]
+        fix = "start the application as `python -m coverage run --parallel-mode ...`"
+        combine_to_xml(files, project, str(environment.python), coverage_of(check), [], fix)
 
 
 def _start_services(stack: contextlib.ExitStack, wanted: set[str], environ: dict[str, str], progress: IO[str]) -> None:
@@ -295,7 +274,7 @@ def _start_application(
         "COVERAGE_FILE": str(data_file_of(check)),
     }
     progress.write(f"  application: {app.command} (waiting for {app.ready})\n")
-    log = check.output.parent / ("application.log" if check.group is None else f"application-{check.group.name}.log")
+    log = for_group(check.output.parent / "application.log", check.group)
     stack.enter_context(running_application(app, project, app_environ, log))
 
 
@@ -305,29 +284,25 @@ def _raise_if_missing(environment: Environment, probe: subprocess.Popen[str]) ->
         raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
 
 
-def _application(check: Check, groups: list[TestGroup]) -> AppStart | None:
-    """The application a test check's group starts (one group run alone has a check without a group)."""
-    group = check.group or (groups[0] if len(groups) == 1 else None)
-    return group.application if group is not None else None
-
-
 def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -> Publication:
     progress_stream = progress_stream or sys.stderr
     project = inputs.project.resolve()
     if not project.is_dir():
         raise InputError(str(inputs.project), "is not a folder", "pass the project's folder")
-    options = _narrowed(load_options(project, inputs.environ, inputs.flags), inputs.group)
+    options = load_options(project, inputs.environ, inputs.flags)
     groups = [inputs.group] if inputs.group is not None else []
-    if inputs.every_group and inputs.group is None and "test" in options.checks.value:
+    if inputs.group is not None:
+        options = replace(options, checks=Setting(("test",), f"--group {inputs.group.name}"))
+    elif inputs.every_group and "test" in options.checks.value:
         groups = declared_groups(project) or []
     wanted = set(SERVICES) if inputs.services else {service for group in groups for service in group.services}
     environment = find_environment(project, inputs.environ, inputs.python)
     with tempfile.TemporaryDirectory(prefix="py-ci-") as scratch:
         out = inputs.output_dir.resolve() if inputs.output_dir else Path(scratch)
         checks = plan(environment, project, options, out)
-        if len(groups) > 1:
+        if groups:
             test = next(check for check in checks if check.name == "test")
-            checks = [check for check in checks if check is not test] + group_checks(test, groups, out)
+            checks = [check for check in checks if check is not test] + group_checks(test, groups)
         # The probe runs beside the checks: a missing tool is still named first, at no cost when none is.
         probe = start_probe(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
         out.mkdir(parents=True, exist_ok=True)
@@ -340,7 +315,11 @@ def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -
                 _start_services(stack, wanted, environ, progress_stream)
                 context = (environment, project, environ)
                 tests = [check for check in checks if check.name.startswith("test")]
-                with_app = [(check, app) for check in tests if (app := inputs.app or _application(check, groups))]
+                with_app = [
+                    (check, app)
+                    for check in tests
+                    if (app := inputs.app if check.group is None else check.group.application) is not None
+                ]
                 for check, app in with_app:
                     _start_application(stack, app, check, context, progress_stream)
                 run_checks(checks, project, environ, Progress(progress_stream, live))

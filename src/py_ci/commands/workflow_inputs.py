@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from py_ci.cli import Publication
 from py_ci.config import KEYS
 from py_ci.errors import UsageError
+from py_ci.publication import Publication
 from py_ci.renderers.markdown import code, table
 from py_ci.test_groups import SERVICES, TestGroup, declared_groups, default_groups, groups_from_json
 
@@ -35,12 +35,7 @@ class WorkflowPlan:
 
     def job_plans(self, matrix: bool) -> list[dict[str, Any]]:
         """The groups one kind of job runs, each with the caller's pytest arguments after its selection."""
-        plans = []
-        for group in (g for g in self.groups if g.matrix == matrix):
-            plan = group.plan()
-            plan["pytest-args"] = shlex.join([*group.pytest_args(), *self.user_pytest_args])
-            plans.append(plan)
-        return plans
+        return [group.plan(self.user_pytest_args) for group in self.groups if group.matrix == matrix]
 
 
 def _bad(name: str, problem: str, fix: str) -> UsageError:
