@@ -12,6 +12,8 @@ import atheris
 
 with atheris.instrument_imports():
     from py_ci.errors import InputError
+    from py_ci.files import InputLimit
+    from py_ci.options import DEFAULT_INPUT_LIMIT
     from py_ci.readers.cobertura import read_cobertura
     from py_ci.readers.junit import read_junit
     from py_ci.readers.mypy import read_mypy
@@ -20,10 +22,10 @@ with atheris.instrument_imports():
 SCRATCH = Path(tempfile.mkdtemp(prefix="py-ci-fuzz-")) / "input"
 
 
-def xml(read: Callable[[Path], object]) -> Callable[[bytes], None]:
+def xml(read: Callable[[Path, InputLimit], object]) -> Callable[[bytes], None]:
     def run(data: bytes) -> None:
         SCRATCH.write_bytes(data)
-        read(SCRATCH)
+        read(SCRATCH, DEFAULT_INPUT_LIMIT)
 
     return run
 

@@ -8,8 +8,6 @@ import signal
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +29,9 @@ class AppStart:
 def answers(ready: str) -> bool:
     """Whether the address answers: a URL with any status below 500, or a port that accepts a connection."""
     if ready.startswith(("http://", "https://")):
+        import urllib.error  # here: http.client and ssl would double py-ci's start-up for every other command
+        import urllib.request
+
         try:
             # Only http(s) gets here (checked above and by the groups' parser).
             with urllib.request.urlopen(ready, timeout=2) as response:  # noqa: S310

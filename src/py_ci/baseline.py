@@ -5,33 +5,21 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from py_ci.errors import InputError
-from py_ci.model import Finding
+from py_ci.model import BaselineKey, Comparison, Finding
 
 FORMAT_VERSION = 1
 FIX = "write one with --write-baseline FILE"
 # Messages that quote a line number ("defined on line 12") must still match after code moves.
 _LINE_NUMBER = re.compile(r"\bline \d+")
 
-Key = tuple[str, str, str]
 
-
-def baseline_key(finding: Finding) -> Key:
+def baseline_key(finding: Finding) -> BaselineKey:
     return (finding.path, finding.code or "", _LINE_NUMBER.sub("line N", finding.message))
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    """Findings against a baseline: the ones beyond its counts, and what it has that is gone."""
-
-    new: tuple[Finding, ...]
-    known: int
-    fixed: tuple[tuple[Key, int], ...]
-
-
-def compare(findings: tuple[Finding, ...], baseline: Counter[Key]) -> Comparison:
+def compare(findings: tuple[Finding, ...], baseline: Counter[BaselineKey]) -> Comparison:
     """Match with counts: the first N findings of a key are known, the rest are new."""
     remaining = Counter(baseline)
     new: list[Finding] = []
@@ -59,7 +47,7 @@ def render_baseline(tool: str, findings: tuple[Finding, ...]) -> str:
     return f'{{\n  "py-ci-baseline": {FORMAT_VERSION},\n  "tool": "{tool}",\n  "findings": {findings_json}\n}}\n'
 
 
-def parse_baseline(text: str, where: str, tool: str) -> Counter[Key]:
+def parse_baseline(text: str, where: str, tool: str) -> Counter[BaselineKey]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
@@ -68,7 +56,7 @@ def parse_baseline(text: str, where: str, tool: str) -> Counter[Key]:
         raise InputError(where, 'is not a py-ci baseline (no "py-ci-baseline": 1)', FIX)
     if document.get("tool") != tool:
         raise InputError(where, f"is a baseline for {document.get('tool')!r}, not {tool}", f"pass the {tool} baseline")
-    counts: Counter[Key] = Counter()
+    counts: Counter[BaselineKey] = Counter()
     for index, entry in enumerate(document.get("findings", [])):
         try:
             key = (str(entry["path"]), str(entry["code"]), str(entry["message"]))

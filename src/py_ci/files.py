@@ -3,34 +3,34 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from py_ci.errors import InputError
 
-DEFAULT_LIMIT_MB = 1024
+
+@dataclass(frozen=True, slots=True)
+class InputLimit:
+    """Bytes an input may have (far above any real report, low enough to refuse an absurd one in time)."""
+
+    size: int
+    setting: str  # how a user raises it
+
+    def refuse(self, where: str, size: int) -> InputError:
+        return InputError(
+            where,
+            f"is {size / 1048576:.0f} MiB, over py-ci's limit of {self.size // 1048576} MiB",
+            f"check that it is the right file, or raise the limit with {self.setting}",
+        )
 
 
-def input_limit() -> int:
-    """Bytes an input may have: far above any real report, low enough to refuse an absurd one in time."""
-    raw = os.environ.get("PY_CI_MAX_INPUT_MB", "").strip()
-    return (int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_LIMIT_MB) * 1024 * 1024
-
-
-def _too_large(where: str, size: int, limit: int) -> InputError:
-    return InputError(
-        where,
-        f"is {size / 1048576:.0f} MiB, over py-ci's limit of {limit // 1048576} MiB",
-        "check that it is the right file, or raise the limit with PY_CI_MAX_INPUT_MB",
-    )
-
-
-def open_input(path: Path) -> BinaryIO:
-    """Open `path` for reading bytes, or raise an InputError naming the problem."""
+def open_input(path: Path, limit: InputLimit) -> BinaryIO:
+    """Open `path` for reading bytes, refusing one over the limit, or raise an InputError naming the problem."""
     try:
-        size, limit = path.stat().st_size, input_limit()
-        if size > limit and path.is_file():
-            raise _too_large(str(path), size, limit)
+        size = path.stat().st_size
+        if size > limit.size and path.is_file():
+            raise limit.refuse(str(path), size)
         return path.open("rb")
     except FileNotFoundError:
         raise InputError(str(path), "no such file", "check the path, or make the report first") from None
@@ -42,16 +42,15 @@ def open_input(path: Path) -> BinaryIO:
         raise InputError(str(path), f"cannot be read ({error.strerror})", "pass a readable file") from None
 
 
-def read_text_input(name: str, stdin: BinaryIO) -> str:
+def read_text_input(name: str, stdin: BinaryIO, limit: InputLimit) -> str:
     """The text of file `name`, or of standard input for `-`, decoded as UTF-8."""
     if name == "-":
-        limit = input_limit()
-        data = stdin.read(limit + 1)
+        data = stdin.read(limit.size + 1)
         where = "<stdin>"
-        if len(data) > limit:
-            raise _too_large(where, len(data), limit)
+        if len(data) > limit.size:
+            raise limit.refuse(where, len(data))
     else:
-        with open_input(Path(name)) as stream:
+        with open_input(Path(name), limit) as stream:
             data = stream.read()
         where = name
     try:

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from py_ci.config import Options
-from py_ci.model import CoverageReport, DiffCoverage
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """One gate's outcome, with the sentence a reviewer reads."""
-
-    gate: str
-    passed: bool
-    message: str
-    path: str | None = None
+from py_ci.model import CoverageReport, DiffCoverage, Verdict
+from py_ci.options import Gates
 
 
 def effective_precision(fail_under: float, precision: int) -> int:
@@ -57,7 +46,7 @@ def shortfall_message(
     return f"{subject} {shown} is less than {option}={fail_under:.{shown_precision}f}"
 
 
-def coverage_verdicts(report: CoverageReport, options: Options) -> list[Verdict]:
+def coverage_verdicts(report: CoverageReport, options: Gates) -> list[Verdict]:
     """The total gate and, when asked, one verdict per file under the per-file threshold."""
     precision = options.precision.value
     verdicts: list[Verdict] = []
@@ -105,7 +94,7 @@ def tests_verdict(failed: int, errors: int, tests: int) -> Verdict:
     return Verdict("tests", True, "no failures and no errors")
 
 
-def diff_verdict(diff: DiffCoverage, options: Options) -> Verdict | None:
+def diff_verdict(diff: DiffCoverage, options: Gates) -> Verdict | None:
     """The changed lines' coverage against --diff-fail-under, rounded as the total's gate rounds."""
     if options.diff_fail_under is None:
         return None

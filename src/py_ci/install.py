@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
+from py_ci.readers.project_files import ProjectFiles
 
 # The tools the checks need, at the versions py-ci is tested with; installed only where missing.
 TOOL_VERSIONS = {"ruff": "0.17.5", "mypy": "2.4.1", "pytest": "9.2.0", "pytest-cov": "7.1.0"}
@@ -11,24 +10,16 @@ DEV_NAMES = ("dev", "test", "tests", "testing")
 REQUIREMENTS_DEV = ("requirements-dev.txt", "requirements-test.txt", "dev-requirements.txt", "test-requirements.txt")
 
 
-def _pyproject(project: Path) -> dict[str, object]:
-    path = project / "pyproject.toml"
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return {}
-
-
-def install_plan(project: Path, python: str) -> tuple[str, list[list[str]]]:
+def install_plan(project: ProjectFiles, python: str) -> tuple[str, list[list[str]]]:
     """(which layout was found, the commands that install the project and its dev dependencies)."""
     pip = [python, "-m", "pip", "install", "--disable-pip-version-check"]
-    if (project / "uv.lock").is_file():
+    if project.exists("uv.lock"):
         return "uv.lock", [[*pip, "uv"], [python, "-m", "uv", "sync", "--frozen", "--all-extras", "--all-groups"]]
-    if (project / "requirements.txt").is_file():
-        extra = [arg for name in REQUIREMENTS_DEV if (project / name).is_file() for arg in ("-r", name)]
+    if project.exists("requirements.txt"):
+        extra = [arg for name in REQUIREMENTS_DEV if project.exists(name) for arg in ("-r", name)]
         return "requirements files", [[*pip, "-r", "requirements.txt", *extra]]
-    document = _pyproject(project)
-    if document or (project / "setup.py").is_file():
+    document = project.pyproject
+    if document or project.exists("setup.py"):
         groups = document.get("dependency-groups", {})
         names = [name for name in DEV_NAMES if isinstance(groups, dict) and name in groups]
         if names:

@@ -3,7 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from py_ci.test_groups import TestGroup
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Setting(Generic[T]):
+    """A value and where it came from, so the summary can say why a gate applies."""
+
+    value: T
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One gate's outcome, with the sentence a reviewer reads."""
+
+    gate: str
+    passed: bool
+    message: str
+    path: str | None = None
+
+
+def all_passed(verdicts: Iterable[Verdict]) -> bool:
+    return all(verdict.passed for verdict in verdicts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +213,12 @@ class TestCase:
     file: str | None = None
     line: int | None = None
 
+    __test__ = False  # a name pytest would otherwise collect
+
+    def failure(self) -> TestCase:
+        """The case as a matrix compares it with other legs': its id, its outcome and its message."""
+        return TestCase("", self.test_id, outcome=self.outcome, message=self.message)
+
     @property
     def test_id(self) -> str:
         """pytest's node id where the file is known (`tests/test_a.py::TestB::test_c`), else dotted."""
@@ -206,6 +240,8 @@ class TestReport:
     duration: float = 0.0
     origins: tuple[str, ...] = ()
 
+    __test__ = False
+
     def count(self, outcome: str) -> int:
         return sum(1 for case in self.cases if case.outcome == outcome)
 
@@ -217,26 +253,40 @@ class TestReport:
     def problems(self) -> tuple[TestCase, ...]:
         return tuple(case for case in self.cases if case.outcome in ("failed", "error"))
 
+    @property
+    def counts(self) -> TestCounts:
+        return TestCounts(
+            self.tests,
+            self.count("passed"),
+            self.count("failed"),
+            self.count("error"),
+            self.count("skipped"),
+            self.duration,
+        )
+
 
 @dataclass(frozen=True, slots=True)
-class Leg:
-    """One matrix leg, as its `py-ci report --save` result file tells it."""
+class TestCounts:
+    """Totals of test cases by outcome, as DESIGN.md names them; they add up across legs."""
 
-    origin: str
-    labels: Mapping[str, str]
-    # (gate, passed, message) for every gate the leg applied.
-    verdicts: tuple[tuple[str, bool, str], ...]
-    tests: Mapping[str, int] | None = None
-    failures: tuple[tuple[str, str, str], ...] = ()  # (test id, outcome, message)
-    coverage: CoverageReport | None = None
-    workspace: str | None = None  # the leg's project folder, where its coverage data was measured
+    tests: int = 0
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    skipped: int = 0
+    duration: float = 0.0
 
-    @property
-    def name(self) -> str:
-        return ", ".join(f"{key}={value}" for key, value in self.labels.items()) or self.origin
+    __test__ = False
 
-    def passed(self, excluding: frozenset[str] = frozenset()) -> bool:
-        return all(passed for gate, passed, _ in self.verdicts if gate not in excluding)
+    def __add__(self, other: TestCounts) -> TestCounts:
+        return TestCounts(
+            self.tests + other.tests,
+            self.passed + other.passed,
+            self.failed + other.failed,
+            self.errors + other.errors,
+            self.skipped + other.skipped,
+            self.duration + other.duration,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,3 +316,191 @@ class DiffCoverage:
         for file in self.files:
             total += file.counts
         return total
+
+
+BaselineKey = tuple[str, str, str]  # file, code, message with line numbers normalised
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Findings against a baseline: the ones beyond its counts, and what it has that is gone."""
+
+    new: tuple[Finding, ...]
+    known: int
+    fixed: tuple[tuple[BaselineKey, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TestsSection:
+    """The tests of a job, judged."""
+
+    report: TestReport
+    verdict: Verdict
+
+    __test__ = False
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSection:
+    """A checker's findings in a job, judged against its limit and, when there is one, its baseline."""
+
+    tool: str
+    report: CheckReport
+    verdicts: tuple[Verdict, ...]
+    limit: Setting[int]
+    baseline: Setting[str] | None = None  # compared with, or written (--write-baseline)
+    comparison: Comparison | None = None
+
+    @property
+    def shown(self) -> tuple[Finding, ...]:
+        """The findings that are the change's own: with a baseline only the new ones."""
+        return self.comparison.new if self.comparison is not None else self.report.findings
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageSection:
+    """A job's coverage, judged: the total, each file, and the changed lines of a pull request."""
+
+    report: CoverageReport
+    verdicts: tuple[Verdict, ...]
+    diff: DiffCoverage | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One matrix leg, as its result file tells it."""
+
+    origin: str
+    labels: Mapping[str, str]
+    verdicts: tuple[Verdict, ...]
+    tests: TestCounts | None = None
+    failures: tuple[TestCase, ...] = ()
+    coverage: CoverageReport | None = None
+    workspace: str | None = None  # the leg's project folder, where its coverage data was measured
+
+    @property
+    def name(self) -> str:
+        return ", ".join(f"{key}={value}" for key, value in self.labels.items()) or self.origin
+
+    def passed(self, excluding: frozenset[str] = frozenset()) -> bool:
+        return all_passed(v for v in self.verdicts if v.gate not in excluding)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """Everything one job found: its tests, checkers and coverage, each judged."""
+
+    labels: Mapping[str, str]
+    tests: TestsSection | None = None
+    mypy: CheckSection | None = None
+    ruff: CheckSection | None = None
+    coverage: CoverageSection | None = None
+    workspace: str | None = None
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        """In the order a reviewer reads them: tests, types, lint, coverage."""
+        found: list[Verdict] = [self.tests.verdict] if self.tests is not None else []
+        for section in (self.mypy, self.ruff, self.coverage):
+            found += section.verdicts if section is not None else ()
+        return tuple(found)
+
+    @property
+    def passed(self) -> bool:
+        return all_passed(self.verdicts)
+
+    def leg(self, origin: str) -> Leg:
+        """What a combining job needs of this job, as its result file keeps it."""
+        tests = self.tests.report if self.tests is not None else None
+        # A failure is known across legs by its id alone, and a report by the file it came in.
+        failures = () if tests is None else tuple(case.failure() for case in tests.problems)
+        coverage = None if self.coverage is None else replace(self.coverage.report, origins=(origin,))
+        return Leg(
+            origin,
+            self.labels,
+            self.verdicts,
+            None if tests is None else tests.counts,
+            failures,
+            coverage,
+            self.workspace,
+        )
+
+
+# A leg's own coverage is partial in a matrix: only the union is gated.
+COVERAGE_GATES = frozenset({"coverage", "coverage-file"})
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """The legs of a matrix, the union of their coverage, and whether they and it pass."""
+
+    legs: tuple[Leg, ...]
+    legs_verdict: Verdict
+    coverage: CoverageSection | None = None
+    gate_legs: bool = True  # False: a pipeline whose gate job checks the legs judges the union alone
+
+    @property
+    def verdicts(self) -> tuple[Verdict, ...]:
+        return (self.legs_verdict, *(self.coverage.verdicts if self.coverage is not None else ()))
+
+    @property
+    def passed(self) -> bool:
+        judged = self.verdicts if self.gate_legs else self.verdicts[1:]
+        return all_passed(judged)
+
+    @property
+    def totals(self) -> TestCounts:
+        total = TestCounts()
+        for leg in self.legs:
+            total += leg.tests or TestCounts()
+        return total
+
+
+@dataclass(frozen=True, slots=True)
+class NeededJob:
+    """A job the gate waits for, as the `needs` context tells it."""
+
+    name: str
+    result: str  # success, failure, cancelled or skipped
+    outputs: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """The pipeline's one verdict from its jobs' results."""
+
+    jobs: tuple[NeededJob, ...]
+    unplanned: frozenset[str]  # skipped on purpose: the plan had nothing for them
+    failed: tuple[str, ...]
+    skipped: tuple[str, ...]  # skipped though planned: they passed nothing
+    verdict: Verdict
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict.passed
+
+
+@dataclass(frozen=True)
+class InstallResult:
+    """How the project was installed, into which interpreter, and which tools were added."""
+
+    layout: str
+    commands: tuple[str, ...]
+    added_tools: tuple[str, ...]
+    python: str
+
+
+@dataclass(frozen=True)
+class WorkflowPlan:
+    """What the reusable workflow's jobs run, from its checked inputs."""
+
+    python_versions: tuple[str, ...]
+    os: tuple[str, ...]
+    newest_python: str
+    groups: tuple[TestGroup, ...]
+    user_pytest_args: tuple[str, ...]
+    unplanned_jobs: tuple[str, ...]  # jobs the plan gives nothing to run: skipped on purpose
+
+    def job_plans(self, matrix: bool) -> list[dict[str, Any]]:
+        """The groups one kind of job runs, each with the caller's pytest arguments after its selection."""
+        return [group.plan(self.user_pytest_args) for group in self.groups if group.matrix == matrix]

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
-if TYPE_CHECKING:
-    from py_ci.github import Annotation
+from py_ci.files import write_atomic
+from py_ci.github import SUMMARY_LIMIT, Annotation, append_file, format_outputs, verbatim
+from py_ci.options import Publishing
+from py_ci.renderers.terminal import coloured
 
 EXIT_PASSED, EXIT_GATE_FAILED = 0, 1
 
@@ -20,43 +20,36 @@ class Publication:
     """Everything one subcommand has to say, rendered, before any of it is written."""
 
     passed: bool
-    result: dict[str, Any]
+    result: dict[str, Any]  # the --json document
     markdown: str
     text: str
     outputs: dict[str, str]
     annotations: list[Annotation] = field(default_factory=list)
-    # Files the command writes besides the runner's (a baseline), written atomically after rendering.
+    # Files the command writes besides the runner's (a baseline, a result), written atomically after rendering.
     files: dict[Path, str] = field(default_factory=dict)
 
 
-def publish(publication: Publication, args: argparse.Namespace, stdout: IO[str]) -> int:
+def publish(publication: Publication, publishing: Publishing, stdout: IO[str]) -> int:
     """Write outputs and the summary, then stdout; nothing is written before all is rendered."""
-    from py_ci.files import write_atomic
-    from py_ci.github import SUMMARY_LIMIT, Runner, append_file, format_outputs, verbatim
-
-    runner = Runner.from_environ(os.environ)
-    if runner.output_path is not None:
-        append_file(runner.output_path, format_outputs(publication.outputs), "step outputs")
-    summary_path = None if getattr(args, "no_summary", False) else args.summary or runner.summary_path
-    if summary_path is not None and publication.markdown:
+    if publishing.outputs is not None:
+        append_file(publishing.outputs, format_outputs(publication.outputs), "step outputs")
+    if publishing.summary is not None and publication.markdown:
         if len(publication.markdown.encode("utf-8")) > SUMMARY_LIMIT:  # pragma: no cover - renderers budget
             raise AssertionError("summary over the runner's limit")
-        append_file(summary_path, publication.markdown, "summary")
+        append_file(publishing.summary, publication.markdown, "summary")
     for path, text in publication.files.items():
         write_atomic(path, text)
-    if args.json:
+    if publishing.json:
         # Indented JSON: every line starts with a space, a bracket or a quote, never with a command.
         stdout.write(json.dumps(publication.result, ensure_ascii=False, indent=2) + "\n")
-    elif runner.in_actions and publication.text:
+    elif publishing.in_actions and publication.text:
         # File names, test ids and messages come from the change under test: the runner must not obey them.
         stdout.write(verbatim(publication.text))
-    elif stdout.isatty() and not os.environ.get("NO_COLOR"):
-        from py_ci.renderers.terminal import coloured
-
+    elif stdout.isatty() and publishing.colour:
         stdout.write(coloured(publication.text))
     else:
         stdout.write(publication.text)
-    if (args.annotations or runner.in_actions) and not getattr(args, "no_annotations", False):
+    if publishing.annotations:
         for annotation in publication.annotations:
             stdout.write(annotation.command() + "\n")
     return EXIT_PASSED if publication.passed else EXIT_GATE_FAILED

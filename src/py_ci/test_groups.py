@@ -7,17 +7,16 @@ either, the common layout: `tests/` as unit (across the matrix), `tests/integrat
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
-import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from py_ci.application import AppStart
 from py_ci.errors import InputError, UsageError
+from py_ci.readers.project_files import ProjectFiles
 
 SERVICES = ("postgres", "redis")
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
@@ -158,26 +157,9 @@ def parse_groups(raw: object, origin: str, error: type[Exception] = UsageError) 
     return groups
 
 
-def groups_from_json(text: str, origin: str) -> list[TestGroup]:
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as problem:
-        raise _fail(
-            origin, f"is not JSON ({problem.msg} at {problem.pos})", f"write e.g. {EXAMPLE}", UsageError
-        ) from None
-    return parse_groups(raw, origin)
-
-
-def declared_groups(project: Path) -> list[TestGroup] | None:
+def declared_groups(project: ProjectFiles) -> list[TestGroup] | None:
     """The project's `[[tool.py-ci.test-groups]]`, when it declares any."""
-    pyproject = project / "pyproject.toml"
-    if not pyproject.is_file():
-        return None
-    try:
-        document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return None  # load_options reports a broken pyproject.toml
-    raw = document.get("tool", {}).get("py-ci", {}).get("test-groups")
+    raw = (project.tool("py-ci") or {}).get("test-groups")
     return None if raw is None else parse_groups(raw, "pyproject.toml [tool.py-ci] test-groups", InputError)
 
 
@@ -189,20 +171,12 @@ def find_group(groups: Sequence[TestGroup], name: str) -> TestGroup:
     raise UsageError(f"--group {name!r} is not a test group of this project; use one of: {known}")
 
 
-def project_groups(project: Path) -> list[TestGroup]:
-    """The groups `py-ci run --group` picks from: the declared ones, else the common layout with both services."""
-    return declared_groups(project) or default_groups(project, "tests/integration", SERVICES)
-
-
-def application_from(environ: Mapping[str, str]) -> AppStart | None:
-    """The action's start, ready and ready-timeout inputs (PY_CI_*), checked as a group's are."""
-    start = environ.get("PY_CI_START", "").strip()
-    if not start:
-        return None
-    raw_timeout = environ.get("PY_CI_READY_TIMEOUT", "").strip() or str(DEFAULT_READY_SECONDS)
+def application(start: str, ready: str, ready_timeout: str | None) -> AppStart | None:
+    """The action's start, ready and ready-timeout inputs, checked as a group's are."""
+    raw_timeout = (ready_timeout or "").strip() or str(DEFAULT_READY_SECONDS)
     try:
         timeout: object = float(raw_timeout)
     except ValueError:
         timeout = raw_timeout
-    raw = {"name": "action", "start": start, "ready": environ.get("PY_CI_READY", "").strip(), "ready-timeout": timeout}
+    raw = {"name": "action", "start": start, "ready": ready, "ready-timeout": timeout}
     return _group(raw, 0, "inputs start, ready and ready-timeout", UsageError).application

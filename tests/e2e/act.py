@@ -11,10 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import clean_environ
+from tests.helpers import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
 STAND_INS = Path(__file__).parent / "stand-ins"
+# The consumers' workflows: one job using the action, and the reusable workflow on a 2-version matrix.
+ACTION_CONSUMER = (Path(__file__).parent / "consumer.yml").read_text()
+PIPELINE_CONSUMER = (Path(__file__).parent / "pipeline-consumer.yml").read_text()
+VERSIONS = ["3.11", "3.12"]
 
 
 def _stand_ins() -> dict[str, str]:

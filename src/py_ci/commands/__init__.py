@@ -1,1 +1,14 @@
-"""One module per subcommand: read the inputs, apply the gates, render every surface."""
+"""One module per subcommand: each computes its result from the options; `py_ci.cli` renders and publishes it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, BinaryIO
+
+
+@dataclass(frozen=True)
+class Console:
+    """The streams a subcommand may use besides its publication: stdin for '-', stderr for progress."""
+
+    stdin: BinaryIO
+    progress: IO[str]

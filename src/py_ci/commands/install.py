@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from py_ci.commands import Console
 from py_ci.environment import Environment, missing_tools
 from py_ci.errors import InputError
 from py_ci.install import install_plan, tool_install
-from py_ci.publication import Publication
+from py_ci.model import InstallResult
+from py_ci.options import Options
 
 MODULES = ["ruff", "mypy", "pytest", "pytest_cov"]
 
@@ -28,12 +30,9 @@ def _run(command: list[str], project: Path, log: IO[str]) -> None:
         )
 
 
-def install_publication(
-    project: Path, python: str, log: IO[str] | None = None, tools_only: bool = False
-) -> Publication:
-    log = log or sys.stderr
-    project = project.resolve()
-    layout, commands = ("your install command", []) if tools_only else install_plan(project, python)
+def run(options: Options, console: Console) -> InstallResult:
+    log, project, python = console.progress, options.workspace, options.python or sys.executable
+    layout, commands = ("your install command", []) if options.tools_only else install_plan(options.project, python)
     log.write(f"py-ci install: {layout} in {project}\n")
     for command in commands:
         _run(command, project, log)
@@ -49,11 +48,4 @@ def install_publication(
             project,
             log,
         )
-    text = f"installed ({layout}); tools: {'added ' + ', '.join(missing) if missing else 'all present'}\n"
-    result = {
-        "layout": layout,
-        "commands": [shlex.join(c) for c in commands],
-        "added_tools": missing,
-        "python": str(interpreter),
-    }
-    return Publication(True, result, "", text, {"python": str(interpreter)})
+    return InstallResult(layout, tuple(shlex.join(c) for c in commands), tuple(missing), str(interpreter))

@@ -5,24 +5,23 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO
 
 from py_ci.application import AppStart, running_application
-from py_ci.commands.combine import combine_to_xml
-from py_ci.commands.report import ReportInputs, report_publication
-from py_ci.config import Options, Setting, load_options
+from py_ci.commands import Console
+from py_ci.coverage_data import combine_to_xml
 from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
 from py_ci.errors import InputError
-from py_ci.publication import Publication
+from py_ci.job_result import JobOutputs, job_result
+from py_ci.model import JobResult
+from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
 from py_ci.services import postgres, redis
-from py_ci.test_groups import SERVICES, TestGroup, declared_groups
+from py_ci.test_groups import SERVICES, TestGroup
 
 POLL_SECONDS = 0.02
 
@@ -49,27 +48,7 @@ class Check:
         return self.output.with_suffix(".stderr")
 
 
-def mypy_targets(project: Path, options: Options) -> list[str]:
-    """What mypy checks: the configured targets, else mypy's own `files` setting, else the whole project."""
-    if options.mypy_targets is not None:
-        return list(options.mypy_targets.value)
-    pyproject = project / "pyproject.toml"
-    if pyproject.is_file():
-        try:
-            if tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("mypy", {}).get("files"):
-                return []
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-            pass  # load_options has reported a broken pyproject.toml already
-    for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
-        path = project / name
-        if path.is_file() and any(
-            line.replace(" ", "").startswith("files=") for line in path.read_text(errors="replace").splitlines()
-        ):
-            return []
-    return ["."]
-
-
-def plan(environment: Environment, project: Path, options: Options, out: Path) -> list[Check]:
+def plan(environment: Environment, options: Options, out: Path) -> list[Check]:
     python = [str(environment.python), "-m"]
     every = {
         "lint": Check(
@@ -86,7 +65,7 @@ def plan(environment: Environment, project: Path, options: Options, out: Path) -
         "typecheck": Check(
             "typecheck",
             "mypy",
-            [*python, "mypy", *options.mypy_args.value, *mypy_targets(project, options)],
+            [*python, "mypy", *options.mypy_args.value, *options.mypy_targets.value],
             out / "mypy.txt",
             ["mypy"],
         ),
@@ -211,22 +190,6 @@ def _failed_to_run(check: Check) -> InputError | None:
     return None
 
 
-@dataclass(frozen=True)
-class RunInputs:
-    project: Path
-    environ: Mapping[str, str]
-    flags: Mapping[str, object]
-    stdin: BinaryIO
-    output_dir: Path | None
-    python: str | None
-    labels: list[str]
-    save: Path | None
-    services: bool = False
-    group: TestGroup | None = None  # its tests alone, with its services and application
-    app: AppStart | None = None
-    every_group: bool = False  # the project's declared test groups, each its own pytest (py-ci run)
-
-
 def junit_of(check: Check) -> Path:
     return for_group(check.output.parent / "junit.xml", check.group)
 
@@ -270,7 +233,7 @@ def _start_application(
     app_environ = {
         **environ,
         "PATH": f"{environment.python.parent}{os.pathsep}{environ.get('PATH', '')}",
-        "PY_CI_PYTHON": str(environment.python),
+        APPLICATION_PYTHON_VARIABLE: str(environment.python),
         "COVERAGE_FILE": str(data_file_of(check)),
     }
     progress.write(f"  application: {app.command} (waiting for {app.ready})\n")
@@ -284,48 +247,52 @@ def _raise_if_missing(environment: Environment, probe: subprocess.Popen[str]) ->
         raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
 
 
-def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -> Publication:
-    progress_stream = progress_stream or sys.stderr
-    project = inputs.project.resolve()
-    if not project.is_dir():
-        raise InputError(str(inputs.project), "is not a folder", "pass the project's folder")
-    options = load_options(project, inputs.environ, inputs.flags)
-    groups = [inputs.group] if inputs.group is not None else []
-    if inputs.group is not None:
-        options = replace(options, checks=Setting(("test",), f"--group {inputs.group.name}"))
-    elif inputs.every_group and "test" in options.checks.value:
-        groups = declared_groups(project) or []
-    wanted = set(SERVICES) if inputs.services else {service for group in groups for service in group.services}
-    environment = find_environment(project, inputs.environ, inputs.python)
+def _checks(options: Options, environment: Environment, out: Path) -> list[Check]:
+    """The checks asked for; the tests once per group when there are groups."""
+    checks = plan(environment, options, out)
+    if not options.groups:
+        return checks
+    test = next(check for check in checks if check.name == "test")
+    return [check for check in checks if check is not test] + group_checks(test, list(options.groups))
+
+
+def _run_all(
+    checks: list[Check], options: Options, environment: Environment, environ: dict[str, str], progress: IO[str]
+) -> None:
+    """The services, then the applications, then every check in parallel; the applications' coverage after."""
+    project = options.workspace
+    wanted = set(SERVICES) if options.services else {s for group in options.groups for s in group.services}
+    live = progress.isatty() and options.publishing.colour
+    tests = [check for check in checks if check.name.startswith("test")]
+    with_app = [
+        (check, app)
+        for check in tests
+        if (app := options.app if check.group is None else check.group.application) is not None
+    ]
+    with contextlib.ExitStack() as stack:
+        _start_services(stack, wanted, environ, progress)
+        for check, app in with_app:
+            _start_application(stack, app, check, (environment, project, environ), progress)
+        run_checks(checks, project, environ, Progress(progress, live))
+    for check, _ in with_app:
+        if check.code is not None and junit_of(check).is_file():
+            _add_application_coverage(check, environment, project)
+
+
+def run(options: Options, console: Console) -> JobResult:
+    progress, project = console.progress, options.workspace
+    environment = find_environment(project, options.environ, options.python)
     with tempfile.TemporaryDirectory(prefix="py-ci-") as scratch:
-        out = inputs.output_dir.resolve() if inputs.output_dir else Path(scratch)
-        checks = plan(environment, project, options, out)
-        if groups:
-            test = next(check for check in checks if check.name == "test")
-            checks = [check for check in checks if check is not test] + group_checks(test, groups)
+        out = options.output_dir.resolve() if options.output_dir else Path(scratch)
+        checks = _checks(options, environment, out)
         # The probe runs beside the checks: a missing tool is still named first, at no cost when none is.
         probe = start_probe(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
         out.mkdir(parents=True, exist_ok=True)
-        live = progress_stream.isatty() and "NO_COLOR" not in inputs.environ
         names = ", ".join(check.title for check in checks)
-        progress_stream.write(f"py-ci run: {names} in {project}, with {environment.describe()}\n")
-        environ = {**inputs.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
+        progress.write(f"py-ci run: {names} in {project}, with {environment.describe()}\n")
+        environ = {**options.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
         try:
-            with contextlib.ExitStack() as stack:
-                _start_services(stack, wanted, environ, progress_stream)
-                context = (environment, project, environ)
-                tests = [check for check in checks if check.name.startswith("test")]
-                with_app = [
-                    (check, app)
-                    for check in tests
-                    if (app := inputs.app if check.group is None else check.group.application) is not None
-                ]
-                for check, app in with_app:
-                    _start_application(stack, app, check, context, progress_stream)
-                run_checks(checks, project, environ, Progress(progress_stream, live))
-            for check, _ in with_app:
-                if check.code is not None and junit_of(check).is_file():
-                    _add_application_coverage(check, environment, project)
+            _run_all(checks, options, environment, environ, progress)
         except InputError:
             # A missing tool explains a failed start (no coverage.py, no pytest) better than the start does.
             _raise_if_missing(environment, probe)
@@ -335,16 +302,11 @@ def run_publication(inputs: RunInputs, progress_stream: IO[str] | None = None) -
             if (problem := _failed_to_run(check)) is not None:
                 raise problem
         named = {check.name: check for check in checks}
-        report = ReportInputs(
-            coverage=[coverage_of(check) for check in tests],
-            junit=[junit_of(check) for check in tests],
-            mypy=[str(named["typecheck"].output)] if "typecheck" in named else [],
-            ruff=[str(named[name].output) for name in ("lint", "format") if name in named],
-            labels=inputs.labels,
-            save=inputs.save,
-            workspace=project,
-            environ=inputs.environ,
-            flags=inputs.flags,
-            stdin=inputs.stdin,
+        tests = [check for check in checks if check.name.startswith("test")]
+        outputs = JobOutputs(
+            junit=tuple(junit_of(check) for check in tests),
+            mypy=(str(named["typecheck"].output),) if "typecheck" in named else (),
+            ruff=tuple(str(named[name].output) for name in ("lint", "format") if name in named),
+            coverage=tuple(coverage_of(check) for check in tests),
         )
-        return report_publication(report)
+        return job_result(outputs, options, console.stdin)

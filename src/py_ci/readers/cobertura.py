@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from py_ci.errors import InputError
+from py_ci.files import InputLimit
 from py_ci.model import Branches, CoverageReport, FileCoverage
 from py_ci.readers.xmlstream import Position, parse_xml
 
@@ -127,10 +128,10 @@ class _CoberturaTarget:
         return Branches(valid, covered, missing)
 
 
-def read_cobertura(path: Path) -> CoverageReport:
+def read_cobertura(path: Path, limit: InputLimit) -> CoverageReport:
     """Read one Cobertura XML report."""
     target = _CoberturaTarget(path)
-    parse_xml(path, target, FIX)
+    parse_xml(path, target, FIX, limit)
     if not target.saw_packages:
         raise InputError(str(path), "has no <packages> element: not a Cobertura coverage report", FIX)
     files = {name: FileCoverage(name, builder.hits, builder.branches) for name, builder in target.files.items()}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import configparser
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from py_ci.errors import InputError
+from py_ci.readers.project_files import ProjectFiles
 
 # The sections whose settings make a shared file (setup.cfg, tox.ini, pyproject.toml) count.
 _SECTIONS = ("run", "report", "html", "xml", "json", "lcov", "paths")
@@ -42,32 +40,23 @@ def candidate_files(environ: Mapping[str, str]) -> list[tuple[str, bool]]:
     ]
 
 
-def read_coverage_settings(project: Path, environ: Mapping[str, str]) -> CoverageSettings | None:
+def read_coverage_settings(project: ProjectFiles, environ: Mapping[str, str]) -> CoverageSettings | None:
     """The settings of the first file coverage.py would read, or None when there is none."""
     for name, ours in candidate_files(environ):
-        path = project / name
-        if not path.is_file():
+        if not project.exists(name):
             if name == environ.get("COVERAGE_RCFILE"):
                 raise InputError(name, "named by COVERAGE_RCFILE does not exist", "fix or unset COVERAGE_RCFILE")
             continue
-        reader = _read_toml if path.suffix == ".toml" else _read_ini
-        settings = reader(path, name, ours, environ)
+        read = _from_toml if name.endswith(".toml") else _from_ini
+        settings = read(project, name, ours, environ)
         if settings is not None:
             return settings
     return None
 
 
-def _read_ini(path: Path, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(path, encoding="utf-8")
-    except configparser.Error as error:
-        line = getattr(error, "lineno", None)
-        where = f"{name}:{line}" if line else name
-        problem = str(getattr(error, "message", error)).splitlines()[0]
-        raise InputError(where, f"cannot be read as coverage configuration ({problem})", "fix its syntax") from None
-    except UnicodeDecodeError:
-        raise InputError(name, "is not UTF-8 text", "save it as UTF-8") from None
+def _from_ini(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
+    parser = project.ini(name)
+    assert parser is not None  # the file exists
     prefixes = ("coverage:", "") if ours else ("coverage:",)
 
     def section(short: str) -> str | None:
@@ -83,11 +72,8 @@ def _read_ini(path: Path, name: str, ours: bool, environ: Mapping[str, str]) -> 
     return _settings(name, report, values)
 
 
-def _read_toml(path: Path, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
-    try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError(name, f"is not valid TOML ({error})", "fix its syntax") from None
+def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
+    document = project.toml(name) or {}
     tables: list[tuple[str, Any]] = [("tool.coverage.", document.get("tool", {}).get("coverage"))]
     if ours:
         tables.append(("", document))

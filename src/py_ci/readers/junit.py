@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from py_ci.errors import InputError
+from py_ci.files import InputLimit
 from py_ci.model import TestCase, TestReport
 from py_ci.readers.xmlstream import Position, parse_xml
 
@@ -113,9 +114,9 @@ def _seconds(text: str | None) -> float:
         return 0.0
 
 
-def read_junit(path: Path) -> TestReport:
+def read_junit(path: Path, limit: InputLimit) -> TestReport:
     """Read one JUnit XML report."""
     target = _JUnitTarget(path)
-    parse_xml(path, target, FIX)
+    parse_xml(path, target, FIX, limit)
     duration = target.suite_time + target.loose_time if target.suite_time else target.case_time
     return TestReport(tuple(target.cases), duration, (str(path),))

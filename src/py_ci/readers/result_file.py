@@ -7,21 +7,21 @@ from pathlib import Path
 from typing import Any
 
 from py_ci.errors import InputError
-from py_ci.files import open_input
-from py_ci.model import Branches, CoverageReport, FileCoverage, Leg
+from py_ci.files import InputLimit, open_input
+from py_ci.model import Branches, CoverageReport, FileCoverage, Leg, TestCase, TestCounts, Verdict
 
 FIX = "make it with `py-ci report ... --save RESULT.json`"
 FORMAT_VERSION = 1
 
 
-def is_result_file(path: Path) -> bool:
+def is_result_file(path: Path, limit: InputLimit) -> bool:
     """Whether a JSON file found in a folder is one of ours (a cheap look at its start)."""
-    with open_input(path) as stream:
+    with open_input(path, limit) as stream:
         return b'"py-ci-result"' in stream.read(64)
 
 
-def read_result(path: Path) -> Leg:
-    with open_input(path) as stream:
+def read_result(path: Path, limit: InputLimit) -> Leg:
+    with open_input(path, limit) as stream:
         data = stream.read()
     try:
         document = json.loads(data)
@@ -37,16 +37,24 @@ def read_result(path: Path) -> Leg:
 
 def _leg(origin: str, document: dict[str, Any]) -> Leg:
     labels = {str(key): str(value) for key, value in document.get("labels", {}).items()}
-    verdicts = tuple((str(v["gate"]), bool(v["passed"]), str(v["message"])) for v in document.get("verdicts", []))
+    verdicts = tuple(
+        Verdict(str(v["gate"]), bool(v["passed"]), str(v["message"])) for v in document.get("verdicts", [])
+    )
     tests = document.get("tests")
+    counts = None
+    failures: tuple[TestCase, ...] = ()
+    if tests is not None:
+        total, passed, failed, errors, skipped = (
+            int(tests[key]) for key in ("tests", "passed", "failed", "errors", "skipped")
+        )
+        counts = TestCounts(total, passed, failed, errors, skipped, float(tests.get("duration", 0.0)))
+        failures = tuple(TestCase("", str(i), outcome=str(o), message=str(m)) for i, o, m in tests.get("failures", []))
     return Leg(
         origin=origin,
         labels=labels,
         verdicts=verdicts,
-        tests=None
-        if tests is None
-        else {key: int(tests[key]) for key in ("tests", "passed", "failed", "errors", "skipped")},
-        failures=() if tests is None else tuple((str(i), str(o), str(m)) for i, o, m in tests.get("failures", [])),
+        tests=counts,
+        failures=failures,
         coverage=None if document.get("coverage") is None else _coverage(document["coverage"], origin),
         workspace=None if document.get("workspace") is None else str(document["workspace"]),
     )

@@ -10,7 +10,7 @@ from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from py_ci.errors import InputError
-from py_ci.files import open_input
+from py_ci.files import InputLimit, open_input
 
 CHUNK_SIZE = 1 << 20
 
@@ -43,7 +43,7 @@ class _ExpatPosition:
         return int(self._expat.CurrentLineNumber)
 
 
-def parse_xml(path: Path, target: Target, fix: str) -> None:
+def parse_xml(path: Path, target: Target, fix: str, limit: InputLimit) -> None:
     """Feed `path` to `target`; malformed or hostile XML becomes an InputError that says `fix`."""
     # Defaults of defusedxml: a DOCTYPE is accepted (gcovr, Istanbul), entities and external
     # references are refused.
@@ -57,7 +57,7 @@ def parse_xml(path: Path, target: Target, fix: str) -> None:
     expat.CharacterDataHandler = target.data
     position = _ExpatPosition(parser)
     target.position = position
-    with open_input(path) as stream:
+    with open_input(path, limit) as stream:
         first = stream.read(CHUNK_SIZE)
         if not first.strip():
             raise InputError(str(path), "is empty", fix)

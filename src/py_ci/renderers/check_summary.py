@@ -3,56 +3,52 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
-from py_ci.baseline import Comparison
-from py_ci.config import Setting
-from py_ci.gates import Verdict
-from py_ci.model import Finding
+from py_ci.model import CheckSection, Comparison, Finding, Setting
 from py_ci.renderers.findings import location, title
-from py_ci.renderers.markdown import Budget, code, details, escape, number, plural, shorten, table
+from py_ci.renderers.markdown import Budget, code, details, escape, not_listed, number, plural, shorten, table
+from py_ci.renderers.results import unformatted, violations
 
 TOP_ROWS = 25
 MESSAGE_CHARS = 300
 
 
-@dataclass(frozen=True, slots=True)
-class CheckView:
-    """What a check section shows, already decided by the command."""
-
-    tool: str
-    headline: str
-    findings: tuple[Finding, ...]
-    verdicts: list[Verdict]
-    limits: dict[str, Setting[int]]
-    baseline: Setting[str] | None
-    comparison: Comparison | None
-    not_annotated: int
+def headline(section: CheckSection) -> str:
+    """`mypy: 3 errors in 2 files`, `ruff: 4 violations, 1 unformatted file`."""
+    report = section.report
+    if section.tool == "ruff":
+        return f"ruff: {plural(violations(section), 'violation')}, {plural(unformatted(section), 'unformatted file')}"
+    if report.errors:
+        return f"mypy: {plural(report.errors, 'error')} in {plural(report.files, 'file')}"
+    if report.files_checked:
+        return f"mypy: no errors in {plural(report.files_checked, 'checked file')}"
+    return "mypy: no errors"
 
 
-def check_markdown(view: CheckView, budget: Budget) -> str:
-    failed = any(not v.passed for v in view.verdicts)
-    lines = [f"### {'❌' if failed else '✅'} {escape(view.headline)}", ""]
-    for verdict in view.verdicts:
-        limit = view.limits.get(verdict.gate)
-        origin = f" (limit from {code(limit.origin)})" if limit is not None and limit.origin != "default" else ""
-        lines.append(f"- {'❌' if not verdict.passed else '✅'} {escape(verdict.message)}{origin}")
+def limit_origin(section: CheckSection, gate: str) -> str | None:
+    """Where the limit of `gate` came from, when the user set it."""
+    if gate == section.tool and section.limit.origin != "default":
+        return section.limit.origin
+    return None
+
+
+def check_markdown(section: CheckSection, budget: Budget) -> str:
+    failed = any(not v.passed for v in section.verdicts)
+    lines = [f"### {'❌' if failed else '✅'} {escape(headline(section))}", ""]
+    for verdict in section.verdicts:
+        origin = limit_origin(section, verdict.gate)
+        said = f" (limit from {code(origin)})" if origin is not None else ""
+        lines.append(f"- {'❌' if not verdict.passed else '✅'} {escape(verdict.message)}{said}")
     lines.append("")
-    if view.baseline is not None and view.comparison is not None:
-        lines += _baseline_lines(view.baseline, view.comparison)
+    if section.baseline is not None and section.comparison is not None:
+        lines += _baseline_lines(section.baseline, section.comparison)
     for line in lines:
         budget.take(line)
-    shown = view.comparison.new if view.comparison is not None else view.findings
-    if view.findings:
-        lines += _by_code(view.findings, budget) + _by_file(view.findings, budget)
-        label = "new findings" if view.comparison is not None else "findings"
-        lines += _all_findings(shown, label, budget)
-    if view.not_annotated:
-        lines += [
-            "",
-            f"{plural(view.not_annotated, 'finding')} not annotated: the runner shows 10 per level "
-            "in a step; every one is listed above.",
-        ]
+    findings = section.report.findings
+    if findings:
+        lines += _by_code(findings, budget) + _by_file(findings, budget)
+        label = "new findings" if section.comparison is not None else "findings"
+        lines += _all_findings(section.shown, label, budget)
     return "\n".join(lines) + "\n"
 
 
@@ -121,9 +117,5 @@ def _all_findings(findings: tuple[Finding, ...], label: str, budget: Budget) -> 
         rows.append(row)
     body = table(["Location", "Code", "Message"], "lll", rows)
     if len(rows) < len(findings):
-        body += [
-            "",
-            f"{plural(len(findings) - len(rows), 'finding')} not listed, to keep this summary under the "
-            "runner's 1 MiB limit; `--json` lists every one.",
-        ]
+        body += ["", not_listed(len(findings) - len(rows), "finding", "`--json` lists every one")]
     return details(f"All {plural(len(findings), label.removesuffix('s'))}", body)

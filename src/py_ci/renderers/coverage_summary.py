@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from py_ci.config import Options
-from py_ci.gates import Verdict, display_percent, effective_precision
-from py_ci.model import CoverageReport, FileCoverage
-from py_ci.renderers.files import missing_text, worst_first
-from py_ci.renderers.markdown import Budget, code, details, escape, number, plural, shorten, table
+from py_ci.gates import display_percent, effective_precision
+from py_ci.model import CoverageReport, CoverageSection, FileCoverage, Verdict
+from py_ci.options import Gates
+from py_ci.renderers.diff_summary import diff_markdown
+from py_ci.renderers.files import diff_gate, missing_text, worst_first
+from py_ci.renderers.markdown import Budget, code, details, escape, not_listed, number, plural, shorten, table
 
 VISIBLE_FILES = 25
 MISSING_CHARS = 240
 
 
-def coverage_markdown(report: CoverageReport, options: Options, verdicts: list[Verdict], budget: Budget) -> str:
+def coverage_markdown(section: CoverageSection, options: Gates, budget: Budget) -> str:
+    """The section, and the changed lines' when there are any."""
+    report, verdicts = section.report, list(section.verdicts)
     precision = options.shown_decimals
     counts = report.counts
     failed = [v for v in verdicts if not v.passed]
@@ -26,10 +29,13 @@ def coverage_markdown(report: CoverageReport, options: Options, verdicts: list[V
     for line in lines:
         budget.take(line)
     lines += _file_tables(report, options, verdicts, budget)
-    return "\n".join(lines) + "\n"
+    markdown = "\n".join(lines) + "\n"
+    if section.diff is not None:
+        markdown += diff_markdown(section.diff, options, diff_gate(section), budget)
+    return markdown
 
 
-def _threshold_lines(options: Options, verdicts: list[Verdict]) -> list[str]:
+def _threshold_lines(options: Gates, verdicts: list[Verdict]) -> list[str]:
     lines: list[str] = []
     total = next((v for v in verdicts if v.gate == "coverage"), None)
     if not options.coverage_gated:
@@ -57,7 +63,7 @@ def _threshold_lines(options: Options, verdicts: list[Verdict]) -> list[str]:
     return lines
 
 
-def _file_tables(report: CoverageReport, options: Options, verdicts: list[Verdict], budget: Budget) -> list[str]:
+def _file_tables(report: CoverageReport, options: Gates, verdicts: list[Verdict], budget: Budget) -> list[str]:
     precision = options.shown_decimals
     below = {v.path for v in verdicts if v.gate == "coverage-file"}
     branches = report.has_branches
@@ -89,9 +95,5 @@ def _file_tables(report: CoverageReport, options: Options, verdicts: list[Verdic
     if hidden:
         lines += ["", *details(f"{plural(len(hidden), 'more file')}", table(headers, align, hidden))]
     if len(rows) < len(files):
-        lines += [
-            "",
-            f"{plural(len(files) - len(rows), 'file')} not listed, to keep this summary under the runner's "
-            "1 MiB limit; `py-ci coverage --json` lists every file.",
-        ]
+        lines += ["", not_listed(len(files) - len(rows), "file", "`py-ci coverage --json` lists every file")]
     return lines

@@ -1,12 +1,10 @@
-"""Coverage of a change's lines: the summary section, the terminal lines and the `diff` object of --json."""
+"""Coverage of a change's lines: the summary section and the terminal lines."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from py_ci.config import Options
-from py_ci.gates import Verdict, display_percent
-from py_ci.model import DiffCoverage, DiffFile
+from py_ci.gates import display_percent
+from py_ci.model import DiffCoverage, DiffFile, Verdict
+from py_ci.options import Gates
 from py_ci.ranges import format_missing
 from py_ci.renderers.markdown import Budget, code, escape, number, plural, shorten, table
 
@@ -18,7 +16,7 @@ def diff_missing(file: DiffFile) -> str:
     return format_missing(file.measured, set(file.missing))
 
 
-def diff_markdown(diff: DiffCoverage, options: Options, verdict: Verdict | None, budget: Budget) -> str:
+def diff_markdown(diff: DiffCoverage, options: Gates, verdict: Verdict | None, budget: Budget) -> str:
     counts = diff.counts
     shown = options.shown_decimals
     if not counts.lines_valid:
@@ -54,7 +52,7 @@ def diff_markdown(diff: DiffCoverage, options: Options, verdict: Verdict | None,
     return "\n".join(lines) + "\n"
 
 
-def diff_text(diff: DiffCoverage, options: Options, verdict: Verdict | None) -> str:
+def diff_text(diff: DiffCoverage, options: Gates, verdict: Verdict | None) -> str:
     counts = diff.counts
     lines = [
         f"Changed lines since {diff.base} (merge base {diff.merge_base[:12]}): "
@@ -65,25 +63,3 @@ def diff_text(diff: DiffCoverage, options: Options, verdict: Verdict | None) -> 
     if verdict is not None:
         lines.append(f"Diff coverage {'passed' if verdict.passed else 'FAILED'}: {verdict.message}")
     return "\n".join(lines) + "\n"
-
-
-def diff_json(diff: DiffCoverage, options: Options) -> dict[str, Any]:
-    counts = diff.counts
-    return {
-        "total": counts.percent,
-        "lines_valid": counts.lines_valid,
-        "lines_covered": counts.lines_covered,
-        "base": diff.base,
-        "merge_base": diff.merge_base,
-        "fail_under": None if options.diff_fail_under is None else options.diff_fail_under.value,
-        "files": [
-            {
-                "path": file.path,
-                "total": file.counts.percent,
-                "lines_valid": file.counts.lines_valid,
-                "lines_covered": file.counts.lines_covered,
-                "missing": diff_missing(file),
-            }
-            for file in diff.files
-        ],
-    }

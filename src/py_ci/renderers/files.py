@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from py_ci.model import CoverageReport, FileCoverage
+from py_ci.model import CoverageReport, CoverageSection, FileCoverage, Verdict
 from py_ci.ranges import format_missing
 
 
@@ -22,3 +22,8 @@ def missing_text(file: FileCoverage) -> str:
     arcs = {line: b.missing for line, b in file.branches.items() if b.missing}
     unknown = {line: ["?"] for line in file.partial_lines if file.branches[line].missing is None}
     return format_missing(file.hits, set(missing), {**arcs, **unknown})
+
+
+def diff_gate(section: CoverageSection) -> Verdict | None:
+    """The changed lines' verdict, when a threshold judged them."""
+    return next((v for v in section.verdicts if v.gate == "diff-coverage"), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from py_ci.github import ANNOTATIONS_PER_LEVEL, Annotation
+from py_ci.github import Annotation
 from py_ci.model import Finding
 from py_ci.readers.ruff import FORMAT_TOOL, UNFORMATTED
 
@@ -28,37 +28,31 @@ def full_message(finding: Finding) -> str:
     return "\n".join((finding.message, *finding.notes))
 
 
-def select(findings: Iterable[Finding], limit: int = ANNOTATIONS_PER_LEVEL) -> list[Finding]:
-    """Up to `limit` findings, spread first over files and codes not yet shown, then the rest in order."""
+def spread_first(findings: Iterable[Finding]) -> list[Finding]:
+    """Every finding, those on files and codes not yet shown first: the few the runner keeps say the most."""
     candidates = list(findings)
-    chosen: set[int] = set()
+    order: list[int] = []
+    taken: set[int] = set()
     files: set[str] = set()
     codes: set[str | None] = set()
     # Pass 0 wants a new file and a new code, pass 1 either, pass 2 anything.
     for strictness in range(3):
         for index, finding in enumerate(candidates):
-            if len(chosen) == limit:
-                break
             fresh = (finding.path not in files) + (finding.code not in codes)
-            if index not in chosen and fresh >= 2 - strictness:
-                chosen.add(index)
+            if index not in taken and fresh >= 2 - strictness:
+                order.append(index)
+                taken.add(index)
                 files.add(finding.path)
                 codes.add(finding.code)
-    return [candidates[i] for i in sorted(chosen)]
+    return [candidates[i] for i in order]
 
 
-def finding_annotations(findings: Iterable[Finding]) -> tuple[list[Annotation], int]:
-    """The annotations for `findings` within the per-level cap, and how many were left out."""
+def finding_annotations(findings: Iterable[Finding]) -> list[Annotation]:
+    """An annotation per finding, by level, each level spread over files and codes first."""
     by_level: dict[str, list[Finding]] = {}
     for finding in findings:
         by_level.setdefault(_LEVELS.get(finding.severity, "error"), []).append(finding)
-    made: list[Annotation] = []
-    left_out = 0
-    for level, group in by_level.items():
-        chosen = select(group)
-        left_out += len(group) - len(chosen)
-        made += [_annotation(level, finding) for finding in chosen]
-    return made, left_out
+    return [_annotation(level, finding) for level, group in by_level.items() for finding in spread_first(group)]
 
 
 def _annotation(level: str, finding: Finding) -> Annotation:

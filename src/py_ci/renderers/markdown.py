@@ -73,3 +73,8 @@ def number(value: int) -> str:
 def plural(count: int, noun: str) -> str:
     """`1 file`, `3 files`, with thousands separated."""
     return f"{number(count)} {noun}{'' if count == 1 else 's'}"
+
+
+def not_listed(count: int, noun: str, where: str) -> str:
+    """What a summary says of the rows it left out to stay under the runner's limit, and where they all are."""
+    return f"{plural(count, noun)} not listed, to keep this summary under the runner's 1 MiB limit; {where}."

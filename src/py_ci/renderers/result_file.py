@@ -3,46 +3,37 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
 from py_ci import __version__
-from py_ci.model import CoverageReport, TestReport
-from py_ci.renderers.results import test_counts
+from py_ci.model import CoverageReport, JobResult
+from py_ci.renderers.results import JSON, check_counts, test_counts_json, verdicts_json
 
 FORMAT_VERSION = 1
 
 
-def render_result(
-    labels: Mapping[str, str],
-    verdicts: list[dict[str, Any]],
-    tests: TestReport | None,
-    coverage: CoverageReport | None,
-    sections: Mapping[str, Any],
-    workspace: str | None = None,
-) -> str:
+def render_result(job: JobResult) -> str:
+    leg = job.leg("")
     document = {
         "py-ci-result": FORMAT_VERSION,
         "py-ci-version": __version__,
-        "labels": dict(labels),
-        "workspace": workspace,
-        "passed": all(v["passed"] for v in verdicts),
-        "verdicts": verdicts,
-        "tests": None if tests is None else _tests(tests),
-        "coverage": None if coverage is None else _coverage(coverage),
-        **sections,
+        "labels": dict(leg.labels),
+        "workspace": leg.workspace,
+        "passed": job.passed,
+        "verdicts": verdicts_json(leg.verdicts),
+        "tests": None
+        if leg.tests is None
+        else {
+            **test_counts_json(leg.tests),
+            "failures": [[case.test_id, case.outcome, case.message] for case in leg.failures],
+        },
+        "coverage": None if leg.coverage is None else _coverage(leg.coverage),
+        "mypy": None if job.mypy is None else check_counts(job.mypy),
+        "ruff": None if job.ruff is None else check_counts(job.ruff),
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _tests(report: TestReport) -> dict[str, Any]:
-    return {
-        **test_counts(report),
-        "failures": [[case.test_id, case.outcome, case.message] for case in report.problems],
-    }
-
-
-def _coverage(report: CoverageReport) -> dict[str, Any]:
+def _coverage(report: CoverageReport) -> JSON:
     return {
         "sources": list(report.sources),
         "files": {

@@ -2,37 +2,75 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from py_ci.config import Options
-from py_ci.gates import Verdict, display_percent
-from py_ci.model import CheckReport, CoverageReport, Finding, TestCase, TestReport
-from py_ci.readers.ruff import FORMAT_TOOL
-from py_ci.renderers.check_summary import CheckView
+from py_ci.gates import display_percent
+from py_ci.model import (
+    CheckSection,
+    CoverageSection,
+    DiffCoverage,
+    Finding,
+    JobResult,
+    TestCase,
+    TestCounts,
+    TestsSection,
+    Verdict,
+)
+from py_ci.options import Gates
+from py_ci.readers.ruff import FORMAT_TOOL, UNFORMATTED
+from py_ci.renderers.diff_summary import diff_missing
 from py_ci.renderers.files import missing_text
 
+JSON = dict[str, Any]
 
-def coverage_json(report: CoverageReport, options: Options, verdicts: list[Verdict]) -> dict[str, Any]:
-    counts = report.counts
+
+def flag(value: bool) -> str:
+    """A boolean as a step output: `true` or `false`."""
+    return "true" if value else "false"
+
+
+def verdicts_json(verdicts: Iterable[Verdict]) -> list[JSON]:
+    return [{"gate": v.gate, "passed": v.passed, "message": v.message} for v in verdicts]
+
+
+def _counts_json(counts: Any) -> JSON:
     return {
         "total": counts.percent,
         "lines_valid": counts.lines_valid,
         "lines_covered": counts.lines_covered,
+    }
+
+
+def diff_json(diff: DiffCoverage, gates: Gates) -> JSON:
+    return {
+        **_counts_json(diff.counts),
+        "base": diff.base,
+        "merge_base": diff.merge_base,
+        "fail_under": None if gates.diff_fail_under is None else gates.diff_fail_under.value,
+        "files": [
+            {"path": file.path, **_counts_json(file.counts), "missing": diff_missing(file)} for file in diff.files
+        ],
+    }
+
+
+def coverage_json(section: CoverageSection, gates: Gates) -> JSON:
+    report, counts = section.report, section.report.counts
+    result: JSON = {
+        **_counts_json(counts),
         "branches_valid": counts.branches_valid,
         "branches_covered": counts.branches_covered,
-        "fail_under": None if options.fail_under is None else options.fail_under.value,
-        "fail_under_source": None if options.fail_under is None else options.fail_under.origin,
-        "fail_under_file": None if options.fail_under_file is None else options.fail_under_file.value,
-        "precision": options.precision.value,
-        "passed": all(v.passed for v in verdicts),
-        "verdicts": [{"gate": v.gate, "passed": v.passed, "message": v.message} for v in verdicts],
+        "fail_under": None if gates.fail_under is None else gates.fail_under.value,
+        "fail_under_source": None if gates.fail_under is None else gates.fail_under.origin,
+        "fail_under_file": None if gates.fail_under_file is None else gates.fail_under_file.value,
+        "precision": gates.precision.value,
+        "passed": all(v.passed for v in section.verdicts),
+        "verdicts": verdicts_json(section.verdicts),
         "reports": list(report.origins),
         "files": [
             {
                 "path": file.path,
-                "total": file.counts.percent,
-                "lines_valid": file.counts.lines_valid,
-                "lines_covered": file.counts.lines_covered,
+                **_counts_json(file.counts),
                 "branches_valid": file.counts.branches_valid,
                 "branches_covered": file.counts.branches_covered,
                 "missing": missing_text(file),
@@ -40,22 +78,27 @@ def coverage_json(report: CoverageReport, options: Options, verdicts: list[Verdi
             for file in sorted(report.files.values(), key=lambda f: f.path)
         ],
     }
+    if section.diff is not None:
+        result["diff"] = diff_json(section.diff, gates)
+    return result
 
 
-def coverage_outputs(report: CoverageReport, passed: bool) -> dict[str, str]:
-    counts = report.counts
-    return {
+def coverage_outputs(section: CoverageSection) -> dict[str, str]:
+    counts = section.report.counts
+    outputs = {
         "coverage": display_percent(counts.percent, 2),
         "lines-covered": str(counts.lines_covered),
         "lines-valid": str(counts.lines_valid),
         "branches-covered": str(counts.branches_covered),
         "branches-valid": str(counts.branches_valid),
-        "passed": "true" if passed else "false",
     }
+    if section.diff is not None:
+        outputs["diff-coverage"] = display_percent(section.diff.counts.percent, 2)
+    return outputs
 
 
-def finding_json(finding: Finding, new: bool | None) -> dict[str, Any]:
-    item: dict[str, Any] = {
+def finding_json(finding: Finding, new: bool | None) -> JSON:
+    item: JSON = {
         "path": finding.path,
         "line": finding.line,
         "column": finding.column,
@@ -72,47 +115,66 @@ def finding_json(finding: Finding, new: bool | None) -> dict[str, Any]:
     return item
 
 
-def findings_json(view: CheckView) -> list[dict[str, Any]]:
-    new = set(map(id, view.comparison.new)) if view.comparison is not None else None
-    return [finding_json(f, None if new is None else id(f) in new) for f in view.findings]
+def _findings_json(section: CheckSection) -> list[JSON]:
+    new = set(map(id, section.comparison.new)) if section.comparison is not None else None
+    return [finding_json(f, None if new is None else id(f) in new) for f in section.report.findings]
 
 
-def _verdicts(view: CheckView) -> list[dict[str, Any]]:
-    return [{"gate": v.gate, "passed": v.passed, "message": v.message} for v in view.verdicts]
+def violations(section: CheckSection) -> int:
+    """Findings of `ruff check` (not of `ruff format --check`)."""
+    return sum(1 for f in section.report.findings if f.tool != FORMAT_TOOL)
 
 
-def mypy_json(view: CheckView, report: CheckReport) -> dict[str, Any]:
+def unformatted(section: CheckSection) -> int:
+    """Files `ruff format --check` would change."""
+    return len({f.path for f in section.report.findings if f.code == UNFORMATTED})
+
+
+def check_counts(section: CheckSection) -> JSON:
+    """The counts a result file keeps of a checker, and --json leads with."""
+    comparison = section.comparison
+    if section.tool == "mypy":
+        return {"errors": section.report.errors, "new_errors": None if comparison is None else len(comparison.new)}
+    new = None if comparison is None else sum(1 for f in comparison.new if f.tool != FORMAT_TOOL)
+    return {"violations": violations(section), "unformatted_files": unformatted(section), "new_violations": new}
+
+
+def check_json(section: CheckSection) -> JSON:
+    report, comparison = section.report, section.comparison
+    if section.tool == "mypy":
+        head: JSON = {
+            "errors": report.errors,
+            "notes": report.notes,
+            "files": report.files,
+            "files_checked": report.files_checked,
+            "new_errors": None if comparison is None else len(comparison.new),
+            "fixed_errors": None if comparison is None else sum(n for _, n in comparison.fixed),
+            "max_errors": section.limit.value,
+        }
+    else:
+        counts = check_counts(section)
+        head = {
+            "violations": counts["violations"],
+            "fixable": sum(1 for f in report.findings if f.tool != FORMAT_TOOL and f.fixable),
+            "unformatted_files": counts["unformatted_files"],
+            "new_violations": counts["new_violations"],
+            "max_violations": section.limit.value,
+        }
     return {
-        "errors": report.errors,
-        "notes": report.notes,
-        "files": report.files,
-        "files_checked": report.files_checked,
-        "new_errors": None if view.comparison is None else len(view.comparison.new),
-        "fixed_errors": None if view.comparison is None else sum(n for _, n in view.comparison.fixed),
-        "max_errors": view.limits["mypy"].value,
-        "passed": all(v.passed for v in view.verdicts),
-        "verdicts": _verdicts(view),
-        "findings": findings_json(view),
+        **head,
+        "passed": all(v.passed for v in section.verdicts),
+        "verdicts": verdicts_json(section.verdicts),
+        "findings": _findings_json(section),
     }
 
 
-def ruff_json(view: CheckView, violations: int, unformatted: int) -> dict[str, Any]:
-    checked = [f for f in view.findings if f.tool != FORMAT_TOOL]
-    return {
-        "violations": violations,
-        "fixable": sum(1 for f in checked if f.fixable),
-        "unformatted_files": unformatted,
-        "new_violations": None
-        if view.comparison is None
-        else sum(1 for f in view.comparison.new if f.tool != FORMAT_TOOL),
-        "max_violations": view.limits["ruff"].value,
-        "passed": all(v.passed for v in view.verdicts),
-        "verdicts": _verdicts(view),
-        "findings": findings_json(view),
-    }
+def check_outputs(section: CheckSection) -> dict[str, str]:
+    if section.tool == "mypy":
+        return {"mypy-errors": str(section.report.errors)}
+    return {"ruff-violations": str(violations(section)), "unformatted-files": str(unformatted(section))}
 
 
-def case_json(case: TestCase) -> dict[str, Any]:
+def case_json(case: TestCase) -> JSON:
     return {
         "id": case.test_id,
         "outcome": case.outcome,
@@ -124,35 +186,59 @@ def case_json(case: TestCase) -> dict[str, Any]:
     }
 
 
-def test_counts(report: TestReport) -> dict[str, Any]:
+def test_counts_json(counts: TestCounts) -> JSON:
     """The totals as DESIGN.md names them, for --json and for result files."""
     return {
-        "tests": report.tests,
-        "passed": report.count("passed"),
-        "failed": report.count("failed"),
-        "errors": report.count("error"),
-        "skipped": report.count("skipped"),
-        "duration": report.duration,
+        "tests": counts.tests,
+        "passed": counts.passed,
+        "failed": counts.failed,
+        "errors": counts.errors,
+        "skipped": counts.skipped,
+        "duration": counts.duration,
     }
 
 
-def tests_json(report: TestReport, verdict: Verdict) -> dict[str, Any]:
+def tests_json(section: TestsSection) -> JSON:
+    report, verdict = section.report, section.verdict
     slowest = sorted(report.cases, key=lambda case: case.time, reverse=True)[:10]
     return {
-        **test_counts(report),
+        **test_counts_json(report.counts),
         "passed_gate": verdict.passed,
-        "verdicts": [{"gate": verdict.gate, "passed": verdict.passed, "message": verdict.message}],
+        "verdicts": verdicts_json([verdict]),
         "reports": list(report.origins),
         "failures": [case_json(case) for case in report.problems],
         "slowest": [{"id": case.test_id, "time": case.time} for case in slowest],
     }
 
 
-def tests_outputs(report: TestReport, passed: bool) -> dict[str, str]:
+def tests_outputs(counts: TestCounts) -> dict[str, str]:
     return {
-        "tests": str(report.tests),
-        "failures": str(report.count("failed")),
-        "errors": str(report.count("error")),
-        "skipped": str(report.count("skipped")),
-        "passed": "true" if passed else "false",
+        "tests": str(counts.tests),
+        "failures": str(counts.failed),
+        "errors": str(counts.errors),
+        "skipped": str(counts.skipped),
     }
+
+
+def job_json(job: JobResult, gates: Gates) -> JSON:
+    result: JSON = {"passed": job.passed, "labels": dict(job.labels)}
+    if job.tests is not None:
+        result["tests"] = tests_json(job.tests)
+    for section in (job.mypy, job.ruff):
+        if section is not None:
+            result[section.tool] = check_json(section)
+    if job.coverage is not None:
+        result["coverage"] = coverage_json(job.coverage, gates)
+    return result
+
+
+def job_outputs(job: JobResult) -> dict[str, str]:
+    outputs: dict[str, str] = {}
+    if job.tests is not None:
+        outputs.update(tests_outputs(job.tests.report.counts))
+    for section in (job.mypy, job.ruff):
+        if section is not None:
+            outputs.update(check_outputs(section))
+    if job.coverage is not None:
+        outputs.update(coverage_outputs(job.coverage))
+    return {**outputs, "passed": flag(job.passed)}

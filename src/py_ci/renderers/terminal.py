@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from py_ci.config import Options
-from py_ci.gates import Verdict, display_percent
-from py_ci.model import CoverageReport, TestReport
-from py_ci.renderers.check_summary import CheckView
-from py_ci.renderers.files import missing_text, worst_first
+from py_ci.gates import display_percent
+from py_ci.model import CheckSection, CoverageSection, TestsSection, Verdict
+from py_ci.options import Gates
+from py_ci.renderers.check_summary import headline, limit_origin
+from py_ci.renderers.diff_summary import diff_text
+from py_ci.renderers.files import diff_gate, missing_text, worst_first
 from py_ci.renderers.findings import location
 from py_ci.renderers.tests_summary import outcome_words, skip_reasons
 
 TERMINAL_FILES = 50
 
 
-def coverage_text(report: CoverageReport, options: Options, verdicts: list[Verdict]) -> str:
+def coverage_text(section: CoverageSection, options: Gates) -> str:
+    report, verdicts = section.report, list(section.verdicts)
     precision = options.shown_decimals
     branches = report.has_branches
     files = worst_first(report)
@@ -43,10 +45,13 @@ def coverage_text(report: CoverageReport, options: Options, verdicts: list[Verdi
     if len(files) > len(shown):
         out.append(f"... {len(files) - len(shown):,} more files with the same or higher coverage (all are in --json)")
     out += [rule, line(total), "", _verdict_text(options, verdicts)]
-    return "\n".join(out) + "\n"
+    text = "\n".join(out) + "\n"
+    if section.diff is not None:
+        text += diff_text(section.diff, options, diff_gate(section))
+    return text
 
 
-def _verdict_text(options: Options, verdicts: list[Verdict]) -> str:
+def _verdict_text(options: Gates, verdicts: list[Verdict]) -> str:
     if not any(v.gate != "diff-coverage" for v in verdicts):
         return "No coverage threshold set." if options.fail_under is None else "Coverage gate passed."
     origins = {"coverage": options.fail_under, "coverage-file": options.fail_under_file}
@@ -63,29 +68,31 @@ def _verdict_text(options: Options, verdicts: list[Verdict]) -> str:
 TERMINAL_FINDINGS = 200
 
 
-def check_text(view: CheckView) -> str:
+def check_text(section: CheckSection) -> str:
     """Findings as the tools print them, new ones marked, then the verdicts."""
-    new = set(map(id, view.comparison.new)) if view.comparison is not None else None
+    comparison, findings = section.comparison, section.report.findings
+    new = set(map(id, comparison.new)) if comparison is not None else None
     lines = []
-    for finding in view.findings[:TERMINAL_FINDINGS]:
+    for finding in findings[:TERMINAL_FINDINGS]:
         marker = " (new)" if new is not None and id(finding) in new else ""
         code = f"  [{finding.code}]" if finding.code else ""
         lines.append(f"{location(finding)}: {finding.severity}: {finding.message}{code}{marker}")
-    if len(view.findings) > TERMINAL_FINDINGS:
-        lines.append(f"... {len(view.findings) - TERMINAL_FINDINGS:,} more findings (all are in --json)")
-    if view.comparison is not None:
-        fixed = sum(count for _, count in view.comparison.fixed)
-        lines.append(f"Baseline: {view.comparison.known} known, {len(view.comparison.new)} new, {fixed} fixed")
-    lines.append(view.headline)
-    for verdict in view.verdicts:
-        limit = view.limits.get(verdict.gate)
-        source = f" (limit from {limit.origin})" if limit is not None and limit.origin != "default" else ""
+    if len(findings) > TERMINAL_FINDINGS:
+        lines.append(f"... {len(findings) - TERMINAL_FINDINGS:,} more findings (all are in --json)")
+    if comparison is not None:
+        fixed = sum(count for _, count in comparison.fixed)
+        lines.append(f"Baseline: {comparison.known} known, {len(comparison.new)} new, {fixed} fixed")
+    lines.append(headline(section))
+    for verdict in section.verdicts:
+        origin = limit_origin(section, verdict.gate)
+        source = f" (limit from {origin})" if origin is not None else ""
         lines.append(f"{verdict.gate} {'passed' if verdict.passed else 'FAILED'}: {verdict.message}{source}")
     return "\n".join(lines) + "\n"
 
 
-def tests_text(report: TestReport, verdict: Verdict) -> str:
+def tests_text(section: TestsSection) -> str:
     """pytest's short summary: a line per failure, then the totals and the verdict."""
+    report, verdict = section.report, section.verdict
     lines = []
     for case in report.problems[:TERMINAL_FINDINGS]:
         word = "ERROR" if case.outcome == "error" else "FAILED"
@@ -97,6 +104,11 @@ def tests_text(report: TestReport, verdict: Verdict) -> str:
     lines.append(f"Tests: {outcome_words(report)} ({report.tests} tests in {report.duration:.2f} s)")
     lines.append(f"tests {'passed' if verdict.passed else 'FAILED'}: {verdict.message}")
     return "\n".join(lines) + "\n"
+
+
+def verdict_line(verdicts: tuple[Verdict, ...]) -> str:
+    failed = [v.gate for v in verdicts if not v.passed]
+    return f"\npy-ci: FAILED ({', '.join(failed)})\n" if failed else "\npy-ci: every gate passed\n"
 
 
 _RED, _GREEN, _RESET = "\033[31m", "\033[32m", "\033[0m"

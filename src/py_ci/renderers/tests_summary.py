@@ -6,8 +6,7 @@ import html
 import re
 from collections import Counter
 
-from py_ci.gates import Verdict
-from py_ci.model import TestCase, TestReport
+from py_ci.model import TestCase, TestReport, TestsSection
 from py_ci.renderers.markdown import Budget, details, escape, number, plural, table
 
 FAILURE_BLOCKS = 50
@@ -25,7 +24,8 @@ def outcome_words(report: TestReport) -> str:
     return ", ".join(part for part in parts if part) or "no tests"
 
 
-def tests_markdown(report: TestReport, verdict: Verdict, budget: Budget) -> str:
+def tests_markdown(section: TestsSection, budget: Budget) -> str:
+    report, verdict = section.report, section.verdict
     mark = "✅" if verdict.passed else "❌"
     lines = [
         f"### {mark} Tests: {outcome_words(report)}",

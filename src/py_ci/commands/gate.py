@@ -1,0 +1,26 @@
+"""`py-ci gate`: the reusable workflow's last job, one verdict from every job's result."""
+
+from __future__ import annotations
+
+from py_ci.commands import Console
+from py_ci.model import GateResult, Verdict
+from py_ci.options import Options
+from py_ci.pipeline import in_pipeline_order
+
+
+def run(options: Options, console: Console) -> GateResult:
+    unplanned = frozenset(options.unplanned_jobs)
+    by_name = {job.name: job for job in options.needs}
+    jobs = tuple(by_name[name] for name in in_pipeline_order(list(by_name)))
+    failed = tuple(job.name for job in jobs if job.result not in ("success", "skipped"))
+    # A skipped job passes nothing: unless the plan had nothing for it, it fails the gate too.
+    skipped = tuple(job.name for job in jobs if job.result == "skipped" and job.name not in unplanned)
+    if failed:
+        verdict = Verdict("jobs", False, f"{' '.join(failed)} did not pass: see those jobs' summaries")
+    elif skipped:
+        verdict = Verdict("jobs", False, f"{' '.join(skipped)} did not run")
+    elif not options.needs:
+        verdict = Verdict("jobs", False, "no job results to judge: give the gate `${{ toJSON(needs) }}`")
+    else:
+        verdict = Verdict("jobs", True, f"all {len(options.needs)} jobs passed or had nothing planned")
+    return GateResult(jobs, unplanned, failed, skipped, verdict)

@@ -1,0 +1,88 @@
+"""coverage.py's own combine over data files, run by the interpreter whose coverage.py wrote them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from py_ci.errors import InputError, UsageError
+from py_ci.files import InputLimit
+from py_ci.model import CoverageReport
+from py_ci.paths import relocate
+from py_ci.readers.cobertura import read_cobertura
+
+# Combine with the project's own [paths] and, after them, each leg's project folder mapped onto this one
+# (legs run in other folders, on other systems).
+COMBINE_SCRIPT = """
+import json, sys
+import coverage
+job = json.loads(sys.argv[1])
+try:
+    cov = coverage.Coverage(data_file=job["combined"])
+    paths = dict(cov.get_option("paths") or {})
+    if job["roots"]:
+        paths["py-ci legs"] = [job["here"], *job["roots"]]
+    cov.set_option("paths", paths)
+    cov.combine(job["files"], keep=True)
+    cov.save()
+    cov.xml_report(outfile=job["xml"])
+except Exception as error:
+    print(" ".join(str(error).split()), file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def coverage_python(python: str | None) -> str:
+    """The interpreter to run coverage.py with: the one given, else the one beside `coverage` on PATH."""
+    if python is not None:
+        return python
+    executable = shutil.which("coverage")
+    beside = [Path(executable).parent / name for name in ("python", "python.exe")] if executable else []
+    found = next((str(path) for path in beside if path.is_file()), None)
+    if found is None:
+        raise UsageError(
+            "--coverage-data needs coverage.py: pass --python with the project's interpreter, activate the "
+            "project's environment, or leave it out to merge the legs' saved reports"
+        )
+    return found
+
+
+def combine_to_xml(files: list[str], project: Path, python: str, xml: Path, roots: list[str], fix: str) -> None:
+    """coverage.py's own combine over `files` in `project`, each of `roots` mapped onto it, written to `xml`."""
+    here = str(project.resolve())
+    with tempfile.TemporaryDirectory() as scratch:
+        job = {
+            "combined": str(Path(scratch, ".coverage")),
+            "xml": str(xml),
+            "files": files,
+            "here": here,
+            "roots": sorted({root for root in roots if root != here}),
+        }
+        try:
+            done = subprocess.run(
+                [python, "-c", COMBINE_SCRIPT, json.dumps(job)],
+                cwd=project,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except OSError as problem:
+            raise UsageError(f"--python {python}: cannot run it ({problem.strerror}); pass an interpreter") from None
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        raise InputError("", f"coverage.py could not combine the data: {said[-1] if said else done.returncode}", fix)
+
+
+def combined_report(data: Path, workspace: Path, python: str, roots: list[str], limit: InputLimit) -> CoverageReport:
+    """The data files below `data`, each leg's folder mapped onto `workspace`, combined and read back."""
+    files = sorted(str(p) for p in data.rglob(".coverage*") if p.is_file())
+    if not files:
+        raise InputError(str(data), "holds no coverage.py data files (.coverage*)", "upload each leg's .coverage file")
+    with tempfile.TemporaryDirectory() as scratch:
+        xml = Path(scratch, "coverage.xml")
+        fix = f"check the data files in {data} and the project's [paths] configuration"
+        combine_to_xml(files, workspace, python, xml, roots, fix)
+        return relocate(read_cobertura(xml, limit), workspace)

@@ -1,0 +1,116 @@
+"""Every setting of one invocation, decoded once at the edge (`py_ci.options.build`) and read everywhere else.
+
+Rising priority: defaults, the project's files (coverage.py's and mypy's configuration, `[tool.py-ci]`),
+`PY_CI_*` variables (the action's and the workflow's inputs), command-line flags. Values that a summary
+explains carry their origin (`Setting`). This package is the only code that reads `PY_CI_*`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from py_ci.application import AppStart
+from py_ci.files import InputLimit
+from py_ci.model import NeededJob, Setting
+from py_ci.readers.project_files import ProjectFiles
+from py_ci.test_groups import TestGroup
+
+# coverage.py's default, so an unconfigured gate agrees with `coverage report --fail-under`.
+DEFAULT_PRECISION = 0
+# Percentages are never shown with fewer decimals than this.
+MIN_SHOWN_DECIMALS = 2
+# The threshold of py-ci's own pipeline (the action, the workflow's coverage job) when nothing sets one.
+PIPELINE_FAIL_UNDER = 80.0
+DEFAULT_INPUT_LIMIT = InputLimit(1024 * 1024 * 1024, "PY_CI_MAX_INPUT_MB")
+# Each default once, named, and shared by every Options (they are immutable).
+_CHECKS: Setting[tuple[str, ...]] = Setting(("lint", "format", "typecheck", "test"), "default")
+_PRECISION = Setting(DEFAULT_PRECISION, "coverage.py's default")
+_NO_FINDINGS = Setting(0, "default")
+_MYPY_TARGETS: Setting[tuple[str, ...]] = Setting((".",), "default")
+_MYPY_ARGS: Setting[tuple[str, ...]] = Setting(("--strict",), "default")
+_PYTEST_ARGS: Setting[tuple[str, ...]] = Setting((), "default")
+_HERE = PurePosixPath(".")
+# The interpreter a started application is told about, beside PATH.
+APPLICATION_PYTHON_VARIABLE = "PY_CI_PYTHON"
+
+
+@dataclass(frozen=True, slots=True)
+class Gates:
+    """What the gates and the renderers need to know of the user's thresholds and limits."""
+
+    fail_under: Setting[float] | None = None
+    fail_under_file: Setting[float] | None = None
+    coverage_gated: bool = True  # False in a matrix leg: the combining job gates the union
+    precision: Setting[int] = _PRECISION
+    max_errors: Setting[int] = _NO_FINDINGS
+    max_violations: Setting[int] = _NO_FINDINGS
+    diff_base: str | None = None
+    diff_fail_under: Setting[float] | None = None
+    mypy_baseline: Setting[str] | None = None
+    ruff_baseline: Setting[str] | None = None
+    write_baseline: Path | None = None
+
+    @property
+    def shown_decimals(self) -> int:
+        """Decimals a percentage is displayed with: the precision, but at least two."""
+        return max(self.precision.value, MIN_SHOWN_DECIMALS)
+
+
+@dataclass(frozen=True, slots=True)
+class Publishing:
+    """Where a command's words go: stdout as JSON or text, the step summary, outputs, annotations."""
+
+    json: bool = False
+    summary: Path | None = None  # --summary, else $GITHUB_STEP_SUMMARY; None writes none
+    annotations: bool = False
+    outputs: Path | None = None  # $GITHUB_OUTPUT
+    in_actions: bool = False
+    colour: bool = True  # NO_COLOR is not set; a terminal is still needed
+
+
+@dataclass(frozen=True)
+class Options:
+    """One invocation's settings. A subcommand reads the fields it takes; the others keep their defaults."""
+
+    command: str
+    workspace: Path  # the project's folder: where its files are read and the tools run
+    project: ProjectFiles = field(repr=False)
+    environ: Mapping[str, str] = field(repr=False)  # handed to the tools py-ci starts
+    publishing: Publishing = Publishing()
+    gates: Gates = Gates()
+    input_limit: InputLimit = DEFAULT_INPUT_LIMIT
+    # The reports a reporting subcommand reads.
+    coverage_reports: tuple[Path, ...] = ()
+    junit_reports: tuple[Path, ...] = ()
+    mypy_outputs: tuple[str, ...] = ()
+    ruff_outputs: tuple[str, ...] = ()
+    labels: Mapping[str, str] = field(default_factory=dict)
+    save: Path | None = None  # the result file `py-ci combine` reads
+    # The checks of `py-ci run` and `py-ci action`.
+    python: str | None = None
+    checks: Setting[tuple[str, ...]] = _CHECKS
+    mypy_targets: Setting[tuple[str, ...]] = _MYPY_TARGETS
+    mypy_args: Setting[tuple[str, ...]] = _MYPY_ARGS
+    pytest_args: Setting[tuple[str, ...]] = _PYTEST_ARGS
+    output_dir: Path | None = None
+    services: bool = False
+    groups: tuple[TestGroup, ...] = ()  # test groups, each its own pytest; none: one pytest
+    app: AppStart | None = None
+    # `py-ci install`
+    tools_only: bool = False
+    # `py-ci combine`
+    results: tuple[Path, ...] = ()
+    coverage_data: Path | None = None
+    coverage_only: bool = False
+    # `py-ci workflow-inputs`: the reusable workflow's inputs (its test groups are `groups`)
+    python_versions: tuple[str, ...] = ()
+    os: tuple[str, ...] = ()
+    working_directory: PurePosixPath = _HERE
+    postgres: str = ""
+    redis: str = ""
+    timeout_minutes: int = 30
+    # `py-ci gate`: the pipeline's jobs as `needs` tells them, and those its plan left out
+    needs: tuple[NeededJob, ...] = ()
+    unplanned_jobs: tuple[str, ...] = ()

@@ -1,0 +1,274 @@
+"""The one edge where settings come in: defaults, the project's files, PY_CI_* variables and flags, merged once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from py_ci.errors import InputError, UsageError
+from py_ci.github import Runner
+from py_ci.model import Setting
+from py_ci.options import DEFAULT_INPUT_LIMIT, PIPELINE_FAIL_UNDER, Gates, Options, Publishing
+from py_ci.options.table import COMMON, FIELDS, FLAGS, TABLE_KEYS, VALUES, Flag
+from py_ci.options.values import BadValue
+from py_ci.readers.coverage_config import read_coverage_settings
+from py_ci.readers.mypy_config import read_mypy_settings
+from py_ci.readers.project_files import ProjectFiles
+from py_ci.test_groups import (
+    SERVICES,
+    TestGroup,
+    application,
+    declared_groups,
+    default_groups,
+    find_group,
+    parse_groups,
+)
+
+DIFF_BASE_NEEDED = "--diff-fail-under needs --diff-base REF (the branch the change goes into)"
+DEFAULT_TAGS = {"postgres": "16", "redis": "7"}
+_GATE_NAMES = {item.name for item in fields(Gates)}
+_OPTION_NAMES = {item.name for item in fields(Options)} - {"command", "workspace", "project", "environ"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    value: Any
+    origin: str
+
+
+class _Layers:
+    """Where one subcommand's settings may come from, highest priority last."""
+
+    def __init__(
+        self, command: str, given: Mapping[str, object], environ: Mapping[str, str], flags: Mapping[str, Flag]
+    ) -> None:
+        self.command, self.given, self.environ, self.flags = command, given, environ, flags
+        self.fields = FIELDS[command] | set(flags)
+        self.table: Mapping[str, object] = {}
+        self.files: dict[str, _Found] = {}
+
+    def _variable_origin(self, name: str, variable: str) -> str:
+        # The workflow's inputs reach it as variables; its users know them by the input's name.
+        return f"input {name}" if self.command == "workflow-inputs" else variable
+
+    def find(self, field: str) -> _Found | None:
+        """The highest layer that sets `field`, parsed; None when nothing does."""
+        spec = VALUES[field]
+        found = self.files.get(field)
+        if spec.table and spec.name is not None and spec.name in self.table:
+            origin = f"pyproject.toml [tool.py-ci] {spec.name}"
+            found = _Found(_parsed(spec.parse, self.table[spec.name], origin, InputError), origin)
+        variable = spec.variable
+        if variable is not None and field in self.fields and self.environ.get(variable, "").strip():
+            origin = self._variable_origin(str(spec.name), variable)
+            found = _Found(_parsed(spec.parse, self.environ[variable].strip(), origin, UsageError), origin)
+        flag = self.flags.get(field)
+        if flag is not None:
+            given = self.given.get(field)
+            if given is not None and given != []:
+                found = _Found(tuple(given) if isinstance(given, list) else given, flag.name)
+            elif found is None and flag.default is not None:
+                found = _Found(flag.default, "default")
+        return found
+
+    def value(self, field: str, default: Any = None) -> Any:
+        found = self.find(field)
+        return default if found is None else found.value
+
+
+def _parsed(parse: Any, raw: object, origin: str, error: type[InputError] | type[UsageError]) -> object:
+    try:
+        return parse(raw)
+    except BadValue as bad:
+        if error is UsageError:
+            raise UsageError(f"{origin}: {bad.problem}; {bad.fix}") from None
+        raise InputError(origin, bad.problem, bad.fix) from None
+
+
+def _tool_table(project: ProjectFiles) -> Mapping[str, object]:
+    table = project.tool("py-ci") or {}
+    unknown = sorted(set(table) - set(TABLE_KEYS))
+    if unknown:
+        raise InputError(
+            "pyproject.toml", f"[tool.py-ci] has unknown key {unknown[0]!r}", f"use one of: {', '.join(TABLE_KEYS)}"
+        )
+    return table
+
+
+def _workspace(command: str, layers: _Layers, cwd: Path) -> Path:
+    project: Path
+    if command in ("run", "install"):
+        project = cwd / layers.value("project_path", Path())
+        if not project.is_dir():
+            raise InputError(str(layers.value("project_path")), "is not a folder", "pass the project's folder")
+        return project.resolve()
+    if command == "workflow-inputs":
+        directory: PurePosixPath = layers.value("working_directory", PurePosixPath("."))
+        project = cwd / layers.value("repository", Path()) / directory
+        if not project.is_dir():
+            raise UsageError(
+                f"input working-directory: {str(directory)!r} is not a folder of the repository; "
+                "name the project's folder"
+            )
+        return project
+    return cwd
+
+
+def _file_settings(project: ProjectFiles, environ: Mapping[str, str]) -> dict[str, _Found]:
+    """What coverage.py's and mypy's own configuration say, as the lowest layer above the defaults."""
+    found: dict[str, _Found] = {}
+    coverage = read_coverage_settings(project, environ)
+    if coverage is not None and coverage.fail_under is not None:
+        found["fail_under"] = _Found(coverage.fail_under, coverage.origin("fail_under"))
+    if coverage is not None and coverage.precision is not None:
+        found["precision"] = _Found(coverage.precision, coverage.origin("precision"))
+    mypy = read_mypy_settings(project)
+    if mypy is not None and mypy.files:
+        # mypy checks its configured files when given none.
+        found["mypy_targets"] = _Found((), mypy.origin("files"))
+    return found
+
+
+def build_options(command: str, given: Mapping[str, object], environ: Mapping[str, str], cwd: Path) -> Options:
+    """Every setting `command` takes, from every source, each combination checked once."""
+    flags = {flag.field: flag for flag in (*COMMON, *FLAGS[command])}
+    layers = _Layers(command, given, environ, flags)
+    workspace = _workspace(command, layers, cwd)
+    project = ProjectFiles(workspace)
+    if any(VALUES[field].table for field in layers.fields if field in VALUES):
+        layers.table = _tool_table(project)
+    if layers.fields & {"fail_under", "precision", "mypy_targets"}:
+        layers.files = _file_settings(project, environ)
+    resolved: dict[str, Any] = {}
+    for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
+        found = layers.find(field)
+        if found is not None:
+            resolved[field] = Setting(found.value, found.origin) if VALUES[field].origin else found.value
+    resolved.update(_labels(layers))
+    resolved["publishing"] = _publishing(layers, environ)
+    limit = layers.value("input_limit_mb")
+    if limit is not None:
+        resolved["input_limit"] = replace(DEFAULT_INPUT_LIMIT, size=limit * 1024 * 1024)
+    gates = Gates(**{name: resolved.pop(name) for name in list(resolved) if name in _GATE_NAMES})
+    options = Options(command, workspace, project, environ, gates=gates, **resolved)
+    return _RULES.get(command, _no_rule)(options, layers)
+
+
+def _labels(layers: _Layers) -> dict[str, Any]:
+    pairs = [*layers.value("label_input", ()), *layers.value("labels", ())]
+    return {"labels": dict(pairs)} if "labels" in layers.fields else {}
+
+
+def _publishing(layers: _Layers, environ: Mapping[str, str]) -> Publishing:
+    runner = Runner.from_environ(environ)
+    summary = layers.value("summary") or runner.summary_path
+    annotations = layers.value("annotations")
+    return Publishing(
+        json=bool(layers.value("json", False)),
+        summary=summary if layers.value("write_summary", True) else None,
+        annotations=runner.in_actions if annotations is None else annotations,
+        outputs=runner.output_path,
+        in_actions=runner.in_actions,
+        colour=not environ.get("NO_COLOR"),
+    )
+
+
+def _no_rule(options: Options, layers: _Layers) -> Options:
+    return options
+
+
+def _diff(options: Options, layers: _Layers) -> Options:
+    """A changed-lines threshold needs a base: given as a flag, or a pull request's base branch."""
+    base_ref = layers.value("base_ref")
+    if options.gates.diff_base is None and base_ref and options.gates.diff_fail_under is not None:
+        options = replace(options, gates=replace(options.gates, diff_base=f"origin/{base_ref}"))
+    if layers.given.get("diff_fail_under") is not None and options.gates.diff_base is None:
+        raise UsageError(DIFF_BASE_NEEDED)
+    return options
+
+
+def _default_threshold(options: Options, fallback: float | None) -> Options:
+    if options.gates.fail_under is not None or fallback is None:
+        return options
+    return replace(options, gates=replace(options.gates, fail_under=Setting(float(fallback), "py-ci's default")))
+
+
+def _report(options: Options, layers: _Layers) -> Options:
+    if not (options.coverage_reports or options.junit_reports or options.mypy_outputs or options.ruff_outputs):
+        raise UsageError("py-ci report needs at least one of --junit, --mypy, --ruff, --coverage")
+    return _diff(options, layers)
+
+
+def _run(options: Options, layers: _Layers) -> Options:
+    """One group alone (--group), else the declared groups when the tests run, else one pytest."""
+    options = _diff(options, layers)
+    name = layers.value("group")
+    if name is not None:
+        declared = declared_groups(options.project)
+        group = find_group(declared or default_groups(options.workspace, "tests/integration", SERVICES), name)
+        checks: Setting[tuple[str, ...]] = Setting(("test",), f"--group {group.name}")
+        labels = {**options.labels, "group": group.name}
+        return replace(options, groups=(group,), checks=checks, labels=labels)
+    if "test" in options.checks.value:
+        return replace(options, groups=tuple(declared_groups(options.project) or ()))
+    return options
+
+
+def _action(options: Options, layers: _Layers) -> Options:
+    """`py-ci run` as the action's inputs ask: a leg's gate, its result file, an application to start."""
+    options = _diff(options, layers)
+    if not options.gates.coverage_gated:
+        gates = replace(options.gates, fail_under=None, fail_under_file=None, coverage_gated=False)
+        options = replace(options, gates=gates)
+    options = _default_threshold(options, PIPELINE_FAIL_UNDER if options.gates.coverage_gated else None)
+    # What a later job combines: the result file, beside the tools' outputs and coverage.py's data.
+    save = None if options.output_dir is None else options.output_dir / "result.json"
+    start = layers.value("start", "")
+    app = application(start, layers.value("ready", ""), layers.value("ready_timeout")) if start else None
+    return replace(options, save=save, app=app)
+
+
+def _combine(options: Options, layers: _Layers) -> Options:
+    options = _diff(options, layers)
+    fallback = layers.value("default_fail_under")
+    return _default_threshold(options, PIPELINE_FAIL_UNDER if options.coverage_only and fallback is None else fallback)
+
+
+def _workflow_groups(options: Options, layers: _Layers) -> tuple[TestGroup, ...]:
+    """The input's groups, else the project's [tool.py-ci] test-groups, else the common layout."""
+    services = [name for name in SERVICES if getattr(options, name)]
+    raw = layers.find("test_groups")
+    if raw is not None:
+        groups = parse_groups(raw.value, "input test-groups")
+    else:
+        integration = layers.find("integration_tests")
+        folder = "" if integration is None or str(integration.value) == "." else str(integration.value)
+        groups = declared_groups(options.project) or default_groups(options.workspace, folder, services)
+    for group in groups:
+        for service in group.services:
+            if service not in services:
+                raise UsageError(
+                    f"input {service}: the test group {group.name!r} needs {service}, and the input is empty; "
+                    f'set the input {service} to an image tag, e.g. "{DEFAULT_TAGS[service]}"'
+                )
+    return tuple(groups)
+
+
+def _workflow(options: Options, layers: _Layers) -> Options:
+    for name in ("python_versions", "os"):
+        if not getattr(options, name):
+            spec = VALUES[name]
+            _parsed(spec.parse, "", f"input {spec.name}", UsageError)
+    return replace(options, groups=_workflow_groups(options, layers))
+
+
+_RULES = {
+    "coverage": _diff,
+    "report": _report,
+    "run": _run,
+    "action": _action,
+    "combine": _combine,
+    "workflow-inputs": _workflow,
+}

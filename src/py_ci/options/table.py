@@ -1,0 +1,314 @@
+"""Every setting once: how it parses, which input, variable and `[tool.py-ci]` key set it, and which flags."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from py_ci.options import values as v
+from py_ci.test_groups import EXAMPLE as GROUPS_EXAMPLE
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A setting: its parser and, besides flags, where it may be written."""
+
+    parse: v.Parser
+    name: str | None = None  # the action's / workflow's input, read from the variable PY_CI_<NAME>
+    table: bool = False  # also a key NAME of [tool.py-ci]
+    origin: bool = False  # kept with where it came from (a Setting), for the summary to say
+
+    @property
+    def variable(self) -> str | None:
+        return None if self.name is None else "PY_CI_" + self.name.upper().replace("-", "_")
+
+
+VALUES: Mapping[str, Value] = {
+    # Gates.
+    "fail_under": Value(v.percent, "coverage-threshold", table=True, origin=True),
+    "fail_under_file": Value(v.percent, "coverage-threshold-file", table=True, origin=True),
+    "precision": Value(v.precision, "coverage-precision", table=True, origin=True),
+    "diff_base": Value(v.text),
+    "diff_fail_under": Value(v.percent, "diff-coverage-threshold", table=True, origin=True),
+    "max_errors": Value(v.count, "max-mypy-errors", table=True, origin=True),
+    "max_violations": Value(v.count, "max-ruff-violations", table=True, origin=True),
+    "mypy_baseline": Value(v.file_path, "mypy-baseline", table=True, origin=True),
+    "ruff_baseline": Value(v.file_path, "ruff-baseline", table=True, origin=True),
+    "write_baseline": Value(v.path),
+    "coverage_gated": Value(v.boolean, "gate-coverage"),
+    "default_fail_under": Value(v.percent),
+    "base_ref": Value(v.text, "base-ref"),
+    # Publishing.
+    "json": Value(v.boolean),
+    "summary": Value(v.path),
+    "annotations": Value(v.boolean, "annotations"),
+    "write_summary": Value(v.boolean, "summary"),
+    "input_limit_mb": Value(v.megabytes, "max-input-mb"),
+    # Reports read.
+    "coverage_reports": Value(v.path),
+    "junit_reports": Value(v.path),
+    "mypy_outputs": Value(v.file_path),
+    "ruff_outputs": Value(v.file_path),
+    "labels": Value(v.label),
+    "label_input": Value(v.labels, "label"),
+    "save": Value(v.path),
+    # The checks of run and action.
+    "project_path": Value(v.path),
+    "python": Value(v.text),
+    "checks": Value(v.checks, "checks", table=True, origin=True),
+    "mypy_targets": Value(v.words, "mypy-targets", table=True, origin=True),
+    "mypy_args": Value(v.words, "mypy-args", table=True, origin=True),
+    "pytest_args": Value(v.words, "pytest-args", table=True, origin=True),
+    "output_dir": Value(v.path),
+    "services": Value(v.boolean),
+    "group": Value(v.text),
+    "start": Value(v.text, "start"),
+    "ready": Value(v.text, "ready"),
+    "ready_timeout": Value(v.text, "ready-timeout"),
+    # install, combine.
+    "tools_only": Value(v.boolean),
+    "results": Value(v.path),
+    "coverage_data": Value(v.path),
+    "coverage_only": Value(v.boolean),
+    # The reusable workflow's inputs.
+    "repository": Value(v.path),
+    "python_versions": Value(v.json_list(v.VERSION, '["3.12", "3.13"]'), "python-versions"),
+    "os": Value(v.json_list(v.RUNNER_LABEL, '["ubuntu-latest", "windows-latest"]'), "os"),
+    "working_directory": Value(v.inside("services/api"), "working-directory"),
+    "postgres": Value(v.image_tag("postgres"), "postgres"),
+    "redis": Value(v.image_tag("redis"), "redis"),
+    "integration_tests": Value(v.inside("tests/integration"), "integration-tests"),
+    "test_groups": Value(v.json_value(GROUPS_EXAMPLE), "test-groups"),
+    "timeout_minutes": Value(v.minutes, "timeout-minutes"),
+    # The gate job's.
+    "needs": Value(v.needs, "needs"),
+    "unplanned_jobs": Value(v.json_list(v.RUNNER_LABEL, '["group"]', empty=True), "unplanned-jobs"),
+}
+
+# What [tool.py-ci] may hold: the settings written there, and the test groups (read by py_ci.test_groups).
+TABLE_KEYS = (*(value.name for value in VALUES.values() if value.table and value.name), "test-groups")
+
+Kind = Literal["value", "switch", "append", "positional"]
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One command-line argument of a subcommand, and the setting it gives."""
+
+    name: str  # `--fail-under`, or a positional's metavar
+    field: str
+    help: str
+    metavar: str | None = None
+    kind: Kind = "value"
+    nargs: Literal["?", "*", "+"] | None = None
+    default: object = None
+    section: str | None = None  # the help's group
+    exclusive: str | None = None  # flags of one exclusive group share this name
+    required: bool = False
+
+
+COMMON = (
+    Flag("--json", "json", "print the machine-readable result on stdout", kind="switch"),
+    Flag("--summary", "summary", "append the Markdown summary to PATH", "PATH"),
+    Flag("--annotations", "annotations", "print workflow-command annotations", kind="switch"),
+    Flag("--traceback", "traceback", "show the traceback of an internal error", kind="switch"),
+)
+_GATES = "gates"
+COVERAGE_GATES = (
+    Flag("--fail-under", "fail_under", "fail when total coverage is below PCT", "PCT", section=_GATES),
+    Flag("--fail-under-file", "fail_under_file", "fail when any file is below PCT", "PCT", section=_GATES),
+    Flag("--precision", "precision", "decimals the gate compares at (default: coverage's, 0)", "N", section=_GATES),
+    Flag("--diff-base", "diff_base", "also measure the lines changed since REF's merge base", "REF", section=_GATES),
+    Flag("--diff-fail-under", "diff_fail_under", "fail when changed lines are below PCT", "PCT", section=_GATES),
+)
+JOB_GATES = (
+    *COVERAGE_GATES,
+    Flag("--max-errors", "max_errors", "mypy errors allowed", "N", section=_GATES),
+    Flag("--max-violations", "max_violations", "ruff violations allowed", "N", section=_GATES),
+    Flag("--mypy-baseline", "mypy_baseline", "count only mypy errors not in FILE", "FILE", section=_GATES),
+    Flag("--ruff-baseline", "ruff_baseline", "count only ruff findings not in FILE", "FILE", section=_GATES),
+)
+SAVE = Flag("--save", "save", "write the result that `py-ci combine` reads", "RESULT.json")
+LABEL = Flag("--label", "labels", "name this run (repeatable)", "KEY=VALUE", kind="append")
+PROJECT = Flag(
+    "project", "project_path", "the project (default .)", "PATH", kind="positional", nargs="?", default=Path()
+)
+
+
+def _check(tool: str, noun: str, limit: str, baseline: str) -> tuple[Flag, ...]:
+    return (
+        Flag(
+            "outputs",
+            f"{tool}_outputs",
+            f"{tool}'s output; '-' or nothing reads stdin",
+            "OUTPUT",
+            "positional",
+            "*",
+            ("-",),
+        ),
+        Flag(f"--max-{noun}", limit, f"fail when there are more than N {noun} (default 0)", "N"),
+        Flag("--baseline", baseline, f"count only {noun} not in FILE", "FILE", exclusive="baseline"),
+        Flag(
+            "--write-baseline",
+            "write_baseline",
+            f"accept today's {noun}: write them to FILE",
+            "FILE",
+            exclusive="baseline",
+        ),
+    )
+
+
+def _reports(field: str, noun: str) -> Flag:
+    return Flag(f"--{noun}", field, f"{noun}'s report or output (repeatable)", "FILE", "append", section="inputs")
+
+
+FLAGS: Mapping[str, tuple[Flag, ...]] = {
+    "coverage": (
+        Flag(
+            "reports", "coverage_reports", "default: coverage.xml", "REPORT", "positional", "*", (Path("coverage.xml"),)
+        ),
+        *COVERAGE_GATES,
+    ),
+    "junit": (
+        Flag("reports", "junit_reports", "default: report.xml", "REPORT", "positional", "*", (Path("report.xml"),)),
+    ),
+    "mypy": _check("mypy", "errors", "max_errors", "mypy_baseline"),
+    "ruff": _check("ruff", "violations", "max_violations", "ruff_baseline"),
+    "report": (
+        _reports("junit_reports", "junit"),
+        _reports("mypy_outputs", "mypy"),
+        _reports("ruff_outputs", "ruff"),
+        _reports("coverage_reports", "coverage"),
+        SAVE,
+        LABEL,
+        *JOB_GATES,
+    ),
+    "run": (
+        PROJECT,
+        Flag("--python", "python", "the project's interpreter (default: found, see README)", "PYTHON"),
+        Flag("--checks", "checks", "some of lint,format,typecheck,test (default all)", "LIST"),
+        Flag("--mypy-targets", "mypy_targets", "what mypy checks (default: mypy's `files`, else .)", "ARGS"),
+        Flag("--mypy-args", "mypy_args", "mypy's flags (default --strict)", "ARGS"),
+        Flag("--pytest-args", "pytest_args", "extra pytest arguments", "ARGS"),
+        Flag("--output-dir", "output_dir", "keep the tools' outputs in DIR", "DIR"),
+        Flag("--services", "services", "start throwaway PostgreSQL and Redis for the tests", kind="switch"),
+        Flag("--group", "group", "run one test group alone, with its services", "NAME"),
+        SAVE,
+        LABEL,
+        *JOB_GATES,
+    ),
+    "install": (
+        PROJECT,
+        Flag("--python", "python", "the interpreter to install into", "PYTHON", default=sys.executable),
+        Flag("--tools-only", "tools_only", "only add the missing test tools", kind="switch"),
+    ),
+    "action": (
+        Flag("--python", "python", "the project's interpreter", "PYTHON", required=True),
+        Flag("--output-dir", "output_dir", "keep the tools' outputs in DIR", "DIR"),
+    ),
+    "combine": (
+        Flag("results", "results", "result files, or folders of them", "RESULT.json|DIR", "positional", "+"),
+        Flag("--coverage-data", "coverage_data", "run `coverage combine` on the .coverage* files in DIR", "DIR"),
+        Flag("--python", "python", "run coverage.py as `PYTHON -m coverage` (default: `coverage` on PATH)", "PYTHON"),
+        Flag(
+            "--coverage-only",
+            "coverage_only",
+            "the pipeline's coverage job: gate the combined coverage alone (the gate job checks the legs), "
+            "at py-ci's default threshold when nothing sets one",
+            kind="switch",
+        ),
+        Flag(
+            "--default-fail-under",
+            "default_fail_under",
+            "the coverage threshold when no flag, variable or coverage configuration sets one",
+            "PCT",
+        ),
+        *COVERAGE_GATES,
+    ),
+    "workflow-inputs": (Flag("--repository", "repository", "the checked-out repository", "DIR", default=Path()),),
+    "gate": (),
+}
+
+# Each subcommand's line in `py-ci --help`, and the paragraph of its own --help (empty: the line again).
+ABOUT: Mapping[str, tuple[str, str]] = {
+    "coverage": (
+        "report and gate a Cobertura coverage report",
+        "Read Cobertura XML (coverage.py, pytest-cov, gcovr, Istanbul), report it and gate it.",
+    ),
+    "junit": (
+        "report and gate JUnit XML test reports",
+        "Read JUnit XML (pytest xunit1/xunit2, and other producers), report it and gate it.",
+    ),
+    "mypy": ("report and gate mypy's output (text or --output json)", ""),
+    "ruff": ("report and gate `ruff check --output-format json` and `ruff format --check` output", ""),
+    "report": (
+        "one summary, one set of outputs and one exit status for a whole job",
+        "Report tests, mypy, ruff and coverage of one job together, and save a result for combine.",
+    ),
+    "run": (
+        "the whole pipeline locally: ruff, mypy and pytest with coverage, in parallel, then one report",
+        "Run what the action runs, in the project's own environment, and report it as CI would.",
+    ),
+    "install": (
+        "install the project and its test tools (what the action does by default)",
+        "Detect how the project installs (uv.lock, requirements files, dependency groups or extras named "
+        "dev/test, or the project alone), install it, then add ruff, mypy, pytest and pytest-cov if missing.",
+    ),
+    "action": ("what the composite action runs: py-ci run with the action's inputs from its variables", ""),
+    "combine": (
+        "one table, one coverage and one verdict for the legs of a matrix",
+        "Combine the result files of `py-ci report --save` from every leg of a matrix.",
+    ),
+    "workflow-inputs": ("check the reusable workflow's inputs and write its plan as step outputs", ""),
+    "gate": ("the reusable workflow's gate: every job's result in, one verdict out", ""),
+}
+
+_GATE_FIELDS = {
+    "fail_under",
+    "fail_under_file",
+    "precision",
+    "diff_base",
+    "diff_fail_under",
+    "max_errors",
+    "max_violations",
+    "mypy_baseline",
+    "ruff_baseline",
+    "input_limit_mb",
+}
+_RUN_FIELDS = {"python", "checks", "mypy_targets", "mypy_args", "pytest_args", "output_dir", "labels", "save"}
+_WORKFLOW_FIELDS = {
+    "python_versions",
+    "os",
+    "working_directory",
+    "postgres",
+    "redis",
+    "integration_tests",
+    "test_groups",
+    "timeout_minutes",
+    "fail_under",
+    "diff_fail_under",
+    "mypy_args",
+    "pytest_args",
+}
+# The settings each subcommand reads, beyond its flags: the variables and [tool.py-ci] keys that apply to it.
+FIELDS: Mapping[str, frozenset[str]] = {
+    "coverage": frozenset(_GATE_FIELDS),
+    "junit": frozenset({"input_limit_mb"}),
+    "mypy": frozenset(_GATE_FIELDS),
+    "ruff": frozenset(_GATE_FIELDS),
+    "report": frozenset(_GATE_FIELDS),
+    "run": frozenset(_GATE_FIELDS | _RUN_FIELDS),
+    "install": frozenset(),
+    "action": frozenset(
+        _GATE_FIELDS
+        | _RUN_FIELDS
+        | {"label_input", "annotations", "write_summary", "coverage_gated", "base_ref", "start", "ready"}
+        | {"ready_timeout"}
+    ),
+    "combine": frozenset(_GATE_FIELDS | {"base_ref"}),
+    "workflow-inputs": frozenset(_WORKFLOW_FIELDS),
+    "gate": frozenset({"needs", "unplanned_jobs"}),
+}

@@ -1,0 +1,178 @@
+"""Each kind of result, rendered on every surface at once: summary, terminal, JSON, outputs, annotations, files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from py_ci.baseline import render_baseline
+from py_ci.github import Annotation
+from py_ci.model import (
+    CheckSection,
+    CoverageSection,
+    GateResult,
+    InstallResult,
+    JobResult,
+    MatrixResult,
+    TestsSection,
+    WorkflowPlan,
+)
+from py_ci.options import Options
+from py_ci.publication import Publication
+from py_ci.renderers import results
+from py_ci.renderers.annotations import (
+    capped,
+    check_annotations,
+    coverage_annotations,
+    cut_note,
+    job_annotations,
+    test_annotations,
+)
+from py_ci.renderers.check_summary import check_markdown
+from py_ci.renderers.coverage_summary import coverage_markdown
+from py_ci.renderers.markdown import escape, plural, summary_budget
+from py_ci.renderers.matrix import leg_json, matrix_markdown, matrix_text
+from py_ci.renderers.pipeline import gate_json, gate_markdown, gate_text, plan_json, plan_markdown, plan_outputs
+from py_ci.renderers.result_file import render_result
+from py_ci.renderers.terminal import check_text, coverage_text, tests_text, verdict_line
+from py_ci.renderers.tests_summary import tests_markdown
+
+
+def _publication(
+    passed: bool,
+    result: results.JSON,
+    markdown: str,
+    text: str,
+    outputs: dict[str, str],
+    annotations: list[Annotation] | None = None,
+    files: dict[Path, str] | None = None,
+    judged: bool = True,
+) -> Publication:
+    """The one place annotations meet the runner's caps; the summary says what they left out.
+
+    `judged` results (every gate, not a plan or an install) add the `passed` output.
+    """
+    kept, left_out = capped(annotations or [])
+    outputs = {**outputs, "passed": results.flag(passed)} if judged else outputs
+    return Publication(passed, result, markdown + cut_note(left_out), text, outputs, kept, files or {})
+
+
+def _baseline_file(section: CheckSection | None, options: Options) -> dict[Path, str]:
+    write_to = options.gates.write_baseline
+    if section is None or write_to is None:
+        return {}
+    counted = tuple(f for f in section.report.findings if f.severity == "error")
+    return {write_to: render_baseline(section.tool, counted)}
+
+
+def coverage_publication(section: CoverageSection, options: Options) -> Publication:
+    gates = options.gates
+    return _publication(
+        all(v.passed for v in section.verdicts),
+        results.coverage_json(section, gates),
+        coverage_markdown(section, gates, summary_budget()),
+        coverage_text(section, gates),
+        results.coverage_outputs(section),
+        coverage_annotations(section, gates),
+    )
+
+
+def tests_publication(section: TestsSection, options: Options) -> Publication:
+    return _publication(
+        section.verdict.passed,
+        results.tests_json(section),
+        tests_markdown(section, summary_budget()),
+        tests_text(section),
+        results.tests_outputs(section.report.counts),
+        test_annotations(section, options.workspace),
+    )
+
+
+def check_publication(section: CheckSection, options: Options) -> Publication:
+    return _publication(
+        all(v.passed for v in section.verdicts),
+        results.check_json(section),
+        check_markdown(section, summary_budget()),
+        check_text(section),
+        results.check_outputs(section),
+        check_annotations(section),
+        _baseline_file(section, options),
+    )
+
+
+def _job_header(job: JobResult) -> str:
+    verdicts = job.verdicts
+    failed = [v for v in verdicts if not v.passed]
+    state = f"❌ {len(failed)} of {plural(len(verdicts), 'gate')} failed" if failed else "✅ every gate passed"
+    leg = " · ".join(f"{escape(key)}={escape(value)}" for key, value in job.labels.items())
+    return f"## py-ci: {state}\n\n" + (f"{leg}\n\n" if leg else "")
+
+
+def job_publication(job: JobResult, options: Options) -> Publication:
+    """A whole job: every section in one summary, one set of outputs, one verdict, and its result file."""
+    gates, budget = options.gates, summary_budget()
+    markdown, text = [_job_header(job)], []
+    if job.tests is not None:
+        markdown.append(tests_markdown(job.tests, budget))
+        text.append(tests_text(job.tests))
+    for section in (job.mypy, job.ruff):
+        if section is not None:
+            markdown.append(check_markdown(section, budget))
+            text.append(check_text(section))
+    if job.coverage is not None:
+        markdown.append(coverage_markdown(job.coverage, gates, budget))
+        text.append(coverage_text(job.coverage, gates))
+    files = _baseline_file(job.mypy or job.ruff, options)
+    if options.save is not None:
+        files[options.save] = render_result(job)
+    return _publication(
+        job.passed,
+        results.job_json(job, gates),
+        "".join(markdown),
+        "\n".join(text) + verdict_line(job.verdicts),
+        results.job_outputs(job),
+        job_annotations(job, gates, options.workspace),
+        files,
+    )
+
+
+def matrix_publication(result: MatrixResult, options: Options) -> Publication:
+    gates, union = options.gates, result.coverage
+    totals = result.totals
+    document: results.JSON = {
+        "legs": [leg_json(leg) for leg in result.legs],
+        **{key: value for key, value in results.test_counts_json(totals).items() if key != "duration"},
+        "coverage": None if union is None else results.coverage_json(union, gates),
+        "verdicts": results.verdicts_json(result.verdicts),
+        "passed": result.passed,
+    }
+    outputs = results.tests_outputs(totals)
+    markdown, text = matrix_markdown(result, gates), matrix_text(result, gates)
+    if union is not None:
+        markdown += coverage_markdown(union, gates, summary_budget())
+        text += coverage_text(union, gates)
+        outputs.update(results.coverage_outputs(union))
+    annotations = coverage_annotations(union, gates) if union is not None else []
+    return _publication(result.passed, document, markdown, text, outputs, annotations)
+
+
+def gate_publication(gate: GateResult, options: Options) -> Publication:
+    annotations = [] if gate.passed else [Annotation("error", gate.verdict.message, "py-ci gate")]
+    return _publication(gate.passed, gate_json(gate), gate_markdown(gate), gate_text(gate), {}, annotations)
+
+
+def plan_publication(plan: WorkflowPlan, options: Options) -> Publication:
+    outputs = plan_outputs(plan)
+    text = "".join(f"{name}: {value}\n" for name, value in outputs.items())
+    return _publication(True, plan_json(plan), plan_markdown(plan), text, outputs, judged=False)
+
+
+def install_publication(result: InstallResult, options: Options) -> Publication:
+    added = ", ".join(result.added_tools)
+    text = f"installed ({result.layout}); tools: {'added ' + added if added else 'all present'}\n"
+    document = {
+        "layout": result.layout,
+        "commands": list(result.commands),
+        "added_tools": list(result.added_tools),
+        "python": result.python,
+    }
+    return _publication(True, document, "", text, {"python": result.python}, judged=False)

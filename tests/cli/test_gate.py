@@ -1,0 +1,108 @@
+"""`py-ci gate`: the reusable workflow's last job, given `toJSON(needs)` as the runner hands it, without act."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import Outcome, annotation_lines, assert_one_line_error, parse_outputs
+
+PyCI = Callable[..., Outcome]
+JOBS = ("inputs", "lint", "typecheck", "test", "group", "coverage")
+
+
+def needs(**results: str) -> str:
+    """The `needs` context of the gate job: every job a success unless named otherwise."""
+    document: dict[str, dict[str, object]] = {
+        job: {"result": results.get(job, "success"), "outputs": {}} for job in JOBS
+    }
+    document["group"]["outputs"] = None  # as act writes a job without outputs
+    document["inputs"]["outputs"] = {"unplanned-jobs": "[]"}
+    if document["coverage"]["result"] == "success":
+        document["coverage"]["outputs"] = {"coverage": "93.24", "passed": "true"}
+    return json.dumps(document)
+
+
+def gate(py_ci: PyCI, tmp_path: Path, context: str, unplanned: str = "") -> tuple[Outcome, str, dict[str, str]]:
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    summary.unlink(missing_ok=True)
+    output.unlink(missing_ok=True)
+    env = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+        "PY_CI_NEEDS": context,
+        "PY_CI_UNPLANNED_JOBS": unplanned,
+    }
+    outcome = py_ci("gate", cwd=tmp_path, env=env)
+    return outcome, summary.read_text(), parse_outputs(output.read_text())
+
+
+def test_every_job_passed(py_ci: PyCI, tmp_path: Path) -> None:
+    outcome, summary, outputs = gate(py_ci, tmp_path, needs(), unplanned="[]")
+    assert outcome.status == 0
+    assert outputs == {"passed": "true"}
+    assert summary.startswith("## py-ci gate\n\n| job | result |\n| :--- | :--- |\n| inputs | ✅ passed |\n")
+    assert "| coverage | ✅ passed |\n\nCombined coverage: 93.24%\n" in summary
+    assert annotation_lines(outcome.stdout) == []
+
+
+def test_a_failed_job_turns_it_red_with_the_jobs_named(py_ci: PyCI, tmp_path: Path) -> None:
+    outcome, summary, outputs = gate(py_ci, tmp_path, needs(test="failure", group="cancelled"))
+    assert (outcome.status, outputs["passed"]) == (1, "false")
+    assert "| test | ❌ failure |" in summary
+    assert "| group | ❌ cancelled |" in summary
+    assert annotation_lines(outcome.stdout) == [
+        "::error title=py-ci gate::test group did not pass: see those jobs' summaries"
+    ]
+
+
+def test_a_job_skipped_though_planned_passed_nothing(py_ci: PyCI, tmp_path: Path) -> None:
+    outcome, summary, _ = gate(py_ci, tmp_path, needs(group="skipped"))
+    assert outcome.status == 1
+    assert "| group | ⏭️ skipped |" in summary
+    assert annotation_lines(outcome.stdout) == ["::error title=py-ci gate::group did not run"]
+
+
+def test_a_job_the_plan_left_out_is_not_a_failure(py_ci: PyCI, tmp_path: Path) -> None:
+    outcome, summary, outputs = gate(py_ci, tmp_path, needs(group="skipped"), unplanned='["group"]')
+    assert (outcome.status, outputs["passed"]) == (0, "true")
+    assert "| group | ➖ none planned |" in summary  # noqa: RUF001
+
+
+def test_without_a_plan_every_job_was_meant_to_run(py_ci: PyCI, tmp_path: Path) -> None:
+    skipped = dict.fromkeys(JOBS[1:], "skipped")
+    outcome, summary, _ = gate(py_ci, tmp_path, needs(inputs="failure", **skipped))
+    assert outcome.status == 1
+    assert "| inputs | ❌ failure |" in summary
+    assert "| test | ⏭️ skipped |" in summary
+    assert "Combined coverage" not in summary
+    assert annotation_lines(outcome.stdout) == [
+        "::error title=py-ci gate::inputs did not pass: see those jobs' summaries"
+    ]
+
+
+def test_no_results_is_no_pass(py_ci: PyCI, tmp_path: Path) -> None:
+    outcome = py_ci("gate", "--json", cwd=tmp_path)
+    assert outcome.status == 1
+    verdict = json.loads(outcome.stdout)["verdicts"][0]
+    assert verdict["message"] == "no job results to judge: give the gate `${{ toJSON(needs) }}`"
+
+
+@pytest.mark.parametrize(
+    ("context", "expected"),
+    [
+        ("{not json", "PY_CI_NEEDS: '{not json' is not JSON; pass `${{ toJSON(needs) }}`"),
+        ('{"lint": {"outputs": {}}}', "PY_CI_NEEDS: job 'lint' has no result"),
+        ("[1, 2]", "PY_CI_NEEDS: is not a JSON object of jobs"),
+        (
+            '{"lint": {"result": "success", "outputs": []}}',
+            "PY_CI_NEEDS: job 'lint' has outputs that are not an object",
+        ),
+    ],
+)
+def test_bad_or_missing_results_are_one_line(py_ci: PyCI, tmp_path: Path, context: str, expected: str) -> None:
+    assert_one_line_error(py_ci("gate", "--json", cwd=tmp_path, env={"PY_CI_NEEDS": context}), expected)

@@ -1,0 +1,220 @@
+"""Test groups in `py-ci run`: one group alone with its services and application, and what goes wrong, said once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from py_ci.application import AppStart, answers, running_application
+from py_ci.errors import InputError
+from py_ci.readers.project_files import ProjectFiles
+from tests.helpers import (
+    EXAMPLE,
+    PYTHON,
+    Outcome,
+    assert_one_line_error,
+    free_port,
+    without_groups,
+    write_files,
+)
+
+PyCI = Callable[..., Outcome]
+
+# A tiny project: a server the e2e test talks to, and a unit test.
+SERVED = {
+    "hello/__init__.py": "",
+    "hello/server.py": """
+        import http.server
+        import os
+        import sys
+
+
+        class Hello(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b"hello")
+
+            def log_message(self, *args):
+                pass
+
+
+        def main():
+            if os.environ.get("BREAK"):
+                print("boom: no configuration", flush=True)
+                sys.exit(3)
+            server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Hello)
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+
+
+        if __name__ == "__main__":
+            main()
+        """,
+    "tests/test_unit.py": "def test_one():\n    assert 1 + 1 == 2\n",
+    "tests/e2e/test_served.py": """
+        import os
+        import urllib.request
+
+
+        def test_it_answers():
+            with urllib.request.urlopen(os.environ["HELLO_URL"]) as reply:
+                assert reply.read() == b"hello"
+        """,
+}
+
+
+def project(root: Path, port: int, ready: str, extra: str = "") -> Path:
+    write_files(root, SERVED)
+    (root / "pyproject.toml").write_text(
+        f"""
+[tool.coverage.run]
+branch = true
+source = ["hello"]
+
+[[tool.py-ci.test-groups]]
+name = "unit"
+exclude = ["tests/e2e"]
+matrix = true
+
+[[tool.py-ci.test-groups]]
+name = "e2e"
+paths = ["tests/e2e"]
+start = "python -m coverage run --parallel-mode -m hello.server {port}"
+ready = "{ready}"
+ready-timeout = 2
+{extra}
+"""
+    )
+    return root
+
+
+def test_one_group_alone_with_its_application_counted(py_ci: PyCI, tmp_path: Path) -> None:
+    port = free_port()
+    root = project(tmp_path / "p", port, f"http://127.0.0.1:{port}/")
+    env = {"HELLO_URL": f"http://127.0.0.1:{port}/"}
+    outcome = py_ci("run", "--python", PYTHON, "--group", "e2e", "--json", "--output-dir", "out", cwd=root, env=env)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert result["labels"] == {"group": "e2e"}
+    assert (result["tests"]["tests"], result["tests"]["failed"]) == (1, 0)
+    # The test process runs none of hello/; the application's own coverage.py data does.
+    server = next(file for file in result["coverage"]["files"] if file["path"] == "hello/server.py")
+    assert server["lines_covered"] > 0
+    assert "application: python -m coverage run" in outcome.stderr
+    assert not answers(f"127.0.0.1:{port}")  # stopped after the tests
+
+
+def test_every_group_in_parallel_and_a_port_as_ready(py_ci: PyCI, tmp_path: Path) -> None:
+    port = free_port()
+    root = project(tmp_path / "p", port, str(port))
+    outcome = py_ci(
+        "run",
+        "--python",
+        PYTHON,
+        "--checks",
+        "test",
+        "--json",
+        cwd=root,
+        env={"HELLO_URL": f"http://127.0.0.1:{port}/"},
+    )
+    assert outcome.status == 0, outcome.stderr
+    assert json.loads(outcome.stdout)["tests"]["tests"] == 2
+    assert "pytest (unit) finished" in outcome.stderr
+    assert "pytest (e2e) finished" in outcome.stderr
+
+
+def test_an_application_that_stops_is_one_line_with_its_last_words(py_ci: PyCI, tmp_path: Path) -> None:
+    port = free_port()
+    root = project(tmp_path / "p", port, str(port))
+    outcome = py_ci("run", "--python", PYTHON, "--group", "e2e", cwd=root, env={"BREAK": "1"})
+    assert_one_line_error(
+        outcome, f"stopped (exit 3) before {port} answered; it said: boom: no configuration", after_progress=True
+    )
+
+
+def test_an_application_that_never_answers_times_out(py_ci: PyCI, tmp_path: Path) -> None:
+    port, elsewhere = free_port(), free_port()
+    root = project(tmp_path / "p", port, f"http://127.0.0.1:{elsewhere}/")
+    outcome = py_ci("run", "--python", PYTHON, "--group", "e2e", cwd=root)
+    assert_one_line_error(outcome, f"http://127.0.0.1:{elsewhere}/ did not answer within 2 s", after_progress=True)
+
+
+def test_a_group_that_selects_no_tests_says_so(py_ci: PyCI, tmp_path: Path) -> None:
+    port = free_port()
+    extra = '[[tool.py-ci.test-groups]]\nname = "slow"\nmarkers = "slow"\n'
+    root = project(tmp_path / "p", port, str(port), extra)
+    outcome = py_ci(
+        "run", "--python", PYTHON, "--checks", "test", cwd=root, env={"HELLO_URL": f"http://127.0.0.1:{port}/"}
+    )
+    assert_one_line_error(
+        outcome, "test group 'slow': selected no tests; check its paths and markers", after_progress=True
+    )
+
+
+def test_unknown_group_and_broken_declarations(py_ci: PyCI, tmp_path: Path) -> None:
+    root = project(tmp_path / "p", free_port(), "8000")
+    assert_one_line_error(
+        py_ci("run", "--group", "smoke", cwd=root),
+        "--group 'smoke' is not a test group of this project; use one of: unit, e2e",
+    )
+    (root / "pyproject.toml").write_text('[[tool.py-ci.test-groups]]\nname = "x"\nservices = "kafka"\n')
+    assert_one_line_error(
+        py_ci("run", "--group", "x", cwd=root),
+        "pyproject.toml [tool.py-ci] test-groups: group 'x' asks for 'kafka'; use some of: postgres, redis",
+    )
+
+
+def test_the_common_layout_without_declarations(example: Path, py_ci: PyCI) -> None:
+    without_groups(example)
+    outcome = py_ci("run", "--python", PYTHON, "--group", "integration", "--json", cwd=example)
+    result = json.loads(outcome.stdout)
+    # Its tests pass; its coverage alone is under the example's threshold, as a part of the whole is.
+    assert (outcome.status, result["tests"]["failed"], result["coverage"]["passed"]) == (1, 0, False)
+    # Its services come with the group, as --services starts them.
+    assert (result["tests"]["tests"], result["tests"]["skipped"]) == (3, 0)
+    assert "services: PostgreSQL at postgresql://postgres@127.0.0.1:" in outcome.stderr
+
+
+def test_stopping_escalates_when_the_application_ignores_interrupts(tmp_path: Path) -> None:
+    port = free_port()
+    stubborn = (
+        "import signal, socket, time; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        f"s = socket.socket(); s.bind(('127.0.0.1', {port})); s.listen(); time.sleep(600)"
+    )
+    app = AppStart(f'{sys.executable} -c "{stubborn}"', str(port), 10)
+    with running_application(app, tmp_path, {"PATH": "/usr/bin:/bin"}, tmp_path / "app.log"):
+        assert answers(f"127.0.0.1:{port}")
+    assert not answers(f"127.0.0.1:{port}")
+
+
+def test_ready_answers_only_below_500(tmp_path: Path) -> None:
+    assert not answers("http://127.0.0.1:1/")
+    assert not answers(f"127.0.0.1:{free_port()}")
+    with (
+        pytest.raises(InputError, match=r"did not answer within 0\.5 s"),
+        running_application(
+            AppStart("sleep 5", f"http://127.0.0.1:{free_port()}/", 0.5),
+            tmp_path,
+            {"PATH": "/usr/bin:/bin"},
+            tmp_path / "log",
+        ),
+    ):
+        pass
+
+
+def test_the_example_declares_all_three_groups() -> None:
+    from py_ci.test_groups import declared_groups
+
+    groups = declared_groups(ProjectFiles(EXAMPLE)) or []
+    assert [(g.name, g.matrix, g.services) for g in groups] == [
+        ("unit", True, ()),
+        ("integration", False, ("postgres", "redis")),
+        ("e2e", False, ("postgres", "redis")),
+    ]
