@@ -96,13 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _fail(error: PyCIError) -> int:
+def _fail(error: PyCIError, json: bool) -> int:
     # One line, whatever a library put in the message.
     line = f"py-ci: error: {' '.join(str(error).split())}"
     print(line, file=sys.stderr)
     if Runner.from_environ(os.environ).in_actions:
-        # In Actions the line also heads the run's page, not only the step's log.
-        print(Annotation("error", line, title="py-ci").command(), flush=True)
+        # In Actions the line also heads the run's page, not only the step's log; --json keeps stdout for JSON.
+        print(Annotation("error", line, title="py-ci").command(), file=sys.stderr if json else sys.stdout, flush=True)
     return EXIT_ERROR
 
 
@@ -111,16 +111,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Windows runners default to a code page that cannot print file names or marks.
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="backslashreplace")
-    traceback = "--traceback" in (sys.argv[1:] if argv is None else argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    traceback, json = "--traceback" in words, "--json" in words
     try:
         given = vars(build_parser().parse_args(argv))
         name = given.pop("command")
         options = build_options(name, given, os.environ, Path.cwd())
         command = COMMANDS[name]
         result = command.compute(options, Console(sys.stdin.buffer, sys.stderr))
-        return publish(command.render(result, options), options.publishing, sys.stdout)
+        return publish(command.render(result, options), options.publishing, sys.stdout, sys.stderr)
     except PyCIError as error:
-        return _fail(error)
+        return _fail(error, json)
     except KeyboardInterrupt:
         print("py-ci: error: interrupted", file=sys.stderr)
         return EXIT_ERROR

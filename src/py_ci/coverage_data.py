@@ -21,14 +21,14 @@ import json, sys
 import coverage
 job = json.loads(sys.argv[1])
 try:
-    cov = coverage.Coverage(data_file=job["combined"])
+    cov = coverage.Coverage(data_file=job["combined"], config_file=job["config"] or True)
     paths = dict(cov.get_option("paths") or {})
     if job["roots"]:
         paths["py-ci legs"] = [job["here"], *job["roots"]]
     cov.set_option("paths", paths)
     cov.combine(job["files"], keep=True)
     cov.save()
-    cov.xml_report(outfile=job["xml"])
+    cov.xml_report(outfile=job["xml"], include=job["include"])
 except Exception as error:
     print(" ".join(str(error).split()), file=sys.stderr)
     sys.exit(1)
@@ -50,8 +50,21 @@ def coverage_python(python: str | None) -> str:
     return found
 
 
-def combine_to_xml(files: list[str], project: Path, python: str, xml: Path, roots: list[str], fix: str) -> None:
-    """coverage.py's own combine over `files` in `project`, each of `roots` mapped onto it, written to `xml`."""
+def combine_to_xml(
+    files: list[str],
+    project: Path,
+    python: str,
+    xml: Path,
+    roots: list[str],
+    fix: str,
+    config: str | None = None,
+    include: list[str] | None = None,
+) -> None:
+    """coverage.py's own combine over `files` in `project`, each of `roots` mapped onto it, written to `xml`.
+
+    `config` is the configuration the data was measured with when it is not the project's; `include` the files
+    the report keeps.
+    """
     here = str(project.resolve())
     with tempfile.TemporaryDirectory() as scratch:
         job = {
@@ -60,6 +73,8 @@ def combine_to_xml(files: list[str], project: Path, python: str, xml: Path, root
             "files": files,
             "here": here,
             "roots": sorted({root for root in roots if root != here}),
+            "config": config,
+            "include": include,
         }
         try:
             done = subprocess.run(

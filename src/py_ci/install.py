@@ -5,7 +5,7 @@ from __future__ import annotations
 from py_ci.readers.project_files import ProjectFiles
 
 # The tools the checks need, at the versions py-ci is tested with; installed only where missing.
-TOOL_VERSIONS = {"ruff": "0.17.5", "mypy": "2.4.1", "pytest": "9.2.0", "pytest-cov": "7.1.0"}
+TOOL_VERSIONS = {"ruff": "0.17.5", "mypy": "2.4.1", "pytest": "9.2.0", "coverage": "7.17.3", "pytest-cov": "7.1.0"}
 DEV_NAMES = ("dev", "test", "tests", "testing")
 REQUIREMENTS_DEV = ("requirements-dev.txt", "requirements-test.txt", "dev-requirements.txt", "test-requirements.txt")
 

@@ -26,6 +26,7 @@ from py_ci.model import (
     TestCase,
     TestReport,
     TestsSection,
+    Verdict,
 )
 from py_ci.options import Options
 from py_ci.paths import relative_to_workspace, relocate
@@ -112,6 +113,7 @@ def _read_check(
         findings,
         None if None in claimed else sum(c for c in claimed if c is not None),
         None if None in checked else sum(c for c in checked if c is not None),
+        any(r.stopped for r in reports),
     )
 
 
@@ -134,9 +136,17 @@ def mypy_section(outputs: Sequence[str], options: Options, stdin: BinaryIO) -> C
     report = _read_check("mypy", outputs, read_mypy, options, stdin)
     section = _judged(report, options.gates.mypy_baseline, options, stdin)
     limit = options.gates.max_errors
-    against = section.comparison is not None
-    counted = len(section.comparison.new) if section.comparison is not None else report.errors
-    verdict = limit_verdict("mypy", counted, limit.value, "error", against)
+    if report.stopped:
+        # A blocking error (a syntax error, a duplicate module): the rest was never checked, so no count judges it.
+        first = next((f for f in report.findings if f.severity == "error"), None)
+        said = f"{first.path}: {first.message}" if first is not None else "no error named"
+        verdict = Verdict(
+            "mypy", False, f"mypy stopped before checking everything (errors prevented further checking): {said}"
+        )
+    else:
+        against = section.comparison is not None
+        counted = len(section.comparison.new) if section.comparison is not None else report.errors
+        verdict = limit_verdict("mypy", counted, limit.value, "error", against)
     return replace(section, verdicts=(verdict,), limit=limit)
 
 

@@ -181,6 +181,7 @@ class CheckReport:
     findings: tuple[Finding, ...]
     claimed_errors: int | None = None
     files_checked: int | None = None
+    stopped: bool = False  # mypy said errors prevented further checking: its count is not the code's
 
     @property
     def errors(self) -> int:
@@ -197,6 +198,8 @@ class CheckReport:
 
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
+# pytest's messages that say when a test failed, not why (the why is in the traceback).
+_PYTEST_WRAPPERS = ("failed on setup with", "failed on teardown with", "collection failure", "failed on call with")
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +217,15 @@ class TestCase:
     line: int | None = None
 
     __test__ = False  # a name pytest would otherwise collect
+
+    @property
+    def cause(self) -> str:
+        """The first real cause: the message, or, where pytest's message only says when it failed (on setup, in
+        collection), the first `E` line of the traceback (`fixture 'mocker' not found`, the import error)."""
+        first = self.message.splitlines()[0] if self.message else ""
+        told = [line[1:].strip() for line in self.details.splitlines() if line.startswith("E ") and line[1:].strip()]
+        wrapper = not first or first.startswith(_PYTEST_WRAPPERS)
+        return told[0] if wrapper and told else first
 
     def failure(self) -> TestCase:
         """The case as a matrix compares it with other legs': its id, its outcome and its message."""
@@ -386,9 +398,38 @@ class Leg:
         return all_passed(v for v in self.verdicts if v.gate not in excluding)
 
 
+@dataclass(frozen=True, slots=True)
+class NotRun:
+    """A check that did not finish: never a pass and never a count, but what happened and its first cause."""
+
+    gate: str  # the gate it would have judged: tests, mypy, ruff, ruff-format, coverage
+    title: str  # `pytest (unit)`, `mypy`
+    what: str  # `was interrupted (exit 2)`
+    cause: str  # `ModuleNotFoundError: No module named 'yaml'`
+    fix: str
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict(self.gate, False, f"{self.title} {self.what}: {self.cause}")
+
+    @property
+    def line(self) -> str:
+        """The one line of an error: what, where and how to fix it."""
+        return f"{self.title} {self.what}: {self.cause}; {self.fix}"
+
+
+@dataclass(frozen=True, slots=True)
+class Ran:
+    """How a check ran: its command, and where its settings came from."""
+
+    title: str
+    command: str
+    settings: str
+
+
 @dataclass(frozen=True)
 class JobResult:
-    """Everything one job found: its tests, checkers and coverage, each judged."""
+    """Everything one job found: its tests, checkers and coverage, each judged, and the checks that did not run."""
 
     labels: Mapping[str, str]
     tests: TestsSection | None = None
@@ -396,11 +437,14 @@ class JobResult:
     ruff: CheckSection | None = None
     coverage: CoverageSection | None = None
     workspace: str | None = None
+    not_run: tuple[NotRun, ...] = ()
+    ran: tuple[Ran, ...] = ()  # py-ci run's checks, when it ran them
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:
-        """In the order a reviewer reads them: tests, types, lint, coverage."""
-        found: list[Verdict] = [self.tests.verdict] if self.tests is not None else []
+        """In the order a reviewer reads them: what did not run, tests, types, lint, coverage."""
+        found: list[Verdict] = [problem.verdict for problem in self.not_run]
+        found += [self.tests.verdict] if self.tests is not None else []
         for section in (self.mypy, self.ruff, self.coverage):
             found += section.verdicts if section is not None else ()
         return tuple(found)

@@ -12,7 +12,7 @@ from py_ci.github import SUMMARY_LIMIT, Annotation, append_file, format_outputs,
 from py_ci.options import Publishing
 from py_ci.renderers.terminal import coloured
 
-EXIT_PASSED, EXIT_GATE_FAILED = 0, 1
+EXIT_PASSED, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,11 @@ class Publication:
     annotations: list[Annotation] = field(default_factory=list)
     # Files the command writes besides the runner's (a baseline, a result), written atomically after rendering.
     files: dict[Path, str] = field(default_factory=dict)
+    # A check that did not finish: said on stderr after the whole report, and exit 2.
+    error: str | None = None
 
 
-def publish(publication: Publication, publishing: Publishing, stdout: IO[str]) -> int:
+def publish(publication: Publication, publishing: Publishing, stdout: IO[str], stderr: IO[str]) -> int:
     """Write outputs and the summary, then stdout; nothing is written before all is rendered."""
     if publishing.outputs is not None:
         append_file(publishing.outputs, format_outputs(publication.outputs), "step outputs")
@@ -50,6 +52,11 @@ def publish(publication: Publication, publishing: Publishing, stdout: IO[str]) -
     else:
         stdout.write(publication.text)
     if publishing.annotations:
+        # With --json, stdout holds the JSON alone: the runner reads workflow commands on stderr too.
+        commands = stderr if publishing.json else stdout
         for annotation in publication.annotations:
-            stdout.write(annotation.command() + "\n")
+            commands.write(annotation.command() + "\n")
+    if publication.error is not None:
+        stderr.write(f"py-ci: error: {' '.join(publication.error.split())}\n")
+        return EXIT_ERROR
     return EXIT_PASSED if publication.passed else EXIT_GATE_FAILED

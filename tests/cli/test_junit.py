@@ -148,13 +148,13 @@ def test_collection_error_is_an_error(tmp_path: Path, py_ci: PyCI) -> None:
     report, closing = pytest_run(tmp_path, "xunit2", "tests")
     assert "1 error" in closing
     outcome = py_ci("junit", "--json", "--annotations", str(report), cwd=tmp_path)
-    result = json.loads(outcome.stdout.split("\n::")[0])
+    result = json.loads(outcome.stdout)  # --json: stdout is the JSON alone; the annotations are on stderr
     assert outcome.status == 1
     assert (result["tests"], result["errors"], result["passed_gate"]) == (1, 1, False)
     assert result["failures"][0]["id"] == "tests/test_broken.py"
     assert (
         "::error title=tests/test_broken.py error,file=tests/test_broken.py,line=1::collection failure"
-        in outcome.stdout
+        in outcome.stderr
     )
 
 
@@ -198,7 +198,8 @@ def test_failures_in_the_summary(outcomes: Path, py_ci: PyCI) -> None:
     text = summary.read_text()
     assert text.startswith("### ❌ Tests: 4 failed, 2 errors, 3 passed, 2 skipped\n")
     assert "<summary>❌ <code>tests/test_all.py::test_fail</code> — assert 2 == 3</summary>" in text
-    assert "<summary>💥 <code>tests/test_all.py::test_error</code> — failed on setup with &quot;RuntimeError" in text
+    # pytest's message says only when it failed (on setup): the summary gives the cause from the traceback.
+    assert "<summary>💥 <code>tests/test_all.py::test_error</code> — RuntimeError: setup exploded</summary>" in text
     assert "```text\n" in text
     assert ">       assert x == 3  # the failing line" in text
 
@@ -225,11 +226,11 @@ def test_thousands_of_failures(tmp_path: Path, py_ci: PyCI) -> None:
 
 def test_node_test_runner_report(py_ci: PyCI, tmp_path: Path) -> None:
     outcome = py_ci("junit", "--json", "--annotations", str(DATA / "node" / "node.xml"), cwd=tmp_path)
-    result = json.loads(outcome.stdout.split("\n::")[0])
+    result = json.loads(outcome.stdout)
     # node's own totals, in the report's closing comments: tests 4, pass 2, fail 1, skipped 1.
     assert (result["tests"], result["passed"], result["failed"], result["skipped"]) == (4, 2, 1, 1)
     assert result["duration"] == pytest.approx(0.000899 + 0.001060 + 0.000469)
-    annotation = next(line for line in outcome.stdout.splitlines() if line.startswith("::error"))
+    annotation = next(line for line in outcome.stderr.splitlines() if line.startswith("::error"))
     assert re.search(r"file=[^,]*math\.test\.js,line=9::Expected values to be strictly equal", annotation)
 
 

@@ -104,22 +104,22 @@ def test_a_missing_tool_says_how_to_install_it(example: Path, py_ci: PyCI, tmp_p
     run([PYTHON, "-m", "venv", "--without-pip", str(bare)], tmp_path)
     outcome = py_ci("run", "--python", str(bare / "bin" / "python"), cwd=example)
     # The probe runs beside the checks, so progress comes first; the error is the last line, and says the fix.
-    assert_one_line_error(outcome, "lacks ruff, mypy, pytest, pytest-cov; install them with `", after_progress=True)
+    assert_one_line_error(outcome, "lacks ruff, mypy, pytest, coverage; install them with `", after_progress=True)
     last = outcome.stderr.splitlines()[-1]
-    assert last.endswith("-m pip install ruff mypy pytest pytest-cov`, or leave their checks out with --checks")
+    assert last.endswith("-m pip install ruff mypy pytest coverage`, or leave their checks out with --checks")
 
 
 def test_pytest_that_cannot_start_is_an_error_not_a_pass(example: Path, py_ci: PyCI) -> None:
     outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--pytest-args=--no-such-flag", cwd=example)
-    assert_one_line_error(outcome, "unrecognized arguments: --no-such-flag", after_progress=True)
-    assert outcome.stderr.splitlines()[-1].startswith("py-ci: error: pytest (unit): did not run the tests (exit 4): ")
+    assert_one_line_error(outcome, "unrecognized arguments: --no-such-flag", after_progress=True, reported=True)
+    assert outcome.stderr.splitlines()[-1].startswith("py-ci: error: pytest (unit) was called wrongly (exit 4): ")
 
 
 def test_checks_from_the_tool_table_and_bad_values(example: Path, py_ci: PyCI) -> None:
     pyproject = example / "pyproject.toml"
     pyproject.write_text(pyproject.read_text() + '\n[tool.py-ci]\nchecks = ["typecheck"]\nmypy-args = "--strict"\n')
     outcome = py_ci("run", "--python", PYTHON, "--json", cwd=example)
-    assert set(json.loads(outcome.stdout)) == {"passed", "labels", "mypy"}
+    assert set(json.loads(outcome.stdout)) == {"passed", "labels", "mypy", "ran"}
     assert_one_line_error(
         py_ci("run", "--python", PYTHON, "--checks", "lint,docs", cwd=example),
         "--checks: 'lint,docs' names no check or an unknown one; use some of: lint, format, typecheck, test",

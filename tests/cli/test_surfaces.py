@@ -151,7 +151,7 @@ def test_colour_on_a_terminal_unless_no_color(sample_project: Measure, monkeypat
     def publish_to(terminal: FakeTerminal) -> str:
         options = build_options("coverage", {"fail_under": 80.0}, os.environ, project.root)
         publication = coverage_publication(coverage_command.run(options, Console(io.BytesIO(), io.StringIO())), options)
-        publish(publication, options.publishing, terminal)
+        publish(publication, options.publishing, terminal, io.StringIO())
         return terminal.getvalue()
 
     assert "\033[31mCoverage FAILED: total of 76 is less than fail-under=80" in publish_to(FakeTerminal())

@@ -15,13 +15,15 @@ from py_ci.install import install_plan, tool_install
 from py_ci.model import InstallResult
 from py_ci.options import Options
 
-MODULES = ["ruff", "mypy", "pytest", "pytest_cov"]
+MODULES = ["ruff", "mypy", "pytest", "coverage", "pytest_cov"]
+STDERR = 2
 
 
 def _run(command: list[str], project: Path, log: IO[str]) -> None:
     log.write(f"+ {shlex.join(command)}\n")
     log.flush()
-    done = subprocess.run(command, cwd=project, check=False)
+    # The installer's own words go to stderr, beside ours: stdout is the result's (--json).
+    done = subprocess.run(command, cwd=project, stdout=STDERR, check=False)
     if done.returncode != 0:
         raise InputError(
             "install",

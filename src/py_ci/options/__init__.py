@@ -59,6 +59,19 @@ class Gates:
 
 
 @dataclass(frozen=True, slots=True)
+class Measurement:
+    """How the tests' coverage is measured (`coverage run -m pytest`, so import-time lines count).
+
+    What the project configures is kept; where it says nothing, py-ci measures its packages, with branches.
+    """
+
+    source: tuple[str, ...] = ()  # given to coverage run as --source (and the report's include); () adds none
+    py_ci_config: bool = False  # the project has no coverage configuration: every part of the run reads py-ci's
+    origin: str = "coverage.py's defaults"
+    pytest_cov_in_addopts: bool = False  # pytest-cov would measure too: it is told not to (--no-cov)
+
+
+@dataclass(frozen=True, slots=True)
 class Publishing:
     """Where a command's words go: stdout as JSON or text, the step summary, outputs, annotations."""
 
@@ -97,6 +110,7 @@ class Options:
     output_dir: Path | None = None
     services: bool = False
     groups: tuple[TestGroup, ...] = ()  # test groups, each its own pytest; none: one pytest
+    measurement: Measurement = Measurement()
     app: AppStart | None = None
     # `py-ci install`
     tools_only: bool = False

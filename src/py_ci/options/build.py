@@ -10,12 +10,14 @@ from typing import Any
 from py_ci.errors import InputError, UsageError
 from py_ci.github import Runner
 from py_ci.model import Setting
-from py_ci.options import DEFAULT_INPUT_LIMIT, PIPELINE_FAIL_UNDER, Gates, Options, Publishing
+from py_ci.options import DEFAULT_INPUT_LIMIT, PIPELINE_FAIL_UNDER, Gates, Measurement, Options, Publishing
 from py_ci.options.table import COMMON, FIELDS, FLAGS, TABLE_KEYS, VALUES, Flag
 from py_ci.options.values import BadValue
 from py_ci.readers.coverage_config import read_coverage_settings
+from py_ci.readers.layout import project_layout
 from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.pytest_config import read_pytest_settings
 from py_ci.test_groups import (
     SERVICES,
     TestGroup,
@@ -124,11 +126,35 @@ def _file_settings(project: ProjectFiles, environ: Mapping[str, str]) -> dict[st
         found["fail_under"] = _Found(coverage.fail_under, coverage.origin("fail_under"))
     if coverage is not None and coverage.precision is not None:
         found["precision"] = _Found(coverage.precision, coverage.origin("precision"))
-    mypy = read_mypy_settings(project)
+    mypy, layout = read_mypy_settings(project), project_layout(project)
+    if mypy is not None:
+        # The project's own strictness: nothing is added over it.
+        found["mypy_args"] = _Found((), f"{mypy.file} [{mypy.section}], the project's own mypy configuration")
+    else:
+        found["mypy_args"] = _Found(("--strict",), "py-ci's default: the project has no mypy configuration")
     if mypy is not None and mypy.files:
         # mypy checks its configured files when given none.
         found["mypy_targets"] = _Found((), mypy.origin("files"))
+    elif layout is not None:
+        found["mypy_targets"] = _Found(layout.paths, f"the project's packages, from {layout.origin}")
     return found
+
+
+def _measurement(project: ProjectFiles, environ: Mapping[str, str]) -> Measurement:
+    """The project's coverage configuration as it stands; its packages, with branches, where it has none."""
+    coverage, pytest = read_coverage_settings(project, environ), read_pytest_settings(project)
+    addopts = pytest is not None and pytest.uses_pytest_cov
+    if coverage is not None and coverage.measured is not None:
+        return Measurement(origin=coverage.measured, pytest_cov_in_addopts=addopts)
+    if pytest is not None and pytest.cov_sources:
+        origin = f"{pytest.file} addopts --cov"
+        return Measurement(pytest.cov_sources, origin=origin, pytest_cov_in_addopts=addopts)
+    layout = project_layout(project)
+    source = () if layout is None else layout.paths
+    where = "everything it runs (no package found)" if layout is None else f"the project's packages ({layout.origin})"
+    if coverage is not None:
+        return Measurement(source, origin=f"{where}; the rest from {coverage.file}", pytest_cov_in_addopts=addopts)
+    return Measurement(source, True, f"{where}, with branches", addopts)
 
 
 def build_options(command: str, given: Mapping[str, object], environ: Mapping[str, str], cwd: Path) -> Options:
@@ -142,6 +168,8 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     if layers.fields & {"fail_under", "precision", "mypy_targets"}:
         layers.files = _file_settings(project, environ)
     resolved: dict[str, Any] = {}
+    if command in ("run", "action"):
+        resolved["measurement"] = _measurement(project, environ)
     for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
         found = layers.find(field)
         if found is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from py_ci.errors import InputError
@@ -12,6 +12,7 @@ from py_ci.readers.project_files import ProjectFiles
 
 # The sections whose settings make a shared file (setup.cfg, tox.ini, pyproject.toml) count.
 _SECTIONS = ("run", "report", "html", "xml", "json", "lcov", "paths")
+_MEASURED = ("source", "include", "source_pkgs")
 _VARIABLE = re.compile(r"\$(?:(?P<dollar>\$)|(?P<word1>\w+)|\{(?P<word2>\w+)(?:(?P<strict>\?)|-(?P<default>[^}]*))?\})")
 
 
@@ -23,6 +24,8 @@ class CoverageSettings:
     section: str
     fail_under: float | None = None
     precision: int | None = None
+    # [run] source or include: the project says what to measure (else coverage.py measures everything it runs).
+    measured: str | None = None
 
     def origin(self, option: str) -> str:
         return f"{self.file} [{self.section}] {option}"
@@ -65,11 +68,13 @@ def _from_ini(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str
     used = ours or any(s is not None and parser.options(s) for s in map(section, _SECTIONS))
     if not used:
         return None
+    run = section("run")
+    measured = next((f"{name} [{run}] {key}" for key in _MEASURED if run and parser.has_option(run, key)), None)
     report = section("report")
     if report is None:
-        return CoverageSettings(name, "report")
+        return CoverageSettings(name, "report", measured=measured)
     values = {key: _substitute(value, environ, name) for key, value in parser.items(report)}
-    return _settings(name, report, values)
+    return replace(_settings(name, report, values), measured=measured)
 
 
 def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
@@ -87,7 +92,9 @@ def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[st
             key: _substitute(value, environ, name) if isinstance(value, str) else value
             for key, value in (report.items() if isinstance(report, dict) else ())
         }
-        return _settings(name, f"{prefix}report", values)
+        run: dict[str, object] = table["run"] if isinstance(table.get("run"), dict) else {}
+        measured = next((f"{name} [{prefix}run] {key}" for key in _MEASURED if key in run), None)
+        return replace(_settings(name, f"{prefix}report", values), measured=measured)
     return CoverageSettings(name, "report") if ours else None
 
 
@@ -116,7 +123,7 @@ def _number(value: object, kind: type[float] | type[int], where: str) -> float:
 def _substitute(text: str, environ: Mapping[str, str], where: str) -> str:
     """coverage.py's `${VAR}` expansion: $VAR, ${VAR}, ${VAR?} (required), ${VAR-default}, $$."""
 
-    def replace(match: re.Match[str]) -> str:
+    def substituted(match: re.Match[str]) -> str:
         if match["dollar"]:
             return "$"
         word = match["word1"] or match["word2"]
@@ -126,4 +133,4 @@ def _substitute(text: str, environ: Mapping[str, str], where: str) -> str:
             raise InputError(where, f"variable {word} is required but not set", f"set {word}")
         return match["default"] or ""
 
-    return _VARIABLE.sub(replace, text) if "$" in text else text
+    return _VARIABLE.sub(substituted, text) if "$" in text else text

@@ -17,7 +17,7 @@ _HEADER = re.compile(
 _CODE = re.compile(r"\s+\[(?P<code>[a-z0-9][a-z0-9_-]*)\]$")
 _FOUND = re.compile(
     r"^Found (?P<errors>\d+) errors? in (?P<files>\d+) files?"
-    r"(?: \((?:checked (?P<checked>\d+) source files?|errors prevented further checking)\))?$"
+    r"(?: \((?:checked (?P<checked>\d+) source files?|(?P<stopped>errors prevented further checking))\))?$"
 )
 _SUCCESS = re.compile(r"^Success: no issues found in (?P<checked>\d+) source files?$")
 _CRASH = ("Traceback (most recent call last):", "INTERNAL ERROR")
@@ -29,6 +29,7 @@ class _Collector:
         self.findings: list[Finding] = []
         self.claimed: int | None = None
         self.checked: int | None = None
+        self.stopped = False
         self.summarised = False
 
     def summary(self, line: str) -> bool:
@@ -37,6 +38,7 @@ class _Collector:
         if found:
             self.claimed = int(found["errors"])
             self.checked = int(found["checked"]) if found["checked"] else None
+            self.stopped = bool(found["stopped"])
         elif success:
             self.claimed, self.checked = 0, int(success["checked"])
         self.summarised = self.summarised or bool(found or success)
@@ -58,7 +60,7 @@ class _Collector:
     def report(self) -> CheckReport:
         if not self.findings and not self.summarised:
             raise InputError(self.where, "has no mypy findings and no mypy summary line", FIX)
-        return CheckReport("mypy", tuple(self.findings), self.claimed, self.checked)
+        return CheckReport("mypy", tuple(self.findings), self.claimed, self.checked, self.stopped)
 
 
 def _with_note(finding: Finding, note: str) -> Finding:
@@ -76,6 +78,9 @@ def read_mypy(text: str, where: str) -> CheckReport:
             )
     lines = text.splitlines()
     first = next((line for line in lines if line.strip()), "")
+    if text in ("\n", "\r\n"):
+        # `mypy --output json` on a clean project prints a lone newline: no finding, no summary.
+        return CheckReport("mypy", (), 0)
     if not first:
         raise InputError(where, "is empty", FIX)
     collector = _Collector(where)

@@ -82,8 +82,9 @@ def check_annotations(section: CheckSection) -> list[Annotation]:
 
 
 def job_annotations(job: JobResult, gates: Gates, workspace: Path) -> list[Annotation]:
-    """In section order: tests, types, lint, coverage."""
-    made = test_annotations(job.tests, workspace) if job.tests is not None else []
+    """In section order: what did not run, tests, types, lint, coverage."""
+    made = [Annotation("error", f"{p.cause}\n{p.fix}", f"{p.title} {p.what}") for p in job.not_run]
+    made += test_annotations(job.tests, workspace) if job.tests is not None else []
     for section in (job.mypy, job.ruff):
         made += check_annotations(section) if section is not None else []
     return made + (coverage_annotations(job.coverage, gates) if job.coverage is not None else [])

@@ -18,6 +18,8 @@ def headline(section: CheckSection) -> str:
     report = section.report
     if section.tool == "ruff":
         return f"ruff: {plural(violations(section), 'violation')}, {plural(unformatted(section), 'unformatted file')}"
+    if report.stopped:
+        return f"mypy: stopped by {plural(report.errors, 'blocking error')}, the rest not checked"
     if report.errors:
         return f"mypy: {plural(report.errors, 'error')} in {plural(report.files, 'file')}"
     if report.files_checked:

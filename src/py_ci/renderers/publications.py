@@ -29,6 +29,7 @@ from py_ci.renderers.annotations import (
 )
 from py_ci.renderers.check_summary import check_markdown
 from py_ci.renderers.coverage_summary import coverage_markdown
+from py_ci.renderers.how_it_ran import not_run_markdown, not_run_text, ran_markdown
 from py_ci.renderers.markdown import escape, plural, summary_budget
 from py_ci.renderers.matrix import leg_json, matrix_markdown, matrix_text
 from py_ci.renderers.pipeline import gate_json, gate_markdown, gate_text, plan_json, plan_markdown, plan_outputs
@@ -46,6 +47,7 @@ def _publication(
     annotations: list[Annotation] | None = None,
     files: dict[Path, str] | None = None,
     judged: bool = True,
+    error: str | None = None,
 ) -> Publication:
     """The one place annotations meet the runner's caps; the summary says what they left out.
 
@@ -53,7 +55,7 @@ def _publication(
     """
     kept, left_out = capped(annotations or [])
     outputs = {**outputs, "passed": results.flag(passed)} if judged else outputs
-    return Publication(passed, result, markdown + cut_note(left_out), text, outputs, kept, files or {})
+    return Publication(passed, result, markdown + cut_note(left_out), text, outputs, kept, files or {}, error)
 
 
 def _baseline_file(section: CheckSection | None, options: Options) -> dict[Path, str]:
@@ -110,7 +112,7 @@ def _job_header(job: JobResult) -> str:
 def job_publication(job: JobResult, options: Options) -> Publication:
     """A whole job: every section in one summary, one set of outputs, one verdict, and its result file."""
     gates, budget = options.gates, summary_budget()
-    markdown, text = [_job_header(job)], []
+    markdown, text = [_job_header(job), *map(not_run_markdown, job.not_run)], [*map(not_run_text, job.not_run)]
     if job.tests is not None:
         markdown.append(tests_markdown(job.tests, budget))
         text.append(tests_text(job.tests))
@@ -121,6 +123,7 @@ def job_publication(job: JobResult, options: Options) -> Publication:
     if job.coverage is not None:
         markdown.append(coverage_markdown(job.coverage, gates, budget))
         text.append(coverage_text(job.coverage, gates))
+    markdown.append(ran_markdown(job.ran))
     files = _baseline_file(job.mypy or job.ruff, options)
     if options.save is not None:
         files[options.save] = render_result(job)
@@ -132,6 +135,7 @@ def job_publication(job: JobResult, options: Options) -> Publication:
         results.job_outputs(job),
         job_annotations(job, gates, options.workspace),
         files,
+        error=job.not_run[0].line if job.not_run else None,
     )
 
 

@@ -222,6 +222,10 @@ def tests_outputs(counts: TestCounts) -> dict[str, str]:
 
 def job_json(job: JobResult, gates: Gates) -> JSON:
     result: JSON = {"passed": job.passed, "labels": dict(job.labels)}
+    if job.not_run:
+        result["not_run"] = [
+            {"gate": p.gate, "title": p.title, "what": p.what, "cause": p.cause, "fix": p.fix} for p in job.not_run
+        ]
     if job.tests is not None:
         result["tests"] = tests_json(job.tests)
     for section in (job.mypy, job.ruff):
@@ -229,6 +233,8 @@ def job_json(job: JobResult, gates: Gates) -> JSON:
             result[section.tool] = check_json(section)
     if job.coverage is not None:
         result["coverage"] = coverage_json(job.coverage, gates)
+    if job.ran:
+        result["ran"] = [{"check": r.title, "command": r.command, "settings": r.settings} for r in job.ran]
     return result
 
 

@@ -96,7 +96,7 @@ def tests_text(section: TestsSection) -> str:
     lines = []
     for case in report.problems[:TERMINAL_FINDINGS]:
         word = "ERROR" if case.outcome == "error" else "FAILED"
-        first = case.message.splitlines()[0] if case.message else ""
+        first = case.cause
         lines.append(f"{word} {case.test_id}" + (f" - {first[:200]}" if first else ""))
     if len(report.problems) > TERMINAL_FINDINGS:
         lines.append(f"... {len(report.problems) - TERMINAL_FINDINGS:,} more (all are in --json)")

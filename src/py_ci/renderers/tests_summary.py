@@ -85,7 +85,7 @@ def skip_reasons(report: TestReport) -> Counter[str]:
 
 def _failure_block(case: TestCase) -> list[str]:
     mark = "💥" if case.outcome == "error" else "❌"
-    first_line = case.message.splitlines()[0] if case.message else case.outcome
+    first_line = case.cause or case.outcome
     summary = f"{mark} <code>{html.escape(case.test_id)}</code> — {html.escape(first_line[:200])}"
     body = case.details or case.message
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", body)), default=0))

@@ -1,0 +1,60 @@
+"""pytest's own `addopts`, found in the file pytest itself would use, for what it says of pytest-cov."""
+
+from __future__ import annotations
+
+import itertools
+import shlex
+from dataclasses import dataclass
+
+from py_ci.readers.project_files import ProjectFiles
+
+# pytest's order: the first file that holds pytest's section is its configuration.
+_INI = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
+
+
+@dataclass(frozen=True, slots=True)
+class PytestSettings:
+    file: str
+    addopts: tuple[str, ...]
+
+    @property
+    def cov_sources(self) -> tuple[str, ...]:
+        """What `--cov=SOURCE` in addopts measures (a bare `--cov` names nothing)."""
+        words = self.addopts
+        sources = [word.split("=", 1)[1] for word in words if word.startswith("--cov=") and word != "--cov="]
+        sources += [after for word, after in itertools.pairwise(words) if word == "--cov" and not after.startswith("-")]
+        return tuple(sources)
+
+    @property
+    def uses_pytest_cov(self) -> bool:
+        return any(word == "--cov" or word.startswith("--cov=") for word in self.addopts)
+
+
+def _words(raw: object) -> tuple[str, ...]:
+    if isinstance(raw, list):
+        return tuple(str(item) for item in raw)
+    try:
+        return tuple(shlex.split(str(raw)))
+    except ValueError:
+        return tuple(str(raw).split())
+
+
+def read_pytest_settings(project: ProjectFiles) -> PytestSettings | None:
+    for name in ("pytest.toml", ".pytest.toml"):
+        document = project.toml(name)
+        if document is not None:
+            table = document.get("pytest") or {}
+            return PytestSettings(name, _words(table.get("addopts", [])))
+    for name, section in _INI[:2]:
+        parser = project.ini(name)
+        if parser is not None:
+            return PytestSettings(name, _words(parser.get(section, "addopts", fallback="")))
+    tool = project.tool("pytest")
+    if tool is not None:
+        table = tool.get("ini_options", tool)
+        return PytestSettings("pyproject.toml", _words(table.get("addopts", []) if isinstance(table, dict) else []))
+    for name, section in _INI[2:]:
+        parser = project.ini(name)
+        if parser is not None and parser.has_section(section):
+            return PytestSettings(name, _words(parser.get(section, "addopts", fallback="")))
+    return None

@@ -1,0 +1,25 @@
+"""How a job's checks ran, in words: each command and where its settings came from, and what did not finish."""
+
+from __future__ import annotations
+
+from py_ci.model import NotRun, Ran
+from py_ci.renderers.markdown import code, details, escape, shorten, table
+
+COMMAND_CHARS = 200
+
+
+def not_run_markdown(problem: NotRun) -> str:
+    return (
+        f"### ❌ {escape(problem.title)} {escape(problem.what)}\n\n{code(problem.cause)}\n\n{escape(problem.fix)}.\n\n"
+    )
+
+
+def not_run_text(problem: NotRun) -> str:
+    return f"{problem.title} {problem.what}: {problem.cause}\n  {problem.fix}\n"
+
+
+def ran_markdown(ran: tuple[Ran, ...]) -> str:
+    if not ran:
+        return ""
+    rows = [[escape(r.title), code(shorten(r.command, COMMAND_CHARS)), escape(r.settings)] for r in ran]
+    return "\n".join(details("How the checks ran", table(["Check", "Command", "Settings from"], "lll", rows))) + "\n\n"

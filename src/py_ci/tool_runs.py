@@ -1,0 +1,175 @@
+"""The tools `py-ci run` starts: what each one runs, where its output goes, all of them in parallel, with progress."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from py_ci.environment import Environment
+from py_ci.options import Options
+from py_ci.test_groups import TestGroup
+
+POLL_SECONDS = 0.02
+# py-ci's own coverage configuration, for a project that has none: every part of the run reads it.
+COVERAGERC = "py-ci.coveragerc"
+
+
+@dataclass
+class Check:
+    """One tool run: what it runs, where its output goes, and how it went."""
+
+    name: str
+    title: str
+    command: list[str]
+    output: Path
+    modules: list[str]
+    merge_stderr: bool = False
+    env: dict[str, str] = field(default_factory=dict)  # on top of the run's environment
+    group: TestGroup | None = None
+    process: subprocess.Popen[bytes] | None = None
+    started: float = 0.0
+    seconds: float | None = None
+    code: int | None = None
+
+    @property
+    def stderr_file(self) -> Path:
+        return self.output.with_suffix(".stderr")
+
+
+def plan(environment: Environment, options: Options, out: Path) -> list[Check]:
+    python = [str(environment.python), "-m"]
+    every = {
+        "lint": Check(
+            "lint", "ruff check", [*python, "ruff", "check", "--output-format=json", "."], out / "ruff.json", ["ruff"]
+        ),
+        "format": Check(
+            "format",
+            "ruff format --check",
+            [*python, "ruff", "format", "--check", "."],
+            out / "format.txt",
+            ["ruff"],
+            merge_stderr=True,
+        ),
+        "typecheck": Check(
+            "typecheck",
+            "mypy",
+            [*python, "mypy", *options.mypy_args.value, *options.mypy_targets.value],
+            out / "mypy.txt",
+            ["mypy"],
+        ),
+        "test": _pytest(python, options, out),
+    }
+    return [every[name] for name in options.checks.value]
+
+
+def for_group(path: Path, group: TestGroup | None) -> Path:
+    """A group's own copy of a run's file: junit.xml -> junit-e2e.xml, .coverage -> .coverage-e2e."""
+    return path if group is None else path.with_name(f"{path.stem}-{group.name}{path.suffix}")
+
+
+def _retarget(part: str, group: TestGroup) -> str:
+    flag = "--junitxml="
+    return flag + str(for_group(Path(part.removeprefix(flag)), group)) if part.startswith(flag) else part
+
+
+def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
+    """The test check once per group, in parallel: its own selection, reports and coverage.py data file."""
+    return [
+        Check(
+            f"test-{group.name}",
+            f"pytest ({group.name})",
+            [*(_retarget(part, group) for part in test.command), *group.pytest_args()],
+            for_group(test.output, group),
+            test.modules,
+            env={**test.env, "COVERAGE_FILE": str(for_group(data_file_of(test), group))},
+            group=group,
+        )
+        for group in groups
+    ]
+
+
+def _start(check: Check, project: Path, environ: Mapping[str, str]) -> None:
+    # Both streams go to files: a pipe nobody reads would stall a chatty tool.
+    with check.output.open("wb") as stdout, check.stderr_file.open("wb") as stderr:
+        check.process = subprocess.Popen(
+            check.command,
+            cwd=project,
+            stdout=stdout,
+            stderr=subprocess.STDOUT if check.merge_stderr else stderr,
+            env={**environ, **check.env},
+        )
+    check.started = time.monotonic()
+
+
+class Progress:
+    """Which checks run and which finished: a live line on a terminal, a line per check in a log."""
+
+    def __init__(self, stream: IO[str], live: bool) -> None:
+        self.stream, self.live, self.begun = stream, live, time.monotonic()
+
+    def update(self, checks: list[Check]) -> None:
+        if not self.live:
+            return
+        running = ", ".join(c.title for c in checks if c.seconds is None)
+        self.stream.write(f"\r\033[K  running {running or 'nothing'} · {time.monotonic() - self.begun:.1f} s")
+        self.stream.flush()
+
+    def finished(self, check: Check) -> None:
+        mark = "✓" if check.code in (0, None) else "✗"
+        prefix = "\r\033[K" if self.live else ""
+        self.stream.write(f"{prefix}  {mark} {check.title} finished in {check.seconds:.1f} s (exit {check.code})\n")
+        self.stream.flush()
+
+
+def run_checks(checks: list[Check], project: Path, environ: Mapping[str, str], progress: Progress) -> None:
+    for check in checks:
+        _start(check, project, environ)
+    waiting = list(checks)
+    while waiting:
+        for check in list(waiting):
+            assert check.process is not None
+            if check.process.poll() is not None:
+                check.code = check.process.returncode
+                check.seconds = time.monotonic() - check.started
+                waiting.remove(check)
+                progress.finished(check)
+        progress.update(checks)
+        if waiting:
+            time.sleep(POLL_SECONDS)
+
+
+def _pytest(python: list[str], options: Options, out: Path) -> Check:
+    """pytest under `coverage run`, so the lines pytest's own start-up imports count, measured once."""
+    measurement = options.measurement
+    env = {"COVERAGE_FILE": str(out / ".coverage")}
+    if measurement.py_ci_config:
+        env["COVERAGE_RCFILE"] = str(out / COVERAGERC)
+    source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
+    # pytest-cov, started by the project's addopts, would measure the same run again over coverage.py's tracer.
+    no_cov = ["--no-cov"] if measurement.pytest_cov_in_addopts else []
+    command = [*python, "coverage", "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov]
+    return Check(
+        "test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", ["pytest", "coverage"], env=env
+    )
+
+
+def coverage_config(options: Options) -> str:
+    """py-ci's coverage configuration: the project's packages, with branches."""
+    source = "".join(f"\n    {path}" for path in options.measurement.source)
+    return "[run]\nbranch = True\n" + (f"source ={source}\n" if source else "")
+
+
+def junit_of(check: Check) -> Path:
+    return for_group(check.output.parent / "junit.xml", check.group)
+
+
+def coverage_of(check: Check) -> Path:
+    return for_group(check.output.parent / "coverage.xml", check.group)
+
+
+def data_file_of(check: Check) -> Path:
+    return Path(check.env["COVERAGE_FILE"])
