@@ -367,3 +367,63 @@ def cobertura(files: Mapping[str, Sequence[int]], source: str = ".") -> str:
 def with_total(covered: int, valid: int) -> str:
     """One file whose line coverage is covered/valid."""
     return cobertura({"big.py": [1] * covered + [0] * (valid - covered)})
+
+
+BIN = Path(sys.executable).parent  # the tools of our own venv: act, actionlint, shellcheck, zizmor, check-jsonschema
+
+
+# Untyped under --strict, an unused import, a file ruff would reformat, and tests that leave a third unrun.
+LEGACY_PROJECT = {
+    "pyproject.toml": """
+        [project]
+        name = "legacy"
+        version = "1.0"
+        requires-python = ">=3.11"
+        classifiers = [
+            "Programming Language :: Python :: 3.11",
+            "Programming Language :: Python :: 3.12",
+        ]
+
+        [tool.pytest.ini_options]
+        pythonpath = ["."]
+        """,
+    "legacy/__init__.py": "",
+    "legacy/prices.py": """
+        import os
+
+
+        def total(prices):
+            return sum(prices)
+
+
+        def discounted(price: float, rate: float) -> float:
+            if rate < 0:
+                raise ValueError("rate")
+            if rate > 1:
+                rate = 1.0
+            return price * (1 - rate)
+
+
+        def unused(x: int) -> int:
+            y = x + 1
+            z = y * 2
+            return z
+        """,
+    "legacy/text.py": "def shout(text:str)->str:\n    return text.upper( )\n",
+    "tests/test_prices.py": """
+        from legacy.prices import discounted, total
+        from legacy.text import shout
+
+
+        def test_total():
+            assert total([1, 2]) == 3
+
+
+        def test_discounted():
+            assert discounted(10.0, 0.5) == 5.0
+
+
+        def test_shout():
+            assert shout("a") == "A"
+        """,
+}

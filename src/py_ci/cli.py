@@ -11,7 +11,19 @@ from pathlib import Path
 from typing import Any, Generic, NoReturn, TypeVar
 
 from py_ci import __version__
-from py_ci.commands import Console, checks, combine, coverage, gate, install, junit, report, run, workflow_inputs
+from py_ci.commands import (
+    Console,
+    checks,
+    combine,
+    coverage,
+    gate,
+    init,
+    install,
+    junit,
+    report,
+    run,
+    workflow_inputs,
+)
 from py_ci.errors import PyCIError, UsageError
 from py_ci.github import Annotation, Runner
 from py_ci.options import Options
@@ -41,6 +53,7 @@ COMMANDS: dict[str, Command[Any]] = {
     "report": Command(report.run, render.job_publication),
     "run": Command(run.run, render.job_publication),
     "install": Command(install.run, render.install_publication),
+    "init": Command(init.run, render.adoption_publication),
     "action": Command(run.run, render.job_publication),
     "combine": Command(combine.run, render.matrix_publication),
     "workflow-inputs": Command(workflow_inputs.run, render.plan_publication),
@@ -107,10 +120,8 @@ def _fail(error: PyCIError, json: bool) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        # Windows runners default to a code page that cannot print file names or marks.
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    for stream in (sys.stdout, sys.stderr):  # Windows runners' code page cannot print file names or marks
+        getattr(stream, "reconfigure", lambda **_: None)(encoding="utf-8", errors="backslashreplace")
     words = sys.argv[1:] if argv is None else list(argv)
     traceback, json = "--traceback" in words, "--json" in words
     try:
@@ -129,8 +140,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         if traceback:
             raise
         # A crash must never pass a build: exit 2, and say how to see more.
-        print(
-            f"py-ci: error: internal error ({type(error).__name__}: {error}); rerun with --traceback and report it",
-            file=sys.stderr,
-        )
+        crash = f"internal error ({type(error).__name__}: {error}); rerun with --traceback and report it"
+        print(f"py-ci: error: {crash}", file=sys.stderr)
         return EXIT_ERROR

@@ -65,6 +65,7 @@ def write_atomic(path: Path, text: str) -> None:
     """Write `text` to `path` through a temporary file, so no reader ever sees half of it."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
     except OSError as error:

@@ -58,3 +58,12 @@ def diff_since(commit: str, cwd: Path) -> str:
     if done.returncode != 0:
         raise InputError(f"git diff {commit}", done.stderr.strip() or "failed", FETCH_FIX)
     return done.stdout
+
+
+def default_branch(cwd: Path) -> str:
+    """The branch pushes go to: the remote's HEAD, else the branch checked out, else main."""
+    remote = _git(["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], cwd)
+    if remote.returncode == 0 and "/" in remote.stdout:
+        return remote.stdout.strip().split("/", 1)[1]
+    current = _git(["symbolic-ref", "--quiet", "--short", "HEAD"], cwd)
+    return current.stdout.strip() if current.returncode == 0 and current.stdout.strip() else "main"

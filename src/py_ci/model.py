@@ -548,3 +548,26 @@ class WorkflowPlan:
     def job_plans(self, matrix: bool) -> list[dict[str, Any]]:
         """The groups one kind of job runs, each with the caller's pytest arguments after its selection."""
         return [group.plan(self.user_pytest_args) for group in self.groups if group.matrix == matrix]
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptedFile:
+    """A file `py-ci init` writes, or would: what it holds, and whether it is new, the same, kept or replaced."""
+
+    path: str  # from the project's folder
+    text: str
+    state: str  # new, updated (keys added), same, kept (it differs and --force was not given), replaced
+    holds: str
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """What adopting py-ci takes for a first day that is green: today's measurements as the bar, and the files."""
+
+    job: JobResult
+    files: tuple[AdoptedFile, ...]
+    notes: tuple[str, ...]  # what the next run will say all the same (failing tests, a check that cannot run)
+
+    @property
+    def passed(self) -> bool:
+        return not self.notes

@@ -112,8 +112,9 @@ class Options:
     groups: tuple[TestGroup, ...] = ()  # test groups, each its own pytest; none: one pytest
     measurement: Measurement = Measurement()
     app: AppStart | None = None
-    # `py-ci install`
+    # `py-ci install`, `py-ci init`
     tools_only: bool = False
+    force: bool = False  # init replaces what differs
     # `py-ci combine`
     results: tuple[Path, ...] = ()
     coverage_data: Path | None = None

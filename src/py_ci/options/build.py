@@ -101,7 +101,7 @@ def _tool_table(project: ProjectFiles) -> Mapping[str, object]:
 
 def _workspace(command: str, layers: _Layers, cwd: Path) -> Path:
     project: Path
-    if command in ("run", "install"):
+    if command in ("run", "install", "init"):
         project = cwd / layers.value("project_path", Path())
         if not project.is_dir():
             raise InputError(str(layers.value("project_path")), "is not a folder", "pass the project's folder")
@@ -168,7 +168,7 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     if layers.fields & {"fail_under", "precision", "mypy_targets"}:
         layers.files = _file_settings(project, environ)
     resolved: dict[str, Any] = {}
-    if command in ("run", "action"):
+    if command in ("run", "action", "init"):
         resolved["measurement"] = _measurement(project, environ)
     for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
         found = layers.find(field)
@@ -296,6 +296,7 @@ _RULES = {
     "coverage": _diff,
     "report": _report,
     "run": _run,
+    "init": _run,
     "action": _action,
     "combine": _combine,
     "workflow-inputs": _workflow,

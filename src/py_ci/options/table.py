@@ -70,6 +70,7 @@ VALUES: Mapping[str, Value] = {
     "ready_timeout": Value(v.text, "ready-timeout"),
     # install, combine.
     "tools_only": Value(v.boolean),
+    "force": Value(v.boolean),
     "results": Value(v.path),
     "coverage_data": Value(v.path),
     "coverage_only": Value(v.boolean),
@@ -228,6 +229,12 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
         ),
         *COVERAGE_GATES,
     ),
+    "init": (
+        PROJECT,
+        Flag("--python", "python", "the project's interpreter (default: found, see README)", "PYTHON"),
+        Flag("--services", "services", "start throwaway PostgreSQL and Redis for the tests", kind="switch"),
+        Flag("--force", "force", "replace files and [tool.py-ci] keys that hold something else", kind="switch"),
+    ),
     "workflow-inputs": (Flag("--repository", "repository", "the checked-out repository", "DIR", default=Path()),),
     "gate": (),
 }
@@ -261,6 +268,13 @@ ABOUT: Mapping[str, tuple[str, str]] = {
     "combine": (
         "one table, one coverage and one verdict for the legs of a matrix",
         "Combine the result files of `py-ci report --save` from every leg of a matrix.",
+    ),
+    "init": (
+        "adopt py-ci: a workflow, today's coverage as the threshold, today's findings as baselines",
+        "Run the checks, then write .github/workflows/py-ci.yml calling the reusable workflow, a [tool.py-ci] "
+        "table with the coverage threshold at today's coverage (rounded down), and baselines of today's mypy "
+        "and ruff findings: the next run is green, and only new problems fail it. Nothing is overwritten "
+        "without --force; run twice, it changes nothing.",
     ),
     "workflow-inputs": ("check the reusable workflow's inputs and write its plan as step outputs", ""),
     "gate": ("the reusable workflow's gate: every job's result in, one verdict out", ""),
@@ -309,6 +323,7 @@ FIELDS: Mapping[str, frozenset[str]] = {
         | {"ready_timeout"}
     ),
     "combine": frozenset(_GATE_FIELDS | {"base_ref"}),
+    "init": frozenset(_GATE_FIELDS | _RUN_FIELDS),
     "workflow-inputs": frozenset(_WORKFLOW_FIELDS),
     "gate": frozenset({"needs", "unplanned_jobs"}),
 }

@@ -7,6 +7,7 @@ from pathlib import Path
 from py_ci.baseline import render_baseline
 from py_ci.github import Annotation
 from py_ci.model import (
+    Adoption,
     CheckSection,
     CoverageSection,
     GateResult,
@@ -19,6 +20,7 @@ from py_ci.model import (
 from py_ci.options import Options
 from py_ci.publication import Publication
 from py_ci.renderers import results
+from py_ci.renderers.adoption import WRITTEN, adoption_markdown, adoption_text
 from py_ci.renderers.annotations import (
     capped,
     check_annotations,
@@ -157,6 +159,21 @@ def matrix_publication(result: MatrixResult, options: Options) -> Publication:
         outputs.update(results.coverage_outputs(union))
     annotations = coverage_annotations(union, gates) if union is not None else []
     return _publication(result.passed, document, markdown, text, outputs, annotations)
+
+
+def adoption_publication(adoption: Adoption, options: Options) -> Publication:
+    """The files init decided on are the ones written: a new one or one --force replaces."""
+    files = {options.workspace / f.path: f.text for f in adoption.files if f.state in WRITTEN}
+    job = adoption.job
+    document = {
+        "files": [{"path": f.path, "state": f.state, "holds": f.holds} for f in adoption.files],
+        "notes": list(adoption.notes),
+        "passed": adoption.passed,
+        "job": results.job_json(job, options.gates),
+    }
+    error = job.not_run[0].line if job.not_run else None
+    markdown, text = adoption_markdown(adoption), adoption_text(adoption)
+    return _publication(adoption.passed, document, markdown, text, {}, files=files, judged=False, error=error)
 
 
 def gate_publication(gate: GateResult, options: Options) -> Publication:

@@ -1,0 +1,204 @@
+"""The checks the action runs, concurrently, in the project's own environment, then one result (`py-ci run`, `init`)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import subprocess
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+from typing import IO
+
+from py_ci.application import AppStart, running_application
+from py_ci.commands import Console
+from py_ci.coverage_data import combine_to_xml
+from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
+from py_ci.errors import InputError
+from py_ci.job_result import JobOutputs, job_result, read_tests
+from py_ci.model import JobResult, NotRun, Ran
+from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
+from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_outcome
+from py_ci.services import postgres, redis
+from py_ci.test_groups import SERVICES
+from py_ci.tool_runs import (
+    COVERAGERC,
+    Check,
+    Progress,
+    coverage_config,
+    coverage_of,
+    data_file_of,
+    for_group,
+    group_checks,
+    junit_of,
+    plan,
+    run_checks,
+)
+
+
+def _checks(options: Options, environment: Environment, out: Path) -> list[Check]:
+    """The checks asked for; the tests once per group when there are groups."""
+    checks = plan(environment, options, out)
+    if not options.groups:
+        return checks
+    test = next(check for check in checks if check.name == "test")
+    return [check for check in checks if check is not test] + group_checks(test, list(options.groups))
+
+
+def _text(path: Path) -> str:
+    return path.read_text("utf-8", "replace") if path.is_file() else ""
+
+
+def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) -> NotRun | None:
+    """A tool that did not finish (a crash, a bad call, nothing collected): what happened and its cause."""
+    code = check.code if check.code is not None else -1
+    output, stderr = _text(check.output), _text(check.stderr_file)
+    if check.name.startswith("test"):
+        junit = junit_of(check)
+        report = read_tests([junit], options.workspace, options.input_limit) if junit.is_file() else None
+        group = None if check.group is None else check.group.name
+        problem = pytest_outcome(check.title, code, report, output, stderr, group)
+        if problem is None and not coverage_of(check).is_file():
+            return coverage_outcome(check.title, coverage_problems.get(check.name, "coverage.py wrote no data"))
+        return problem
+    if check.name == "typecheck":
+        return mypy_outcome(code, output, stderr)
+    return ruff_outcome(check.title, "ruff" if check.name == "lint" else "ruff-format", code, output, stderr)
+
+
+def _write_coverage(check: Check, environment: Environment, options: Options) -> str | None:
+    """The check's coverage report from coverage.py's data and a started application's beside it; what went wrong."""
+    data = data_file_of(check)
+    files = [
+        *sorted(str(path) for path in data.parent.glob(f"{data.name}.*")),
+        *([str(data)] if data.is_file() else []),
+    ]
+    if not files:
+        return None
+    measurement = options.measurement
+    include = (
+        None if measurement.py_ci_config else [f"{path}/*" if "." not in path else path for path in measurement.source]
+    )
+    try:
+        combine_to_xml(
+            files,
+            options.workspace,
+            str(environment.python),
+            coverage_of(check),
+            [],
+            "start the application as `python -m coverage run --parallel-mode ...`",
+            check.env.get("COVERAGE_RCFILE"),
+            include or None,
+        )
+    except InputError as problem:
+        return problem.problem
+    return None
+
+
+def _start_services(stack: contextlib.ExitStack, wanted: set[str], environ: dict[str, str], progress: IO[str]) -> None:
+    if "postgres" in wanted:
+        environ["DATABASE_URL"] = stack.enter_context(postgres())
+        progress.write(f"  services: PostgreSQL at {environ['DATABASE_URL']}\n")
+    if "redis" in wanted:
+        environ["REDIS_URL"] = stack.enter_context(redis())
+        progress.write(f"  services: Redis at {environ['REDIS_URL']}\n")
+
+
+def _start_application(
+    stack: contextlib.ExitStack,
+    app: AppStart,
+    check: Check,
+    context: tuple[Environment, Path, dict[str, str]],
+    progress: IO[str],
+) -> None:
+    environment, project, environ = context
+    # The project's interpreter first on PATH; coverage.py's data (`coverage run -p`) and settings the tests'.
+    app_environ = {
+        **environ,
+        **check.env,
+        "PATH": f"{environment.python.parent}{os.pathsep}{environ.get('PATH', '')}",
+        APPLICATION_PYTHON_VARIABLE: str(environment.python),
+    }
+    progress.write(f"  application: {app.command} (waiting for {app.ready})\n")
+    log = for_group(check.output.parent / "application.log", check.group)
+    stack.enter_context(running_application(app, project, app_environ, log))
+
+
+def _raise_if_missing(environment: Environment, probe: subprocess.Popen[str]) -> None:
+    missing = probe_result(environment, probe)
+    if missing:
+        raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
+
+
+def _run_all(
+    checks: list[Check], options: Options, environment: Environment, environ: dict[str, str], progress: IO[str]
+) -> dict[str, str]:
+    """The services, then the applications, then every check in parallel; each test's coverage report after."""
+    project = options.workspace
+    wanted = set(SERVICES) if options.services else {s for group in options.groups for s in group.services}
+    live = progress.isatty() and options.publishing.colour
+    tests = [check for check in checks if check.name.startswith("test")]
+    with_app = [
+        (check, app)
+        for check in tests
+        if (app := options.app if check.group is None else check.group.application) is not None
+    ]
+    with contextlib.ExitStack() as stack:
+        _start_services(stack, wanted, environ, progress)
+        for check, app in with_app:
+            _start_application(stack, app, check, (environment, project, environ), progress)
+        run_checks(checks, project, environ, Progress(progress, live))
+    written = {check.name: _write_coverage(check, environment, options) for check in tests}
+    return {name: problem for name, problem in written.items() if problem is not None}
+
+
+def _ran(check: Check, options: Options) -> Ran:
+    """How a check ran, and where its settings came from."""
+    settings = {
+        "typecheck": f"flags from {options.mypy_args.origin}; targets from {options.mypy_targets.origin}",
+        "lint": "the project's ruff configuration",
+        "format": "the project's ruff configuration",
+    }
+    origin = settings.get(check.name, f"coverage: {options.measurement.origin}")
+    return Ran(check.title, shlex.join(check.command[2:]), origin)
+
+
+def _result(checks: list[Check], options: Options, console: Console, coverage_problems: dict[str, str]) -> JobResult:
+    """The job's result from what the checks left; a check that did not finish is said so, never read as a pass."""
+    not_run = {c.name: problem for c in checks if (problem := _not_run(c, options, coverage_problems)) is not None}
+    done = {check.name: check for check in checks if check.name not in not_run}
+    tests = [check for check in checks if check.name.startswith("test")]
+    outputs = JobOutputs(
+        # An interrupted run's report still names its errors (a collection error is one).
+        junit=tuple(junit_of(c) for c in tests if junit_of(c).is_file() and (c.name in done or c.code == 2)),
+        mypy=(str(done["typecheck"].output),) if "typecheck" in done else (),
+        ruff=tuple(str(done[name].output) for name in ("lint", "format") if name in done),
+        coverage=tuple(coverage_of(check) for check in tests if check.name in done),
+    )
+    result = job_result(outputs, options, console.stdin)
+    return replace(result, not_run=tuple(not_run.values()), ran=tuple(_ran(check, options) for check in checks))
+
+
+def run_locally(options: Options, console: Console) -> JobResult:
+    progress, project = console.progress, options.workspace
+    environment = find_environment(project, options.environ, options.python)
+    with tempfile.TemporaryDirectory(prefix="py-ci-") as scratch:
+        out = options.output_dir.resolve() if options.output_dir else Path(scratch)
+        checks = _checks(options, environment, out)
+        # The probe runs beside the checks: a missing tool is still named first, at no cost when none is.
+        probe = start_probe(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
+        out.mkdir(parents=True, exist_ok=True)
+        if options.measurement.py_ci_config:
+            (out / COVERAGERC).write_text(coverage_config(options), encoding="utf-8")
+        names = ", ".join(check.title for check in checks)
+        progress.write(f"py-ci run: {names} in {project}, with {environment.describe()}\n")
+        environ = {**options.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
+        try:
+            coverage_problems = _run_all(checks, options, environment, environ, progress)
+        except InputError:
+            # A missing tool explains a failed start (no coverage.py, no pytest) better than the start does.
+            _raise_if_missing(environment, probe)
+            raise
+        _raise_if_missing(environment, probe)
+        return _result(checks, options, console, coverage_problems)

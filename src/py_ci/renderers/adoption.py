@@ -1,0 +1,41 @@
+"""What `py-ci init` did, in words: each file and what it holds, what the next run will say, and what to commit."""
+
+from __future__ import annotations
+
+import shlex
+
+from py_ci.model import Adoption
+from py_ci.renderers.markdown import code, escape, table
+
+STATES = {
+    "new": "written",
+    "updated": "updated",
+    "replaced": "replaced (--force)",
+    "same": "already so",
+    "kept": "left as it was",
+}
+WRITTEN = ("new", "updated", "replaced")
+
+
+def _to_commit(adoption: Adoption) -> list[str]:
+    return [file.path for file in adoption.files if file.state in WRITTEN]
+
+
+def adoption_markdown(adoption: Adoption) -> str:
+    head = "✅ the next run is green" if adoption.passed else "❌ the next run stays red"
+    rows = [[code(file.path), STATES[file.state], escape(file.holds)] for file in adoption.files]
+    lines = [f"## py-ci init: {head}", "", *table(["File", "", "What it holds"], "lll", rows), ""]
+    lines += [f"- ❌ {escape(note)}" for note in adoption.notes]
+    commit = _to_commit(adoption)
+    if commit:
+        lines += ["", f"Commit them: {code('git add ' + shlex.join(commit))}"]
+    return "\n".join(lines) + "\n"
+
+
+def adoption_text(adoption: Adoption) -> str:
+    lines = [f"{STATES[file.state]:>18}  {file.path}: {file.holds}" for file in adoption.files]
+    lines += [f"still red: {note}" for note in adoption.notes]
+    commit = _to_commit(adoption)
+    lines.append(f"commit them: git add {shlex.join(commit)}" if commit else "nothing to commit: it was all so already")
+    verdict = "the next run is green" if adoption.passed else "the next run stays red"
+    return "\n".join([*lines, f"py-ci init: {verdict}"]) + "\n"
