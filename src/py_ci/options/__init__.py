@@ -114,6 +114,8 @@ class Options:
     app: AppStart | None = None
     # `py-ci install`, `py-ci init`
     tools_only: bool = False
+    installer: str = "uv"  # or pip
+    tools: tuple[str, ...] = ()  # these test tools alone, for a job that runs only them (combining coverage)
     force: bool = False  # init replaces what differs
     # `py-ci combine`
     results: tuple[Path, ...] = ()

@@ -70,6 +70,8 @@ VALUES: Mapping[str, Value] = {
     "ready_timeout": Value(v.text, "ready-timeout"),
     # install, combine.
     "tools_only": Value(v.boolean),
+    "installer": Value(v.choice("uv", "pip"), "installer"),
+    "tools": Value(v.tool),
     "force": Value(v.boolean),
     "results": Value(v.path),
     "coverage_data": Value(v.path),
@@ -205,6 +207,14 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
         PROJECT,
         Flag("--python", "python", "the interpreter to install into", "PYTHON", default=sys.executable),
         Flag("--tools-only", "tools_only", "only add the missing test tools", kind="switch"),
+        Flag("--installer", "installer", "uv (the default) or pip", "NAME"),
+        Flag(
+            "--tool",
+            "tools",
+            "only this test tool, pinned (repeatable): no project, no checkout to check",
+            "NAME",
+            kind="append",
+        ),
     ),
     "action": (
         Flag("--python", "python", "the project's interpreter", "PYTHON", required=True),
@@ -315,7 +325,7 @@ FIELDS: Mapping[str, frozenset[str]] = {
     "ruff": frozenset(_GATE_FIELDS),
     "report": frozenset(_GATE_FIELDS),
     "run": frozenset(_GATE_FIELDS | _RUN_FIELDS),
-    "install": frozenset(),
+    "install": frozenset({"installer"}),
     "action": frozenset(
         _GATE_FIELDS
         | _RUN_FIELDS

@@ -8,6 +8,7 @@ import shlex
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from py_ci.install import TOOL_VERSIONS
 from py_ci.model import NeededJob
 
 CHECKS = ("lint", "format", "typecheck", "test")
@@ -90,6 +91,23 @@ def file_path(raw: object) -> str:
 
 def path(raw: object) -> Path:
     return Path(file_path(raw))
+
+
+def choice(*allowed: str) -> Parser:
+    def parse(raw: object) -> str:
+        word = str(raw).strip().lower()
+        if word not in allowed:
+            raise BadValue(f"{raw!r} is not one of {', '.join(allowed)}", f"write {' or '.join(allowed)}")
+        return word
+
+    return parse
+
+
+def tool(raw: object) -> str:
+    name = str(raw).strip()
+    if name not in TOOL_VERSIONS:
+        raise BadValue(f"{raw!r} is not one of py-ci's tools", f"use some of: {', '.join(TOOL_VERSIONS)}")
+    return name
 
 
 def boolean(raw: object) -> bool:

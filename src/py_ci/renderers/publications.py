@@ -32,6 +32,7 @@ from py_ci.renderers.annotations import (
 from py_ci.renderers.check_summary import check_markdown
 from py_ci.renderers.coverage_summary import coverage_markdown
 from py_ci.renderers.how_it_ran import not_run_markdown, not_run_text, ran_markdown
+from py_ci.renderers.install import install_markdown
 from py_ci.renderers.markdown import escape, plural, summary_budget
 from py_ci.renderers.matrix import leg_json, matrix_markdown, matrix_text
 from py_ci.renderers.pipeline import gate_json, gate_markdown, gate_text, plan_json, plan_markdown, plan_outputs
@@ -189,11 +190,19 @@ def plan_publication(plan: WorkflowPlan, options: Options) -> Publication:
 
 def install_publication(result: InstallResult, options: Options) -> Publication:
     added = ", ".join(result.added_tools)
-    text = f"installed ({result.layout}); tools: {'added ' + added if added else 'all present'}\n"
+    tools = f"added {added}" if added else "all present"
+    checked = ", ".join(f"{name} from {where}" for name, where in result.checked) or "no package to check"
+    text = f"installed ({result.layout}) with {result.installer} into {result.python}; tools: {tools}\n"
+    text += f"imports from the checkout: {checked}\n" + "".join(f"{note}\n" for note in result.notes)
     document = {
         "layout": result.layout,
+        "found": result.found,
+        "installer": result.installer,
         "commands": list(result.commands),
         "added_tools": list(result.added_tools),
         "python": result.python,
+        "checked": [{"package": name, "from": where} for name, where in result.checked],
+        "notes": list(result.notes),
     }
-    return _publication(True, document, "", text, {"python": result.python}, judged=False)
+    markdown = install_markdown(result)
+    return _publication(True, document, markdown, text, {"python": result.python}, judged=False)

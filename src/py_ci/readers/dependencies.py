@@ -1,0 +1,283 @@
+"""What installs a project and its tests' dependencies, found in its own files the way its maintainers wrote it.
+
+The order (the README's table): uv.lock; poetry; pdm; a hatch test environment; dependency groups; extras;
+requirements files; tox's test environment; nox's test session; else the project alone. A group or an extra
+named test, tests or testing is taken first, dev only when there is none, and one that builds docs never.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from py_ci.readers.poetry import poetry_requirements
+from py_ci.readers.project_files import ProjectFiles
+
+TEST_NAMES = ("test", "tests", "testing")
+DEV_NAMES = ("dev", "develop", "development")
+# Requirement files that hold the tests' dependencies, most specific first.
+REQUIREMENT_FILES = (
+    "requirements/test.txt",
+    "requirements/tests.txt",
+    "requirements/testing.txt",
+    "requirements/requirements-test.txt",
+    "requirements/requirements-tests.txt",
+    "tests/requirements.txt",
+    "test-requirements.txt",
+    "requirements-test.txt",
+    "requirements-tests.txt",
+    "requirements_test.txt",
+    "requirements/dev.txt",
+    "requirements/requirements-dev.txt",
+    "requirements-dev.txt",
+    "requirements_dev.txt",
+    "dev-requirements.txt",
+)
+NOX_SESSIONS = ("tests", "test", "pytest", "unit", "tests-unit")
+
+
+@dataclass(frozen=True, slots=True)
+class TestDependencies:
+    """What to install: the project (editable) with some of its extras and groups, requirement files, requirements."""
+
+    convention: str  # what was found: "uv.lock", "poetry", "dependency groups", ...
+    found: str  # where, and which: "[dependency-groups] test", "requirements/tests.txt"
+    project: bool = True
+    extras: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # -r FILE
+    requirements: tuple[str, ...] = ()  # PEP 508 requirements of the tests (poetry, pdm, hatch, tox, nox)
+    lock: bool = False  # uv.lock: uv sync installs the project and these groups and extras, as locked
+
+    __test__ = False
+
+
+def pick(names: Iterable[str]) -> tuple[str, ...]:
+    """The groups (or extras) the tests need: those named test/tests/testing, else dev; never the docs' alone."""
+    present = list(names)
+    tests = tuple(name for name in TEST_NAMES if name in present)
+    return tests or tuple(name for name in DEV_NAMES if name in present)[:1]
+
+
+def _table(document: Mapping[str, object], *keys: str) -> Mapping[str, object]:
+    node: object = document
+    for key in keys:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node if isinstance(node, Mapping) else {}
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    return tuple(item for item in value if isinstance(item, str)) if isinstance(value, list) else ()
+
+
+def _has_project(project: ProjectFiles) -> bool:
+    return (
+        bool(project.pyproject.get("project"))
+        or any(project.exists(name) for name in ("setup.py", "setup.cfg"))
+        or bool(_table(project.pyproject, "tool", "poetry"))
+    )
+
+
+def _uv_lock(project: ProjectFiles) -> TestDependencies | None:
+    if not project.exists("uv.lock"):
+        return None
+    groups = pick(_table(project.pyproject, "dependency-groups"))
+    extras = pick(_table(project.pyproject, "project", "optional-dependencies"))
+    chosen = ", ".join([*(f"group {g}" for g in groups), *(f"extra {e}" for e in extras)]) or "its default groups"
+    return TestDependencies("uv.lock", f"uv.lock, with {chosen}", groups=groups, extras=extras, lock=True)
+
+
+def _poetry(project: ProjectFiles) -> TestDependencies | None:
+    poetry = _table(project.pyproject, "tool", "poetry")
+    if not poetry:
+        return None
+    groups = {name: _table(_table(poetry, "group"), name, "dependencies") for name in _table(poetry, "group")}
+    chosen = pick(groups)
+    if chosen:
+        deps = {name: spec for group in chosen for name, spec in groups[group].items()}
+        where = ", ".join(f"[tool.poetry.group.{group}]" for group in chosen)
+    else:
+        deps, where = dict(_table(poetry, "dev-dependencies")), "[tool.poetry.dev-dependencies]"
+    if not deps:
+        return None
+    locked = project.toml("poetry.lock") if project.exists("poetry.lock") else None
+    requirements = poetry_requirements(deps, locked, project.root)
+    return TestDependencies(
+        "poetry",
+        f"pyproject.toml {where}" + (", at poetry.lock's versions" if locked else ""),
+        requirements=requirements,
+    )
+
+
+def _pdm(project: ProjectFiles) -> TestDependencies | None:
+    legacy = _table(project.pyproject, "tool", "pdm", "dev-dependencies")
+    chosen = pick(legacy)
+    if not chosen:
+        return None
+    # pdm writes the project itself in as `-e file:///${PROJECT_ROOT}/...`: it is installed anyway.
+    requirements = tuple(r for group in chosen for r in _strings(legacy[group]) if not r.startswith("-e "))
+    return TestDependencies(
+        "pdm", f"pyproject.toml [tool.pdm.dev-dependencies] {', '.join(chosen)}", requirements=requirements
+    )
+
+
+def _hatch(project: ProjectFiles) -> TestDependencies | None:
+    envs = _table(project.pyproject, "tool", "hatch", "envs")
+    name = next((env for env in ("test", "tests", "default") if env in envs), None)
+    if name is None:
+        return None
+    chosen = [_table(envs, name), *([] if name == "default" else [_table(envs, "default")])]
+    requirements = tuple(
+        r for env in chosen for key in ("dependencies", "extra-dependencies") for r in _strings(env.get(key))
+    )
+    extras = tuple(dict.fromkeys(f for env in chosen for f in _strings(env.get("features"))))
+    if not requirements and not extras:
+        return None
+    skip = any(env.get("skip-install") is True for env in chosen[:1])
+    return TestDependencies(
+        "hatch", f"pyproject.toml [tool.hatch.envs.{name}]", not skip, extras, requirements=requirements
+    )
+
+
+def _groups(project: ProjectFiles) -> TestDependencies | None:
+    chosen = pick(_table(project.pyproject, "dependency-groups"))
+    if not chosen:
+        return None
+    where = f"pyproject.toml [dependency-groups] {', '.join(chosen)}"
+    return TestDependencies("dependency groups", where, _has_project(project), groups=chosen)
+
+
+def _extras(project: ProjectFiles) -> TestDependencies | None:
+    chosen = pick(_table(project.pyproject, "project", "optional-dependencies"))
+    if not chosen:
+        return None
+    return TestDependencies(
+        "extras", f"pyproject.toml [project.optional-dependencies] {', '.join(chosen)}", extras=chosen
+    )
+
+
+def _requirements(project: ProjectFiles) -> TestDependencies | None:
+    tests = next((name for name in REQUIREMENT_FILES if project.exists(name)), None)
+    files = tuple(name for name in ("requirements.txt", tests) if name is not None and project.exists(name))
+    if not files:
+        return None
+    return TestDependencies("requirements files", ", ".join(files), _has_project(project), files=files)
+
+
+_FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # `py38: pkg`, a dependency only some environments take
+
+
+def _tox_lines(deps: str, root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(requirement files, requirements) of a tox `deps` value; conditional lines are some other environment's."""
+    files, requirements = [], []
+    for raw in deps.replace("{toxinidir}", str(root)).replace("{tox_root}", str(root)).splitlines():
+        line = raw.split(" #")[0].strip()
+        if not line or line.startswith("#") or _FACTOR.match(line) or "{" in line:
+            continue
+        if line.startswith("-r"):
+            files.append(line[2:].strip())
+        elif not line.startswith("-"):
+            requirements.append(line)
+    return tuple(files), tuple(requirements)
+
+
+def _tox(project: ProjectFiles) -> TestDependencies | None:
+    parser = project.ini("tox.ini")
+    legacy = _table(project.pyproject, "tool", "tox").get("legacy_tox_ini")
+    if parser is None and isinstance(legacy, str):
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read_string(legacy, source="pyproject.toml [tool.tox] legacy_tox_ini")
+    native = _table(project.pyproject, "tool", "tox", "env_run_base")
+    if parser is not None and parser.has_section("testenv"):
+        files, requirements = _tox_lines(parser.get("testenv", "deps", fallback=""), project.root)
+        extras = tuple(
+            e.strip() for e in re.split(r"[,\s]+", parser.get("testenv", "extras", fallback="")) if e.strip()
+        )
+        skip = parser.get("testenv", "skip_install", fallback="false").strip().lower() == "true"
+        where = "tox.ini [testenv]" if project.exists("tox.ini") else "pyproject.toml [tool.tox] legacy_tox_ini"
+    elif native:
+        files, requirements = (), tuple(d for d in _strings(native.get("deps")) if not d.startswith("-"))
+        extras, skip, where = (
+            _strings(native.get("extras")),
+            native.get("skip_install") is True,
+            "[tool.tox.env_run_base]",
+        )
+    else:
+        return None
+    if not (files or requirements or extras):
+        return None
+    return TestDependencies("tox", f"{where} deps", not skip, extras, files=files, requirements=requirements)
+
+
+def _session_name(function: ast.FunctionDef) -> str | None:
+    """A nox session's name: its function's, or the decorator's `name=`."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        dotted = ast.unparse(target)
+        if dotted in ("nox.session", "session"):
+            named = [k.value for k in getattr(decorator, "keywords", []) if k.arg == "name"]
+            literal = named[0].value if named and isinstance(named[0], ast.Constant) else None
+            return literal if isinstance(literal, str) else function.name
+    return None
+
+
+def _installs(function: ast.FunctionDef) -> list[str]:
+    """The literal arguments of the session's `session.install(...)` calls."""
+    words = []
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "install":
+            words += [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    return words
+
+
+def _nox(project: ProjectFiles) -> TestDependencies | None:
+    path = project.root / "noxfile.py"
+    if not path.is_file():
+        return None
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (SyntaxError, UnicodeDecodeError):
+        return None
+    sessions = {name: node for node in tree.body if isinstance(node, ast.FunctionDef) and (name := _session_name(node))}
+    name = next((candidate for candidate in NOX_SESSIONS if candidate in sessions), None)
+    if name is None:
+        return None
+    words = iter(_installs(sessions[name]))
+    files, requirements, extras, with_project = [], [], [], False
+    for word in words:
+        if word in ("-r", "--requirement"):
+            files.append(next(words, ""))
+        elif word in ("-e", "--editable", "-c", "--constraint"):
+            continue
+        elif word == "." or word.startswith(".["):
+            with_project = True
+            extras += [e.strip() for e in word[2:-1].split(",") if e.strip()] if word.startswith(".[") else []
+        elif not word.startswith("-"):
+            requirements.append(word)
+    if not (files or requirements or extras or with_project):
+        return None
+    return TestDependencies(
+        "nox",
+        f"noxfile.py session {name!r}",
+        with_project or _has_project(project),
+        tuple(extras),
+        files=tuple(f for f in files if f),
+        requirements=tuple(requirements),
+    )
+
+
+def find_test_dependencies(project: ProjectFiles) -> TestDependencies:
+    """The first convention the project uses, in the documented order."""
+    for detect in (_uv_lock, _poetry, _pdm, _hatch, _groups, _extras, _requirements, _tox, _nox):
+        found = detect(project)
+        if found is not None:
+            return found
+    if _has_project(project):
+        return TestDependencies(
+            "the project alone", "pyproject.toml" if project.exists("pyproject.toml") else "setup.py"
+        )
+    return TestDependencies("nothing to install", "no pyproject.toml, setup.py or requirements file", project=False)

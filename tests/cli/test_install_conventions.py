@@ -1,0 +1,266 @@
+"""`py-ci install` on small real projects in every convention, installed by the real uv (and pip): then their
+tests run with their dependencies, and the checkout is what they import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import PYTHON, Outcome, assert_one_line_error, find_python, run, write_files
+
+PyCI = Callable[..., Outcome]
+HATCHLING = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+PROJECT = '[project]\nname = "demo"\nversion = "1.0"\n'
+# The tests need six, a dependency only the tests declare; a docs group asks for what does not exist.
+CODE = {
+    "demo/__init__.py": "def answer() -> int:\n    return 42\n",
+    "tests/test_demo.py": (
+        "import six\n\nfrom demo import answer\n\n\ndef test_answer():\n    assert answer() == 42 and six.PY3\n"
+    ),
+}
+MISSING = "py-ci-no-such-package-for-docs==0.0.0"
+
+CONVENTIONS: dict[str, tuple[dict[str, str], str, str]] = {
+    "dependency groups": (
+        {"pyproject.toml": f'{HATCHLING}{PROJECT}[dependency-groups]\ntest = ["six"]\ndocs = ["{MISSING}"]\n'},
+        "dependency groups",
+        "pyproject.toml [dependency-groups] test",
+    ),
+    "dev group when there is no test group": (
+        {"pyproject.toml": f'{HATCHLING}{PROJECT}[dependency-groups]\ndev = ["six"]\ndocs = ["{MISSING}"]\n'},
+        "dependency groups",
+        "pyproject.toml [dependency-groups] dev",
+    ),
+    "extras": (
+        {
+            "pyproject.toml": f"{HATCHLING}{PROJECT}[project.optional-dependencies]\n"
+            f'tests = ["six"]\ndocs = ["{MISSING}"]\n'
+        },
+        "extras",
+        "pyproject.toml [project.optional-dependencies] tests",
+    ),
+    "poetry group": (
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+            '[tool.poetry]\nname = "demo"\nversion = "1.0"\ndescription = ""\nauthors = []\n'
+            '[tool.poetry.dependencies]\npython = "^3.11"\n[tool.poetry.group.test.dependencies]\nsix = "^1.16"\n'
+            f'[tool.poetry.group.docs.dependencies]\n"{MISSING.split("==")[0]}" = "0.0.0"\n'
+        },
+        "poetry",
+        "pyproject.toml [tool.poetry.group.test]",
+    ),
+    "poetry dev-dependencies": (
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n'
+            '[tool.poetry]\nname = "demo"\nversion = "1.0"\ndescription = ""\nauthors = []\n'
+            '[tool.poetry.dependencies]\npython = ">=3.9"\n[tool.poetry.dev-dependencies]\nsix = "~1.17"\n'
+        },
+        "poetry",
+        "pyproject.toml [tool.poetry.dev-dependencies]",
+    ),
+    "pdm": (
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["pdm-backend"]\nbuild-backend = "pdm.backend"\n'
+            f'{PROJECT}[tool.pdm.dev-dependencies]\ntest = ["six>=1.16"]\ndoc = ["{MISSING}"]\n'
+        },
+        "pdm",
+        "pyproject.toml [tool.pdm.dev-dependencies] test",
+    ),
+    "hatch test environment": (
+        {
+            "pyproject.toml": f"{HATCHLING}{PROJECT}[project.optional-dependencies]\nfast = []\n"
+            '[tool.hatch.envs.test]\ndependencies = ["six"]\nfeatures = ["fast"]\n'
+            f'[tool.hatch.envs.docs]\ndependencies = ["{MISSING}"]\n'
+        },
+        "hatch",
+        "pyproject.toml [tool.hatch.envs.test]",
+    ),
+    "requirements folder": (
+        {"pyproject.toml": HATCHLING + PROJECT, "requirements/tests.txt": "six\n", "requirements/docs.txt": MISSING},
+        "requirements files",
+        "requirements/tests.txt",
+    ),
+    "requirements-dev without requirements.txt": (
+        {"pyproject.toml": HATCHLING + PROJECT, "requirements-dev.txt": "six\n"},
+        "requirements files",
+        "requirements-dev.txt",
+    ),
+    "tests/requirements.txt beside requirements.txt": (
+        {"pyproject.toml": HATCHLING + PROJECT, "requirements.txt": "", "tests/requirements.txt": "six\n"},
+        "requirements files",
+        "requirements.txt, tests/requirements.txt",
+    ),
+    "tox": (
+        {
+            "pyproject.toml": HATCHLING + PROJECT,
+            "tox.ini": f"[tox]\nenv_list = py\n\n[testenv]\ndeps =\n    six\n    docs: {MISSING}\ncommands = pytest\n",
+        },
+        "tox",
+        "tox.ini [testenv] deps",
+    ),
+    "nox": (
+        {
+            "pyproject.toml": HATCHLING + PROJECT,
+            "noxfile.py": "import nox\n\n\n@nox.session\ndef tests(session):\n    session.install('.', 'six')\n"
+            f"    session.run('pytest')\n\n\n@nox.session\ndef docs(session):\n    session.install('{MISSING}')\n",
+        },
+        "nox",
+        "noxfile.py session 'tests'",
+    ),
+}
+
+
+def venv(root: Path, python: str = PYTHON) -> Path:
+    """A fresh environment: nothing of the project or its tools in it."""
+    run([python, "-m", "venv", "--without-pip", str(root)], root.parent)
+    return root / "bin" / "python"
+
+
+@pytest.mark.parametrize("name", CONVENTIONS)
+def test_each_convention_installs_what_the_tests_need(py_ci: PyCI, tmp_path: Path, name: str) -> None:
+    files, convention, found = CONVENTIONS[name]
+    project = tmp_path / "demo"
+    write_files(project, {**CODE, **files})
+    python = venv(tmp_path / "venv")
+    outcome = py_ci("install", str(project), "--python", str(python), "--json", cwd=tmp_path)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert (result["layout"], result["found"], result["installer"]) == (convention, found, "uv")
+    assert result["checked"] == [{"package": "demo", "from": "demo/__init__.py"}]
+    assert set(result["added_tools"]) == {"ruff", "mypy", "pytest", "coverage", "pytest-cov"}
+    assert MISSING not in " ".join(result["commands"])  # never a group or extra that only builds docs
+    tests = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project)
+    assert "1 passed" in tests.stdout
+
+
+def test_a_uv_lock_project_runs_on_the_python_asked_for(py_ci: PyCI, tmp_path: Path) -> None:
+    """This machine's default is 3.11: asked for 3.12, the project's environment is 3.12."""
+    asked = find_python("3.12")
+    project = tmp_path / "locked"
+    write_files(
+        project,
+        {
+            **CODE,
+            "pyproject.toml": f'{HATCHLING}{PROJECT}requires-python = ">=3.11"\n[dependency-groups]\ntest = ["six"]\n',
+        },
+    )
+    run([PYTHON, "-m", "uv", "lock", "--python", asked], project)  # the lock is made here, never stored
+    outcome = py_ci("install", str(project), "--python", asked, "--json", cwd=tmp_path)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert result["python"] == str(project / ".venv" / "bin" / "python")
+    version = run([result["python"], "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], project).stdout
+    assert version.strip() == "3.12"
+    assert any("uv sync --frozen --python" in command and "--group test" in command for command in result["commands"])
+    assert "1 passed" in run([result["python"], "-m", "pytest", "-q", "-p", "no:cacheprovider"], project).stdout
+
+
+def test_pip_when_asked(py_ci: PyCI, tmp_path: Path) -> None:
+    project = tmp_path / "demo"
+    write_files(project, {**CODE, "pyproject.toml": HATCHLING + PROJECT, "requirements-dev.txt": "six\n"})
+    run([PYTHON, "-m", "venv", str(tmp_path / "venv")], tmp_path)  # pip's own environment has pip
+    python = tmp_path / "venv" / "bin" / "python"
+    outcome = py_ci("install", str(project), "--python", str(python), "--installer", "pip", "--json", cwd=tmp_path)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert result["installer"] == "pip"
+    assert all(command.startswith(f"{python} -m pip install") for command in result["commands"])
+    assert "1 passed" in run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], project).stdout
+
+
+def test_a_failed_install_names_its_file_and_the_way_around(py_ci: PyCI, tmp_path: Path) -> None:
+    project = tmp_path / "demo"
+    write_files(project, {**CODE, "pyproject.toml": HATCHLING + PROJECT, "requirements-dev.txt": f"{MISSING}\n"})
+    outcome = py_ci("install", str(project), "--python", str(venv(tmp_path / "venv")), cwd=tmp_path)
+    assert_one_line_error(
+        outcome, "the project and its test dependencies from requirements-dev.txt failed (exit 1)", after_progress=True
+    )
+    last = outcome.stderr.splitlines()[-1]
+    assert "py-ci-no-such-package-for-docs" in last
+    assert last.endswith(
+        "fix it in requirements-dev.txt, or give the command yourself (the action's install input), "
+        "or choose pip (installer: pip)"
+    )
+
+
+def test_a_copy_that_is_not_the_checkout_is_an_error(py_ci: PyCI, tmp_path: Path) -> None:
+    project = tmp_path / "demo"
+    write_files(project, {**CODE, "pyproject.toml": HATCHLING + PROJECT})
+    python = venv(tmp_path / "venv")
+    run([PYTHON, "-m", "uv", "pip", "install", "--python", str(python), str(project)], tmp_path)  # not editable
+    outcome = py_ci("install", str(project), "--python", str(python), "--tools-only", cwd=tmp_path)
+    assert_one_line_error(outcome, "the project's package 'demo' imports from ", after_progress=True)
+    assert "site-packages/demo/__init__.py, not from the checkout" in outcome.stderr
+
+
+VERSIONED = {
+    "pyproject.toml": '[build-system]\nrequires = ["setuptools>=64", "setuptools-scm>=8"]\n'
+    'build-backend = "setuptools.build_meta"\n[project]\nname = "corelib"\ndynamic = ["version"]\n'
+    '[tool.setuptools_scm]\n[tool.setuptools]\npackages = ["corelib"]\n'
+    '[dependency-groups]\ntest = ["needs-corelib"]\n',
+    "corelib/__init__.py": "VALUE = 'the checkout'\n",
+    "tests/test_corelib.py": (
+        "import needs_corelib\n\n\ndef test_value():\n    assert needs_corelib.value() == 'the checkout'\n"
+    ),
+}
+# A test dependency that needs the project itself (as pytest needs pluggy), and the project's release "on the index".
+NEEDS = {
+    "pyproject.toml": f'{HATCHLING}[project]\nname = "needs-corelib"\nversion = "1.0"\n'
+    'dependencies = ["corelib>=2.0"]\n',
+    "needs_corelib/__init__.py": "import corelib\n\n\ndef value():\n    return corelib.VALUE\n",
+}
+
+
+def git(root: Path, *args: str) -> None:
+    env = ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main"]
+    subprocess.run(["git", *env, *args], cwd=root, check=True, capture_output=True)
+
+
+def test_an_untagged_checkout_of_a_vcs_versioned_project_is_still_what_is_tested(py_ci: PyCI, tmp_path: Path) -> None:
+    origin = tmp_path / "origin"
+    write_files(origin, VERSIONED)
+    git(origin, "init", "-q")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "release")
+    git(origin, "tag", "v2.3.1")
+    index = tmp_path / "index"
+    released = {**VERSIONED, "corelib/__init__.py": "VALUE = 'the release'\n"}
+    write_files(tmp_path / "release", released)
+    build = [PYTHON, "-m", "uv", "build", "--wheel", "--out-dir", str(index)]
+    run(build, tmp_path / "release", {"SETUPTOOLS_SCM_PRETEND_VERSION": "2.3.1"})
+    write_files(tmp_path / "needs", NEEDS)
+    run(build, tmp_path / "needs")
+    # As actions/checkout leaves it: one commit, no tags.
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "--no-tags", origin.as_uri(), str(tmp_path / "checkout")], check=True
+    )
+    checkout = tmp_path / "checkout"
+    python = venv(tmp_path / "venv")
+    env = {"UV_FIND_LINKS": str(index)}
+    outcome = py_ci("install", str(checkout), "--python", str(python), "--json", cwd=tmp_path, env=env)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert result["checked"] == [{"package": "corelib", "from": "corelib/__init__.py"}]
+    assert result["notes"] == [
+        "untagged checkout of a VCS-versioned project: version 2.3.1+checkout, from origin's newest tag, "
+        "given to its plugin"
+    ]
+    version = run([str(python), "-c", "import importlib.metadata as m; print(m.version('corelib'))"], tmp_path).stdout
+    assert version.strip() == "2.3.1+checkout"
+    # The test dependency that needs the project got the checkout, not the release beside it in the index.
+    assert "1 passed" in run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider"], checkout).stdout
+
+
+def test_a_tool_alone_for_a_job_that_needs_only_it(py_ci: PyCI, tmp_path: Path) -> None:
+    """The workflow's coverage job: coverage.py in an environment of its own, no project, nothing to check."""
+    python = venv(tmp_path / "venv")
+    outcome = py_ci("install", "--python", str(python), "--tool", "coverage", "--json", cwd=tmp_path)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert (result["layout"], result["added_tools"], result["checked"]) == ("the tools alone", ["coverage"], [])
+    assert run([str(python), "-m", "coverage", "--version"], tmp_path).stdout.startswith("Coverage.py, version 7.17.3")
+    assert_one_line_error(py_ci("install", "--tool", "nose", cwd=tmp_path), "argument --tool: 'nose' is not one of")
