@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
@@ -85,3 +87,12 @@ def config_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(project_files, "_read", counted)
     return reads
+
+
+@pytest.fixture
+def shop_port() -> Iterator[int]:
+    """The example's shop's port (127.0.0.1:8765), held for the test: across pytest-xdist's workers, and any other
+    run of the suite on this machine, one test at a time starts the shop."""
+    with (Path(tempfile.gettempdir()) / "py-ci-tests-shop-8765.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield 8765

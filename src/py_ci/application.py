@@ -106,5 +106,9 @@ def running_application(app: AppStart, project: Path, environ: Mapping[str, str]
         )
         await_answer(process, ready, timeout, log, f"application `{command}`", fixes)
         yield
+        # Gone before the tests were done: what answered them was not this application (another on its port?).
+        if process.poll() is not None:
+            said = f"exited (status {process.returncode}) while the tests ran; it said: {_last_words(log)}"
+            raise InputError(f"application `{command}`", said, "free its port, or run the start command by hand")
     finally:
         _stop(process)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from py_ci.readers.dependencies import TestDependencies
+from py_ci.readers.dependencies import TestDependencies, requirement_name
 from py_ci.readers.project_files import ProjectFiles
 
 # The tools the checks need, at the versions py-ci is tested with; installed only where missing.
@@ -53,10 +54,6 @@ class Installer:
         return [python, "-m", "pip", "install", "--disable-pip-version-check"]
 
 
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
 def project_steps(deps: TestDependencies, python: str, installer: Installer) -> list[Step]:
     """The project (editable) and its tests' dependencies, in one resolution: nothing installed later replaces it."""
     what = f"the project and its test dependencies from {deps.found}"
@@ -82,10 +79,13 @@ def project_steps(deps: TestDependencies, python: str, installer: Installer) -> 
     return [*steps, Step(what, (*installer.pip_install(python), *words))]
 
 
-def tool_step(missing: list[str], python: str, installer: Installer, constraints: Path | None) -> Step:
-    """The missing tools, pinned; `constraints` holds the project to its installed version."""
+def tool_step(
+    missing: list[str], python: str, installer: Installer, constraints: Path | None, asked: Mapping[str, str]
+) -> Step:
+    """The missing tools at the versions the project asks for (`asked`), else py-ci's pins; `constraints` holds the
+    project to its installed version."""
     held = ["-c", str(constraints)] if constraints is not None else []
-    pins = [f"{tool}=={TOOL_VERSIONS[tool]}" for tool in missing]
+    pins = [asked.get(tool) or f"{tool}=={TOOL_VERSIONS[tool]}" for tool in missing]
     return Step(f"the test tools py-ci runs ({', '.join(missing)})", (*installer.pip_install(python), *held, *pins))
 
 
@@ -98,7 +98,7 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def uses_vcs_version(project: ProjectFiles) -> bool:
     requires = (project.pyproject.get("build-system") or {}).get("requires") or []
-    named = {_normal(re.split(r"[\s<>=!~;\[]", str(req), maxsplit=1)[0]) for req in requires}
+    named = {requirement_name(str(req)) for req in requires}
     tool = project.pyproject.get("tool") or {}
     return bool(named & set(VCS_PLUGINS)) or "setuptools_scm" in tool or "setuptools-scm" in tool
 

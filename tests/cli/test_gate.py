@@ -1,4 +1,5 @@
-"""`py-ci gate`: the reusable workflow's last job, given `toJSON(needs)` as the runner hands it, without act."""
+"""`py-ci gate`: the reusable workflow's last job, given `toJSON(needs)` as the runner hands it and the outcome of
+its own step that combines the coverage, without act."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from tests.helpers import Outcome, annotation_lines, assert_one_line_error, parse_outputs
 
 PyCI = Callable[..., Outcome]
-JOBS = ("inputs", "lint", "typecheck", "test", "group", "coverage")
+JOBS = ("inputs", "lint", "typecheck", "test", "group")
 
 
 def needs(**results: str) -> str:
@@ -21,12 +22,12 @@ def needs(**results: str) -> str:
     }
     document["group"]["outputs"] = None  # as act writes a job without outputs
     document["inputs"]["outputs"] = {"unplanned-jobs": "[]"}
-    if document["coverage"]["result"] == "success":
-        document["coverage"]["outputs"] = {"coverage": "93.24", "passed": "true"}
     return json.dumps(document)
 
 
-def gate(py_ci: PyCI, tmp_path: Path, context: str, unplanned: str = "") -> tuple[Outcome, str, dict[str, str]]:
+def gate(
+    py_ci: PyCI, tmp_path: Path, context: str, unplanned: str = "", coverage: str = "success"
+) -> tuple[Outcome, str, dict[str, str]]:
     summary, output = tmp_path / "summary.md", tmp_path / "output"
     summary.unlink(missing_ok=True)
     output.unlink(missing_ok=True)
@@ -36,6 +37,7 @@ def gate(py_ci: PyCI, tmp_path: Path, context: str, unplanned: str = "") -> tupl
         "GITHUB_OUTPUT": str(output),
         "PY_CI_NEEDS": context,
         "PY_CI_UNPLANNED_JOBS": unplanned,
+        "PY_CI_COVERAGE_OUTCOME": coverage,
     }
     outcome = py_ci("gate", cwd=tmp_path, env=env)
     return outcome, summary.read_text(), parse_outputs(output.read_text())
@@ -46,8 +48,27 @@ def test_every_job_passed(py_ci: PyCI, tmp_path: Path) -> None:
     assert outcome.status == 0
     assert outputs == {"passed": "true"}
     assert summary.startswith("## py-ci gate\n\n| job | result |\n| :--- | :--- |\n| inputs | ✅ passed |\n")
-    assert "| coverage | ✅ passed |\n\nCombined coverage: 93.24%\n" in summary
+    assert summary.endswith("| group | ✅ passed |\n| coverage | ✅ passed |\n")  # the job's own step, last
     assert annotation_lines(outcome.stdout) == []
+
+
+def test_the_combined_coverage_short_of_its_threshold_turns_it_red(py_ci: PyCI, tmp_path: Path) -> None:
+    outcome, summary, outputs = gate(py_ci, tmp_path, needs(), coverage="failure")
+    assert (outcome.status, outputs["passed"]) == (1, "false")
+    assert "| test | ✅ passed |" in summary
+    assert "| coverage | ❌ failure |" in summary
+    assert annotation_lines(outcome.stdout) == [
+        "::error title=py-ci gate::coverage did not pass: see those jobs' summaries"
+    ]
+
+
+def test_a_job_that_hands_on_its_coverage_is_shown_with_it(py_ci: PyCI, tmp_path: Path) -> None:
+    """A gate of the user's own after a job of theirs that combined the coverage and handed it on."""
+    document = json.loads(needs())
+    document["coverage"] = {"result": "success", "outputs": {"coverage": "93.24", "passed": "true"}}
+    outcome, summary, _ = gate(py_ci, tmp_path, json.dumps(document), coverage="")
+    assert outcome.status == 0
+    assert "| coverage | ✅ passed |\n\nCombined coverage: 93.24%\n" in summary
 
 
 def test_a_failed_job_turns_it_red_with_the_jobs_named(py_ci: PyCI, tmp_path: Path) -> None:
@@ -75,7 +96,7 @@ def test_a_job_the_plan_left_out_is_not_a_failure(py_ci: PyCI, tmp_path: Path) -
 
 def test_without_a_plan_every_job_was_meant_to_run(py_ci: PyCI, tmp_path: Path) -> None:
     skipped = dict.fromkeys(JOBS[1:], "skipped")
-    outcome, summary, _ = gate(py_ci, tmp_path, needs(inputs="failure", **skipped))
+    outcome, summary, _ = gate(py_ci, tmp_path, needs(inputs="failure", **skipped), coverage="skipped")
     assert outcome.status == 1
     assert "| inputs | ❌ failure |" in summary
     assert "| test | ⏭️ skipped |" in summary

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -137,6 +139,25 @@ def test_an_application_that_stops_is_one_line_with_its_last_words(py_ci: PyCI, 
     assert_one_line_error(
         outcome, f"stopped (exit 3) before {port} answered; it said: boom: no configuration", after_progress=True
     )
+
+
+def test_an_application_that_dies_while_another_answers_is_no_pass(py_ci: PyCI, tmp_path: Path) -> None:
+    """Its port already taken by a server that answers as it would: the tests pass, against the wrong server."""
+    port = free_port()
+    root = project(tmp_path / "p", port, f"http://127.0.0.1:{port}/")
+    url = f"http://127.0.0.1:{port}/"
+    impostor = subprocess.Popen([sys.executable, "-m", "hello.server", str(port)], cwd=root)
+    try:
+        deadline = time.monotonic() + 30
+        while not answers(url) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        outcome = py_ci("run", "--python", PYTHON, "--group", "e2e", cwd=root, env={"HELLO_URL": url})
+    finally:
+        impostor.terminate()
+        impostor.wait()
+    assert outcome.status == 2, outcome.stderr
+    assert "Address already in use" in outcome.stderr
+    assert "every gate passed" not in outcome.stdout + outcome.stderr
 
 
 def test_an_application_that_never_answers_times_out(py_ci: PyCI, tmp_path: Path) -> None:

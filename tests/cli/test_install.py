@@ -21,8 +21,8 @@ from tests.helpers import (
 
 PyCI = Callable[..., Outcome]
 
-# The example's shop listens on 127.0.0.1:8765: its tests run one at a time, on one worker.
-pytestmark = pytest.mark.xdist_group("bookshop-port")
+# The example's shop listens on 127.0.0.1:8765: these tests hold the shop's lock, one at a time on any worker.
+pytestmark = pytest.mark.usefixtures("shop_port")
 
 
 def test_tools_already_there(tmp_path: Path, py_ci: PyCI) -> None:

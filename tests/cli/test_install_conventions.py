@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import PYTHON, Outcome, assert_one_line_error, find_python, run, write_files
+from tests.helpers import BIN, PYTHON, Outcome, assert_one_line_error, find_python, run, write_files
 
 PyCI = Callable[..., Outcome]
 HATCHLING = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
@@ -264,3 +264,25 @@ def test_a_tool_alone_for_a_job_that_needs_only_it(py_ci: PyCI, tmp_path: Path) 
     assert (result["layout"], result["added_tools"], result["checked"]) == ("the tools alone", ["coverage"], [])
     assert run([str(python), "-m", "coverage", "--version"], tmp_path).stdout.startswith("Coverage.py, version 7.17.3")
     assert_one_line_error(py_ci("install", "--tool", "nose", cwd=tmp_path), "argument --tool: 'nose' is not one of")
+
+
+def test_a_lint_job_installs_the_projects_ruff_alone(py_ci: PyCI, tmp_path: Path) -> None:
+    """ruff reads the files: no project, no test tools; and the ruff the project asks for, not py-ci's."""
+    project = tmp_path / "project"
+    (project / "lintme").mkdir(parents=True)
+    (project / "lintme" / "__init__.py").write_text("")
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "lintme"\nversion = "1"\ndependencies = ["attrs"]\n'
+        '[dependency-groups]\ntest = ["pytest"]\nlint = ["ruff==0.15.2"]\n'
+    )
+    python = venv(tmp_path / "venv")
+    env = {"PY_CI_CHECKS": "lint,format"}
+    outcome = py_ci("install", str(project), "--python", str(python), "--json", cwd=tmp_path, env=env)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert (result["layout"], result["added_tools"]) == ("the tools alone", ["ruff"])
+    assert "ruff alone (lint and format need no project)" in outcome.stderr
+    assert "ruff==0.15.2, as pyproject.toml dependency-groups lint asks" in outcome.stderr
+    assert run([str(python), "-m", "ruff", "--version"], tmp_path).stdout.strip() == "ruff 0.15.2"
+    listed = run([str(BIN / "uv"), "pip", "list", "--python", str(python), "--format=freeze"], tmp_path).stdout
+    assert listed.split() == ["ruff==0.15.2"]  # neither the project, its dependencies nor pytest

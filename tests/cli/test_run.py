@@ -13,8 +13,8 @@ from tests.helpers import PYTHON, Outcome, assert_one_line_error, break_it, cove
 
 PyCI = Callable[..., Outcome]
 
-# The example's shop listens on 127.0.0.1:8765: its tests run one at a time, on one worker.
-pytestmark = pytest.mark.xdist_group("bookshop-port")
+# The example's shop listens on 127.0.0.1:8765: these tests hold the shop's lock, one at a time on any worker.
+pytestmark = pytest.mark.usefixtures("shop_port")
 
 
 def test_the_example_passes_with_the_tools_own_numbers(example: Path, py_ci: PyCI, tmp_path: Path) -> None:

@@ -102,6 +102,35 @@ def test_broken_project_red_with_all_five_problems(tmp_path: Path, act: Callable
     assert "py-ci" in titles  # the last step names the failure
 
 
+def test_a_second_run_restores_the_package_and_mypy_caches_and_a_pull_request_saves_none(
+    tmp_path: Path, action: Path, service_urls: dict[str, str]
+) -> None:
+    repository = consumer(tmp_path / "consumer", EXAMPLE, ACTION_CONSUMER)
+    store, variables = tmp_path / "caches", {"PYTHON_VERSION": "3.12", **service_urls}
+    first = run_act(repository, action, tmp_path / "first", variables, cache=store)
+    assert first.status == 0, first.log[-3000:]
+    assert "Cache not found for input keys: py-ci-mypy-Linux-" in first.log
+    packages, mypy = sorted(path.name for path in store.iterdir())
+    assert (packages.split("-")[:3], mypy.split("-")[:3]) == (["py", "ci", "Linux"], ["py", "ci", "mypy"])
+    # act gives every run the same run id; on GitHub each run's key is its own: make the first run an older one.
+    assert mypy.endswith("-1-1")  # run 1, attempt 1
+    earlier = mypy.removesuffix("1-1") + "0-1"
+    (store / mypy).rename(store / earlier)
+    second = run_act(repository, action, tmp_path / "second", variables, cache=store)
+    assert second.status == 0, second.log[-3000:]
+    # The packages' exact key again (nothing to save); mypy's the newest of the default branch's, by its prefix.
+    assert f"Cache restored from key: {packages}" in second.log
+    assert f"Cache restored from key: {earlier}" in second.log
+    assert sorted(path.name for path in store.iterdir()) == sorted([packages, earlier, mypy])  # its own, saved
+    payload = tmp_path / "pull_request.json"
+    payload.write_text(json.dumps({"number": 1, "pull_request": {"number": 1, "base": {"ref": "main"}}}))
+    review = run_act(repository, action, tmp_path / "review", variables, "pull_request", payload, cache=store)
+    assert review.status == 0, review.log[-3000:]
+    assert f"Cache restored from key: {mypy}" in review.log
+    assert "Cache saved" not in review.log
+    assert len(list(store.iterdir())) == 3
+
+
 @pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
 def test_each_python_on_the_real_interpreter(tmp_path: Path, act: Callable[..., ActRun], version: str) -> None:
     result = act(EXAMPLE, PYTHON_VERSION=version)
@@ -155,7 +184,8 @@ def test_a_helper_that_cannot_report_fails_the_step(tmp_path: Path, act: Callabl
     result = act(project)
     assert result.status != 0
     assert "py-ci: error: pyproject.toml: [tool.py-ci] has unknown key 'coverage-treshold'" in result.log
-    assert "Failure - Main Run the checks and report" in result.log
+    # The install reads [tool.py-ci] too (its checks say what to install): the first step to read it stops.
+    assert "Failure - Main Install the project" in result.log
     assert result.outputs.get("passed", "") == ""  # no verdict was reached, so none is claimed
 
 

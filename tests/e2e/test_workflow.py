@@ -55,7 +55,7 @@ def test_green_pipeline_combines_every_leg_and_the_integration_job(
     assert result.outputs["passed"] == "true"
     total, integration_tests = combined_by_hand(project, service_containers)
     assert result.outputs["coverage"] == total
-    # Every leg of the unit group ran on its own interpreter and left its results for the coverage job.
+    # Every leg of the unit group ran on its own interpreter and left its results for the gate job to combine.
     out = tmp_path / "out"
     for version in VERSIONS:
         leg = json.loads((artifact(out, f"py-ci-test-unit-ubuntu-latest-{version}") / "result.json").read_text())
@@ -109,7 +109,7 @@ def test_combined_coverage_short_of_the_threshold_turns_the_gate_red(
     result = pipeline(copy_of_example(tmp_path / "project"), COVERAGE_THRESHOLD="100")
     assert result.status != 0
     assert result.job_outputs("gate")["passed"] == "false"
-    assert float(result.job_outputs("coverage")["coverage"]) < 100
+    assert float(result.job_outputs("gate")["coverage"]) < 100
     summary = result.summary
     assert "| test | ✅ passed |" in summary  # every leg passed: only the union's gate failed
     assert "| coverage | ❌ failure |" in summary

@@ -1,16 +1,18 @@
-"""`py-ci gate`: the reusable workflow's last job, one verdict from every job's result."""
+"""`py-ci gate`: the reusable workflow's last job, one verdict from every job's result and the combined coverage."""
 
 from __future__ import annotations
 
 from py_ci.commands import Console
-from py_ci.model import GateResult, Verdict
+from py_ci.model import GateResult, NeededJob, Verdict
 from py_ci.options import Options
-from py_ci.pipeline import in_pipeline_order
+from py_ci.pipeline import COVERAGE_JOB, in_pipeline_order
 
 
 def run(options: Options, console: Console) -> GateResult:
     unplanned = frozenset(options.unplanned_jobs)
-    by_name = {job.name: job for job in options.needs}
+    # The job combines the coverage itself, in a step: that step's outcome is judged as a job's result.
+    combined = (NeededJob(COVERAGE_JOB, options.coverage_outcome),) if options.coverage_outcome else ()
+    by_name = {job.name: job for job in (*options.needs, *combined)}
     jobs = tuple(by_name[name] for name in in_pipeline_order(list(by_name)))
     failed = tuple(job.name for job in jobs if job.result not in ("success", "skipped"))
     # A skipped job passes nothing: unless the plan had nothing for it, it fails the gate too.
@@ -22,5 +24,5 @@ def run(options: Options, console: Console) -> GateResult:
     elif not options.needs:
         verdict = Verdict("jobs", False, "no job results to judge: give the gate `${{ toJSON(needs) }}`")
     else:
-        verdict = Verdict("jobs", True, f"all {len(options.needs)} jobs passed or had nothing planned")
+        verdict = Verdict("jobs", True, f"all {len(jobs)} jobs passed or had nothing planned")
     return GateResult(jobs, unplanned, failed, skipped, verdict)

@@ -21,8 +21,17 @@ from py_ci.model import InstallResult
 from py_ci.options import Options
 from py_ci.readers.dependencies import find_test_dependencies
 from py_ci.readers.layout import project_layout
+from py_ci.readers.tool_pins import tool_pin
 
-MODULES = ["ruff", "mypy", "pytest", "coverage", "pytest_cov"]
+# What each check runs, as the modules to look for (their distributions are TOOL_VERSIONS' names).
+CHECK_MODULES = {
+    "lint": ("ruff",),
+    "format": ("ruff",),
+    "typecheck": ("mypy",),
+    "test": ("pytest", "coverage", "pytest_cov"),
+}
+# ruff reads the files: a job that only lints needs no project installed.
+PROJECT_FREE = frozenset({"lint", "format"})
 STDERR = 2
 ERROR_MARK = "\N{MULTIPLICATION SIGN}"  # uv's mark of an error
 OVERRIDE = "give the command yourself (the action's install input), or choose pip (installer: pip)"
@@ -113,12 +122,25 @@ def _held(python: str, options: Options, scratch: Path) -> Path | None:
     return held
 
 
-def _tools_alone(options: Options, python: str, installer: Installer, log: IO[str]) -> InstallResult:
-    """Some tools into an environment of their own: a job that combines coverage needs coverage.py, not the project."""
-    modules = [name.replace("-", "_") for name in options.tools]
+def _asked(options: Options, tools: list[str], log: IO[str]) -> dict[str, str]:
+    """The versions of `tools` the project's own files ask for, said in the log."""
+    asked = {}
+    for tool in tools:
+        if (pin := tool_pin(options.project, tool)) is not None:
+            log.write(f"  {pin.requirement}, as {pin.where} asks\n")
+            asked[tool] = pin.requirement
+    return asked
+
+
+def _tools_alone(
+    options: Options, tools: list[str], why: str, python: str, installer: Installer, log: IO[str]
+) -> InstallResult:
+    """Some tools alone, no project: a job that lints needs ruff, one that combines coverage coverage.py."""
+    modules = [name.replace("-", "_") for name in tools]
     missing = missing_tools(Environment(Path(python), "the tools' environment"), modules)
-    log.write(f"py-ci install: {', '.join(options.tools)} alone, with {installer.name}, into {python}\n")
-    steps = [tool_step(missing, python, installer, None)] if missing else []
+    log.write(f"py-ci install: {', '.join(tools)} alone ({why}), with {installer.name}, into {python}\n")
+    asked = _asked(options, missing, log)
+    steps = [tool_step(missing, python, installer, None, asked)] if missing else []
     for step in steps:
         _run(step, options.workspace, log, dict(options.environ), OVERRIDE)
     return InstallResult(
@@ -129,8 +151,11 @@ def _tools_alone(options: Options, python: str, installer: Installer, log: IO[st
 def run(options: Options, console: Console) -> InstallResult:
     log, project, python = console.progress, options.workspace, options.python or sys.executable
     installer = _installer(options, log)
+    checks = options.checks.value
     if options.tools:
-        return _tools_alone(options, python, installer, log)
+        return _tools_alone(options, list(options.tools), "as asked", python, installer, log)
+    if set(checks) <= PROJECT_FREE and not options.tools_only:
+        return _tools_alone(options, ["ruff"], f"{' and '.join(checks)} need no project", python, installer, log)
     deps = None if options.tools_only else find_test_dependencies(options.project)
     env, vcs = ({}, None) if deps is None else vcs_version(options.project)
     env = {**options.environ, **env}
@@ -143,9 +168,11 @@ def run(options: Options, console: Console) -> InstallResult:
     uv_venv = deps is not None and deps.lock and installer.name == "uv"
     venv_python = project / ".venv" / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     target = str(venv_python) if uv_venv else python
-    missing = missing_tools(Environment(Path(target), "the project's environment"), MODULES)
+    modules = list(dict.fromkeys(module for check in checks for module in CHECK_MODULES[check]))
+    missing = missing_tools(Environment(Path(target), "the project's environment"), modules)
     with tempfile.TemporaryDirectory() as scratch:
-        tools = [tool_step(missing, target, installer, _held(target, options, Path(scratch)))] if missing else []
+        held = _held(target, options, Path(scratch)) if missing else None
+        tools = [tool_step(missing, target, installer, held, _asked(options, missing, log))] if missing else []
         for step in tools:
             _run(step, project, log, env, OVERRIDE)
     checked = _checked(target, options)

@@ -131,3 +131,4 @@ class Options:
     # `py-ci gate`: the pipeline's jobs as `needs` tells them, and those its plan left out
     needs: tuple[NeededJob, ...] = ()
     unplanned_jobs: tuple[str, ...] = ()
+    coverage_outcome: str = ""  # the combining step's, when the gate job combines the coverage itself

@@ -89,6 +89,8 @@ VALUES: Mapping[str, Value] = {
     # The gate job's.
     "needs": Value(v.needs, "needs"),
     "unplanned_jobs": Value(v.json_list(v.RUNNER_LABEL, '["group"]', empty=True), "unplanned-jobs"),
+    # The outcome of the gate job's own coverage step: the combined coverage is judged beside the jobs.
+    "coverage_outcome": Value(v.choice("success", "failure", "cancelled", "skipped"), "coverage-outcome"),
 }
 
 # What [tool.py-ci] may hold: the settings written there, and the test groups (read by py_ci.test_groups).
@@ -325,7 +327,7 @@ FIELDS: Mapping[str, frozenset[str]] = {
     "ruff": frozenset(_GATE_FIELDS),
     "report": frozenset(_GATE_FIELDS),
     "run": frozenset(_GATE_FIELDS | _RUN_FIELDS),
-    "install": frozenset({"installer"}),
+    "install": frozenset({"installer", "checks"}),
     "action": frozenset(
         _GATE_FIELDS
         | _RUN_FIELDS
@@ -335,5 +337,5 @@ FIELDS: Mapping[str, frozenset[str]] = {
     "combine": frozenset(_GATE_FIELDS | {"base_ref"}),
     "init": frozenset(_GATE_FIELDS | _RUN_FIELDS),
     "workflow-inputs": frozenset(_WORKFLOW_FIELDS),
-    "gate": frozenset({"needs", "unplanned_jobs"}),
+    "gate": frozenset({"needs", "unplanned_jobs", "coverage_outcome"}),
 }

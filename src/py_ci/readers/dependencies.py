@@ -37,6 +37,7 @@ REQUIREMENT_FILES = (
     "requirements_dev.txt",
     "dev-requirements.txt",
 )
+_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 NOX_SESSIONS = ("tests", "test", "pytest", "unit", "tests-unit")
 
 
@@ -56,6 +57,17 @@ class TestDependencies:
     __test__ = False
 
 
+def normal_name(name: str) -> str:
+    """A distribution's name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: str) -> str | None:
+    """The normalized distribution name a PEP 508 requirement is for."""
+    match = _NAME.match(requirement)
+    return normal_name(match[1]) if match else None
+
+
 def pick(names: Iterable[str]) -> tuple[str, ...]:
     """The groups (or extras) the tests need: those named test/tests/testing, else dev; never the docs' alone."""
     present = list(names)
@@ -63,14 +75,16 @@ def pick(names: Iterable[str]) -> tuple[str, ...]:
     return tests or tuple(name for name in DEV_NAMES if name in present)[:1]
 
 
-def _table(document: Mapping[str, object], *keys: str) -> Mapping[str, object]:
+def table_at(document: object, *keys: str) -> Mapping[str, object]:
+    """The table at `keys` under `document`, empty when any of them is missing or is not a table."""
     node: object = document
     for key in keys:
         node = node.get(key) if isinstance(node, Mapping) else None
     return node if isinstance(node, Mapping) else {}
 
 
-def _strings(value: object) -> tuple[str, ...]:
+def strings(value: object) -> tuple[str, ...]:
+    """The strings of a TOML array, nothing when it is not one."""
     return tuple(item for item in value if isinstance(item, str)) if isinstance(value, list) else ()
 
 
@@ -78,30 +92,30 @@ def _has_project(project: ProjectFiles) -> bool:
     return (
         bool(project.pyproject.get("project"))
         or any(project.exists(name) for name in ("setup.py", "setup.cfg"))
-        or bool(_table(project.pyproject, "tool", "poetry"))
+        or bool(table_at(project.pyproject, "tool", "poetry"))
     )
 
 
 def _uv_lock(project: ProjectFiles) -> TestDependencies | None:
     if not project.exists("uv.lock"):
         return None
-    groups = pick(_table(project.pyproject, "dependency-groups"))
-    extras = pick(_table(project.pyproject, "project", "optional-dependencies"))
+    groups = pick(table_at(project.pyproject, "dependency-groups"))
+    extras = pick(table_at(project.pyproject, "project", "optional-dependencies"))
     chosen = ", ".join([*(f"group {g}" for g in groups), *(f"extra {e}" for e in extras)]) or "its default groups"
     return TestDependencies("uv.lock", f"uv.lock, with {chosen}", groups=groups, extras=extras, lock=True)
 
 
 def _poetry(project: ProjectFiles) -> TestDependencies | None:
-    poetry = _table(project.pyproject, "tool", "poetry")
+    poetry = table_at(project.pyproject, "tool", "poetry")
     if not poetry:
         return None
-    groups = {name: _table(_table(poetry, "group"), name, "dependencies") for name in _table(poetry, "group")}
+    groups = {name: table_at(table_at(poetry, "group"), name, "dependencies") for name in table_at(poetry, "group")}
     chosen = pick(groups)
     if chosen:
         deps = {name: spec for group in chosen for name, spec in groups[group].items()}
         where = ", ".join(f"[tool.poetry.group.{group}]" for group in chosen)
     else:
-        deps, where = dict(_table(poetry, "dev-dependencies")), "[tool.poetry.dev-dependencies]"
+        deps, where = dict(table_at(poetry, "dev-dependencies")), "[tool.poetry.dev-dependencies]"
     if not deps:
         return None
     locked = project.toml("poetry.lock") if project.exists("poetry.lock") else None
@@ -114,27 +128,27 @@ def _poetry(project: ProjectFiles) -> TestDependencies | None:
 
 
 def _pdm(project: ProjectFiles) -> TestDependencies | None:
-    legacy = _table(project.pyproject, "tool", "pdm", "dev-dependencies")
+    legacy = table_at(project.pyproject, "tool", "pdm", "dev-dependencies")
     chosen = pick(legacy)
     if not chosen:
         return None
     # pdm writes the project itself in as `-e file:///${PROJECT_ROOT}/...`: it is installed anyway.
-    requirements = tuple(r for group in chosen for r in _strings(legacy[group]) if not r.startswith("-e "))
+    requirements = tuple(r for group in chosen for r in strings(legacy[group]) if not r.startswith("-e "))
     return TestDependencies(
         "pdm", f"pyproject.toml [tool.pdm.dev-dependencies] {', '.join(chosen)}", requirements=requirements
     )
 
 
 def _hatch(project: ProjectFiles) -> TestDependencies | None:
-    envs = _table(project.pyproject, "tool", "hatch", "envs")
+    envs = table_at(project.pyproject, "tool", "hatch", "envs")
     name = next((env for env in ("test", "tests", "default") if env in envs), None)
     if name is None:
         return None
-    chosen = [_table(envs, name), *([] if name == "default" else [_table(envs, "default")])]
+    chosen = [table_at(envs, name), *([] if name == "default" else [table_at(envs, "default")])]
     requirements = tuple(
-        r for env in chosen for key in ("dependencies", "extra-dependencies") for r in _strings(env.get(key))
+        r for env in chosen for key in ("dependencies", "extra-dependencies") for r in strings(env.get(key))
     )
-    extras = tuple(dict.fromkeys(f for env in chosen for f in _strings(env.get("features"))))
+    extras = tuple(dict.fromkeys(f for env in chosen for f in strings(env.get("features"))))
     if not requirements and not extras:
         return None
     skip = any(env.get("skip-install") is True for env in chosen[:1])
@@ -144,7 +158,7 @@ def _hatch(project: ProjectFiles) -> TestDependencies | None:
 
 
 def _groups(project: ProjectFiles) -> TestDependencies | None:
-    chosen = pick(_table(project.pyproject, "dependency-groups"))
+    chosen = pick(table_at(project.pyproject, "dependency-groups"))
     if not chosen:
         return None
     where = f"pyproject.toml [dependency-groups] {', '.join(chosen)}"
@@ -152,7 +166,7 @@ def _groups(project: ProjectFiles) -> TestDependencies | None:
 
 
 def _extras(project: ProjectFiles) -> TestDependencies | None:
-    chosen = pick(_table(project.pyproject, "project", "optional-dependencies"))
+    chosen = pick(table_at(project.pyproject, "project", "optional-dependencies"))
     if not chosen:
         return None
     return TestDependencies(
@@ -187,11 +201,11 @@ def _tox_lines(deps: str, root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]
 
 def _tox(project: ProjectFiles) -> TestDependencies | None:
     parser = project.ini("tox.ini")
-    legacy = _table(project.pyproject, "tool", "tox").get("legacy_tox_ini")
+    legacy = table_at(project.pyproject, "tool", "tox").get("legacy_tox_ini")
     if parser is None and isinstance(legacy, str):
         parser = configparser.ConfigParser(interpolation=None)
         parser.read_string(legacy, source="pyproject.toml [tool.tox] legacy_tox_ini")
-    native = _table(project.pyproject, "tool", "tox", "env_run_base")
+    native = table_at(project.pyproject, "tool", "tox", "env_run_base")
     if parser is not None and parser.has_section("testenv"):
         files, requirements = _tox_lines(parser.get("testenv", "deps", fallback=""), project.root)
         extras = tuple(
@@ -200,9 +214,9 @@ def _tox(project: ProjectFiles) -> TestDependencies | None:
         skip = parser.get("testenv", "skip_install", fallback="false").strip().lower() == "true"
         where = "tox.ini [testenv]" if project.exists("tox.ini") else "pyproject.toml [tool.tox] legacy_tox_ini"
     elif native:
-        files, requirements = (), tuple(d for d in _strings(native.get("deps")) if not d.startswith("-"))
+        files, requirements = (), tuple(d for d in strings(native.get("deps")) if not d.startswith("-"))
         extras, skip, where = (
-            _strings(native.get("extras")),
+            strings(native.get("extras")),
             native.get("skip_install") is True,
             "[tool.tox.env_run_base]",
         )

@@ -37,6 +37,11 @@ class ProjectFiles:
     def exists(self, name: str) -> bool:
         return (self.root / name).is_file()
 
+    def text(self, name: str) -> str | None:
+        """The file `name` as text (a requirements file, pre-commit's YAML), or None when it does not exist."""
+        path = self.root / name
+        return _read(path) if path.is_file() else None
+
     def toml(self, name: str) -> dict[str, Any] | None:
         """The TOML document `name`, or None when the file does not exist."""
         if name not in self._toml:
