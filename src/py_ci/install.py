@@ -30,6 +30,8 @@ PRETEND_VERSION = (
     "UV_DYNAMIC_VERSIONING_BYPASS",
     "POETRY_DYNAMIC_VERSIONING_BYPASS",
 )
+# uv's resolutions: the newest versions allowed (the default), or the oldest the project's own ranges allow.
+HIGHEST, LOWEST_DIRECT = "highest", "lowest-direct"
 _TAG = re.compile(r"^v?(\d+(?:\.\d+)*)$")
 
 
@@ -54,13 +56,19 @@ class Installer:
         return [python, "-m", "pip", "install", "--disable-pip-version-check"]
 
 
-def project_steps(deps: TestDependencies, python: str, installer: Installer) -> list[Step]:
-    """The project (editable) and its tests' dependencies, in one resolution: nothing installed later replaces it."""
+def project_steps(deps: TestDependencies, python: str, installer: Installer, resolution: str = HIGHEST) -> list[Step]:
+    """The project (editable) and its tests' dependencies, in one resolution: nothing installed later replaces it.
+
+    `lowest-direct` (uv's) takes the oldest version each of the project's own ranges allows, the lock's included.
+    """
     what = f"the project and its test dependencies from {deps.found}"
+    lowest = ("--resolution", resolution) if resolution != HIGHEST else ()
     if deps.lock and installer.name == "uv":
         groups = ["--no-default-groups", *(w for g in deps.groups for w in ("--group", g))] if deps.groups else []
         extras = [w for extra in deps.extras for w in ("--extra", extra)]
-        return [Step(what, (*installer.uv, "sync", "--frozen", "--python", python, *groups, *extras))]
+        # The lock as it is, unless the lowest versions are asked for: then uv resolves the ranges anew.
+        how = lowest or ("--frozen",)
+        return [Step(what, (*installer.uv, "sync", *how, "--python", python, *groups, *extras))]
     editable = ["-e", f".[{','.join(deps.extras)}]" if deps.extras else "."] if deps.project else []
     words = [
         *editable,
@@ -76,7 +84,7 @@ def project_steps(deps: TestDependencies, python: str, installer: Installer) -> 
         steps.append(
             Step("pip 25.1 or newer, which reads dependency groups", (*installer.pip_install(python), "pip>=25.1"))
         )
-    return [*steps, Step(what, (*installer.pip_install(python), *words))]
+    return [*steps, Step(what, (*installer.pip_install(python), *lowest, *words))]
 
 
 def tool_step(

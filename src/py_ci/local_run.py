@@ -20,6 +20,7 @@ from py_ci.job_result import JobOutputs, job_result, read_tests
 from py_ci.model import JobResult, NotRun, Ran
 from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
 from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_outcome
+from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
 from py_ci.test_groups import SERVICES
 from py_ci.tool_runs import (
@@ -36,14 +37,21 @@ from py_ci.tool_runs import (
     run_checks,
 )
 
+# Where a workflow job's kind of test groups runs, for the note of a job that has none of them.
+GROUP_KINDS = {"matrix": "across the Python x OS matrix", "single": "once, beside the services", "all": "at all"}
+
 
 def _checks(options: Options, environment: Environment, out: Path) -> list[Check]:
-    """The checks asked for; the tests once per group when there are groups."""
+    """The checks asked for; the tests once per group when there are groups (none when the job's kind has none)."""
     checks = plan(environment, options, out)
-    if not options.groups:
+    test = next((check for check in checks if check.name == "test"), None)
+    if test is None or (not options.groups and options.run_groups is None):
         return checks
-    test = next(check for check in checks if check.name == "test")
     return [check for check in checks if check is not test] + group_checks(test, list(options.groups))
+
+
+STOPPED = "py-ci stopped it at the group's timeout-minutes"
+TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
 
 
 def _text(path: Path) -> str:
@@ -55,6 +63,9 @@ def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) 
     code = check.code if check.code is not None else -1
     output, stderr = _text(check.output), _text(check.stderr_file)
     if check.name.startswith("test"):
+        if check.timed_out and check.group is not None:
+            within = f"did not finish within {plural(check.group.timeout_minutes or 0, 'minute')}"
+            return NotRun("tests", check.title, within, STOPPED, TIMEOUT_FIX)
         junit = junit_of(check)
         report = read_tests([junit], options.workspace, options.input_limit) if junit.is_file() else None
         group = None if check.group is None else check.group.name
@@ -137,6 +148,8 @@ def _run_all(
     """The services, then the applications, then every check in parallel; each test's coverage report after."""
     project = options.workspace
     wanted = set(SERVICES) if options.services else {s for group in options.groups for s in group.services}
+    if options.command == "action":
+        wanted = set()  # the workflow's service containers serve the groups (their addresses checked at the edge)
     live = progress.isatty() and options.publishing.colour
     tests = [check for check in checks if check.name.startswith("test")]
     with_app = [
@@ -177,7 +190,27 @@ def _result(checks: list[Check], options: Options, console: Console, coverage_pr
         coverage=tuple(coverage_of(check) for check in tests if check.name in done),
     )
     result = job_result(outputs, options, console.stdin)
-    return replace(result, not_run=tuple(not_run.values()), ran=tuple(_ran(check, options) for check in checks))
+    # A workflow job's groups are each a leg of the pipeline: each its own result file, labelled with its name.
+    parts = tuple(_group_result(c, options, console, not_run.get(c.name)) for c in tests if c.group is not None)
+    return replace(
+        result,
+        not_run=tuple(not_run.values()),
+        ran=tuple(_ran(check, options) for check in checks),
+        parts=parts if options.run_groups is not None else (),
+    )
+
+
+def _group_result(check: Check, options: Options, console: Console, problem: NotRun | None) -> JobResult:
+    """One group's tests and coverage, as a result of its own."""
+    assert check.group is not None
+    junit, coverage = junit_of(check), coverage_of(check)
+    outputs = JobOutputs(
+        junit=(junit,) if junit.is_file() and (problem is None or check.code == 2) else (),
+        coverage=(coverage,) if problem is None and coverage.is_file() else (),
+    )
+    labelled = replace(options, labels={"group": check.group.name, **options.labels})
+    result = job_result(outputs, labelled, console.stdin)
+    return replace(result, not_run=() if problem is None else (problem,), ran=(_ran(check, options),))
 
 
 def run_locally(options: Options, console: Console) -> JobResult:
@@ -186,6 +219,11 @@ def run_locally(options: Options, console: Console) -> JobResult:
     with tempfile.TemporaryDirectory(prefix="py-ci-") as scratch:
         out = options.output_dir.resolve() if options.output_dir else Path(scratch)
         checks = _checks(options, environment, out)
+        if not checks:
+            kind = GROUP_KINDS.get(options.run_groups or "", "")
+            progress.write(f"py-ci run: no test group of this project runs {kind}: nothing to run here\n")
+            note = f"No test group of this project runs {kind}: nothing to run here."
+            return JobResult(dict(options.labels), workspace=str(project.resolve()), notes=(note,))
         # The probe runs beside the checks: a missing tool is still named first, at no cost when none is.
         probe = start_probe(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
         out.mkdir(parents=True, exist_ok=True)

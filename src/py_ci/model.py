@@ -439,6 +439,8 @@ class JobResult:
     workspace: str | None = None
     not_run: tuple[NotRun, ...] = ()
     ran: tuple[Ran, ...] = ()  # py-ci run's checks, when it ran them
+    notes: tuple[str, ...] = ()  # what a reader should know that no section says (a job with nothing to run)
+    parts: tuple[JobResult, ...] = ()  # a workflow job's test groups, each saved as a leg of its own
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 # The jobs that run the test groups: across the Python x OS matrix, and once beside the services.
 MATRIX_JOB, SINGLE_JOB = "test", "group"
-# Not a job of its own: the gate job's step that combines and gates the coverage of every leg.
-COVERAGE_JOB = "coverage"
-JOBS = ("inputs", "lint", "typecheck", MATRIX_JOB, SINGLE_JOB, COVERAGE_JOB)
+# Not jobs of their own: the gate job's steps that check the inputs, and combine and gate the coverage of every leg.
+INPUTS_STEP, COVERAGE_JOB = "inputs", "coverage"
+JOBS = (INPUTS_STEP, "lint", "typecheck", MATRIX_JOB, SINGLE_JOB, COVERAGE_JOB)
 
 
 def in_pipeline_order(names: list[str]) -> list[str]:

@@ -14,6 +14,7 @@ from py_ci.options import Options
 from py_ci.test_groups import TestGroup
 
 POLL_SECONDS = 0.02
+MINUTE = 60.0  # a group's timeout-minutes, in seconds
 # py-ci's own coverage configuration, for a project that has none: every part of the run reads it.
 COVERAGERC = "py-ci.coveragerc"
 
@@ -34,6 +35,7 @@ class Check:
     started: float = 0.0
     seconds: float | None = None
     code: int | None = None
+    timed_out: bool = False  # stopped at its group's timeout-minutes
 
     @property
     def stderr_file(self) -> Path:
@@ -132,6 +134,11 @@ def run_checks(checks: list[Check], project: Path, environ: Mapping[str, str], p
     while waiting:
         for check in list(waiting):
             assert check.process is not None
+            limit = check.group.timeout_minutes if check.group is not None else None
+            if limit is not None and check.process.poll() is None and time.monotonic() - check.started > limit * MINUTE:
+                check.timed_out = True
+                check.process.kill()
+                check.process.wait()
             if check.process.poll() is not None:
                 check.code = check.process.returncode
                 check.seconds = time.monotonic() - check.started

@@ -26,7 +26,7 @@ def needs(**results: str) -> str:
 
 
 def gate(
-    py_ci: PyCI, tmp_path: Path, context: str, unplanned: str = "", coverage: str = "success"
+    py_ci: PyCI, tmp_path: Path, context: str, unplanned: str = "", coverage: str = "success", inputs: str = ""
 ) -> tuple[Outcome, str, dict[str, str]]:
     summary, output = tmp_path / "summary.md", tmp_path / "output"
     summary.unlink(missing_ok=True)
@@ -38,6 +38,7 @@ def gate(
         "PY_CI_NEEDS": context,
         "PY_CI_UNPLANNED_JOBS": unplanned,
         "PY_CI_COVERAGE_OUTCOME": coverage,
+        "PY_CI_INPUTS_OUTCOME": inputs,
     }
     outcome = py_ci("gate", cwd=tmp_path, env=env)
     return outcome, summary.read_text(), parse_outputs(output.read_text())
@@ -50,6 +51,21 @@ def test_every_job_passed(py_ci: PyCI, tmp_path: Path) -> None:
     assert summary.startswith("## py-ci gate\n\n| job | result |\n| :--- | :--- |\n| inputs | ✅ passed |\n")
     assert summary.endswith("| group | ✅ passed |\n| coverage | ✅ passed |\n")  # the job's own step, last
     assert annotation_lines(outcome.stdout) == []
+
+
+def test_inputs_checked_in_the_gate_job_are_judged_first(py_ci: PyCI, tmp_path: Path) -> None:
+    # The reusable workflow's jobs start at once: its gate job's own step checks the inputs.
+    jobs = json.loads(needs())
+    del jobs["inputs"]
+    outcome, summary, outputs = gate(py_ci, tmp_path, json.dumps(jobs), inputs="failure")
+    assert (outcome.status, outputs["passed"]) == (1, "false")
+    assert summary.startswith("## py-ci gate\n\n| job | result |\n| :--- | :--- |\n| inputs | ❌ failure |\n")
+    assert annotation_lines(outcome.stdout) == [
+        "::error title=py-ci gate::inputs did not pass: see those jobs' summaries"
+    ]
+    outcome, summary, _ = gate(py_ci, tmp_path, json.dumps(jobs), inputs="success")
+    assert outcome.status == 0
+    assert "| inputs | ✅ passed |" in summary
 
 
 def test_the_combined_coverage_short_of_its_threshold_turns_it_red(py_ci: PyCI, tmp_path: Path) -> None:

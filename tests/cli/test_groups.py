@@ -132,6 +132,75 @@ def test_every_group_in_parallel_and_a_port_as_ready(py_ci: PyCI, tmp_path: Path
     assert "pytest (e2e) finished" in outcome.stderr
 
 
+def action(py_ci: PyCI, root: Path, groups: str, env: dict[str, str] | None = None) -> Outcome:
+    """The action in a job of the reusable workflow: its kind of groups, the leg's label, a folder for results."""
+    variables = {"PY_CI_GROUPS": groups, "PY_CI_CHECKS": "test", "PY_CI_LABEL": "python=3.12", **(env or {})}
+    variables["PY_CI_GATE_COVERAGE"] = "false"  # a leg's coverage is the gate job's to judge
+    return py_ci("action", "--python", PYTHON, "--output-dir", "out", "--json", cwd=root, env=variables)
+
+
+def test_a_workflow_job_runs_its_kind_of_groups_each_saved_as_a_leg(py_ci: PyCI, tmp_path: Path) -> None:
+    port = free_port()
+    root = project(tmp_path / "p", port, str(port))
+    matrix = action(py_ci, root, "matrix")
+    assert matrix.status == 0, matrix.stderr
+    assert "pytest (unit) finished" in matrix.stderr
+    assert "pytest (e2e)" not in matrix.stderr
+    assert [path.name for path in (root / "out").glob("result*.json")] == ["result-unit.json"]
+    leg = json.loads((root / "out" / "result-unit.json").read_text())
+    assert leg["labels"] == {"group": "unit", "python": "3.12"}
+    single = action(py_ci, root, "single", {"HELLO_URL": f"http://127.0.0.1:{port}/"})
+    assert single.status == 0, single.stderr
+    assert "application: python -m coverage run" in single.stderr  # the group's own application, started
+    e2e = json.loads((root / "out" / "result-e2e.json").read_text())
+    assert (e2e["labels"]["group"], e2e["tests"]["tests"]) == ("e2e", 1)
+
+
+def test_a_workflow_job_whose_kind_of_groups_the_project_lacks_runs_nothing(py_ci: PyCI, tmp_path: Path) -> None:
+    root = tmp_path / "p"
+    write_files(root, {"pkg/__init__.py": "", "tests/test_it.py": "def test_it():\n    pass\n"})
+    outcome = action(py_ci, root, "single")
+    assert outcome.status == 0, outcome.stderr
+    said = "No test group of this project runs once, beside the services: nothing to run here."
+    assert json.loads(outcome.stdout) == {"passed": True, "labels": {"python": "3.12"}, "notes": [said]}
+    assert not list((root / "out").glob("result*.json"))  # nothing for the gate job to combine
+    env = {"PY_CI_GROUPS": "single", "PY_CI_CHECKS": "test"}
+    installed = py_ci("install", "--python", PYTHON, "--json", cwd=root, env=env)
+    assert json.loads(installed.stdout)["commands"] == []
+    assert "no single test group in this project: nothing to install" in installed.stderr
+
+
+def test_a_workflow_job_needs_the_services_of_its_groups_alone(py_ci: PyCI, tmp_path: Path) -> None:
+    extra = '[[tool.py-ci.test-groups]]\nname = "db"\npaths = ["tests/db"]\nservices = ["postgres"]\n'
+    root = project(tmp_path / "p", free_port(), "8000", extra)
+    assert action(py_ci, root, "matrix").status == 0  # the unit leg needs no database
+    assert_one_line_error(
+        action(py_ci, root, "single"),
+        "input postgres: the test group 'db' needs postgres, and DATABASE_URL is not set; set the input postgres "
+        'to an image tag, e.g. "16", or DATABASE_URL to a server of your own',
+    )
+
+
+def test_a_group_past_its_timeout_is_stopped_and_named(
+    py_ci: PyCI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py_ci import tool_runs
+
+    monkeypatch.setattr(tool_runs, "MINUTE", 0.5)  # timeout-minutes = 1 is half a second here
+    extra = '[[tool.py-ci.test-groups]]\nname = "slow"\npaths = ["tests/slow"]\ntimeout-minutes = 1\n'
+    root = project(tmp_path / "p", free_port(), "8000", extra)
+    write_files(root, {"tests/slow/test_hangs.py": "import time\n\n\ndef test_hangs():\n    time.sleep(60)\n"})
+    started = time.monotonic()
+    outcome = py_ci("run", "--python", PYTHON, "--group", "slow", cwd=root)
+    assert time.monotonic() - started < 30
+    assert_one_line_error(
+        outcome,
+        "pytest (slow) did not finish within 1 minute: py-ci stopped it at the group's timeout-minutes",
+        after_progress=True,
+        reported=True,
+    )
+
+
 def test_an_application_that_stops_is_one_line_with_its_last_words(py_ci: PyCI, tmp_path: Path) -> None:
     port = free_port()
     root = project(tmp_path / "p", port, str(port))

@@ -50,7 +50,7 @@ def test_green_pipeline_combines_every_leg_and_the_integration_job(
     tmp_path: Path, pipeline: Callable[..., ActRun], service_containers: dict[str, str]
 ) -> None:
     project = copy_of_example(tmp_path / "project")
-    result = pipeline(project)
+    result = pipeline(project, LOWEST_DIRECT="true")
     assert result.status == 0, result.log[-4000:]
     assert result.outputs["passed"] == "true"
     total, integration_tests = combined_by_hand(project, service_containers)
@@ -58,19 +58,26 @@ def test_green_pipeline_combines_every_leg_and_the_integration_job(
     # Every leg of the unit group ran on its own interpreter and left its results for the gate job to combine.
     out = tmp_path / "out"
     for version in VERSIONS:
-        leg = json.loads((artifact(out, f"py-ci-test-unit-ubuntu-latest-{version}") / "result.json").read_text())
+        leg = json.loads((artifact(out, f"py-ci-test-ubuntu-latest-{version}") / "result-unit.json").read_text())
         assert leg["labels"] == {"group": "unit", "python": version, "os": "ubuntu-latest"}
         assert f"python-version={version}." in result.log
+    # One leg more installed the oldest versions the project's ranges allow (the example pins them: those).
+    lowest = json.loads((artifact(out, "py-ci-test-ubuntu-latest-3.11-lowest-direct") / "result-unit.json").read_text())
+    assert lowest["labels"] == {"group": "unit", "python": "3.11", "os": "ubuntu-latest", "resolution": "lowest-direct"}
+    assert "uv pip install --python" in result.log and "--resolution lowest-direct -e ." in result.log
+    said = "resolution lowest-direct, the oldest versions the project's ranges allow: psycopg 3.3.9, redis 8.1.0"
+    assert said in result.log  # and in the job's summary, after its install
+    # One job ran the other groups, in parallel, each kept as a leg of its own.
+    groups = artifact(out, "py-ci-groups")
+    assert sorted(path.name for path in groups.glob("result-*.json")) == ["result-e2e.json", "result-integration.json"]
     # The integration tests ran against the real servers: executed, none skipped.
-    integration = artifact(out, "py-ci-group-integration")
-    junit = (integration / "junit.xml").read_text()
+    junit = (groups / "junit-integration.xml").read_text()
     assert junit.count("<testcase") == integration_tests > 0
     assert "<skipped" not in junit
-    assert (integration / ".coverage").is_file()
+    assert (groups / ".coverage-integration").is_file()
     # The e2e group started the shop, waited for it, and kept its coverage.py data beside the tests'.
-    e2e = artifact(out, "py-ci-group-e2e")
-    assert "<skipped" not in (e2e / "junit.xml").read_text()
-    assert list(e2e.glob(".coverage.*")), "no data from the shop"
+    assert "<skipped" not in (groups / "junit-e2e.xml").read_text()
+    assert list(groups.glob(".coverage-e2e.*")), "no data from the shop"
     assert "application: PYTHONPATH=src python -m coverage run" in result.log
     summary = result.summary
     assert "## py-ci: the plan" in summary
@@ -115,15 +122,23 @@ def test_combined_coverage_short_of_the_threshold_turns_the_gate_red(
     assert "| coverage | ❌ failure |" in summary
 
 
-def test_bad_input_stops_the_pipeline_before_any_job_with_the_fix(
-    tmp_path: Path, pipeline: Callable[..., ActRun]
-) -> None:
-    result = pipeline(copy_of_example(tmp_path / "project"), PYTHON_VERSIONS="3.12")
+def test_bad_input_turns_the_gate_red_with_the_fix(tmp_path: Path, pipeline: Callable[..., ActRun]) -> None:
+    # No job waits for a plan: the gate job checks the inputs and names the fix. (A python-versions that is not a
+    # JSON list fails the test job on GitHub and the gate says why; act stops the whole run before any job then.)
+    versions = json.dumps(["3.12", "3.14t"])
+    result = pipeline(copy_of_example(tmp_path / "project"), COVERAGE_THRESHOLD="ninety", PYTHON_VERSIONS=versions)
     assert result.status != 0
-    assert "py-ci: error: input python-versions: '3.12' is not a non-empty JSON list" in result.log
+    # A free-threaded entry asks setup-python for its own build, in its leg: no such interpreter here, so that leg
+    # stops at its set-up (its plan and the step's input are what this machine can show).
+    assert "setup-python: asked for 3.14t" in result.log
+    assert "::error::Python 3.14t is not installed on this machine" in result.log
+    assert "tests (Python 3.14t, ubuntu-latest)" in result.log
+    line = "py-ci: error: input coverage-threshold: 'ninety' is not a number; write a percentage such as 85 or 92.5"
+    assert line in result.log
     assert result.job_outputs("gate")["passed"] == "false"
-    assert "| inputs | ❌ failure |" in result.summary
-    assert "| test | ⏭️ skipped |" in result.summary
+    summary = result.summary
+    assert "| inputs | ❌ failure |" in summary
+    assert "| typecheck | ✅ passed |" in summary  # on 3.12, the newest CPython listed: no plan held it back
+    assert "| test | ❌ failure |" in summary  # the 3.14t leg
     gate = [e["arg"] for e in result.commands("error") if e["kvPairs"].get("title") == "py-ci gate"]
-    assert gate == ["inputs did not pass: see those jobs' summaries"]
-    assert "pytest with coverage" not in result.log  # no test job started
+    assert gate == ["inputs test coverage did not pass: see those jobs' summaries"]

@@ -5,14 +5,15 @@ from __future__ import annotations
 from py_ci.commands import Console
 from py_ci.model import GateResult, NeededJob, Verdict
 from py_ci.options import Options
-from py_ci.pipeline import COVERAGE_JOB, in_pipeline_order
+from py_ci.pipeline import COVERAGE_JOB, INPUTS_STEP, in_pipeline_order
 
 
 def run(options: Options, console: Console) -> GateResult:
     unplanned = frozenset(options.unplanned_jobs)
-    # The job combines the coverage itself, in a step: that step's outcome is judged as a job's result.
-    combined = (NeededJob(COVERAGE_JOB, options.coverage_outcome),) if options.coverage_outcome else ()
-    by_name = {job.name: job for job in (*options.needs, *combined)}
+    # The job checks the inputs and combines the coverage itself, in steps: their outcomes are judged as jobs'.
+    steps = ((INPUTS_STEP, options.inputs_outcome), (COVERAGE_JOB, options.coverage_outcome))
+    own = tuple(NeededJob(name, outcome) for name, outcome in steps if outcome)
+    by_name = {job.name: job for job in (*options.needs, *own)}
     jobs = tuple(by_name[name] for name in in_pipeline_order(list(by_name)))
     failed = tuple(job.name for job in jobs if job.result not in ("success", "skipped"))
     # A skipped job passes nothing: unless the plan had nothing for it, it fails the gate too.

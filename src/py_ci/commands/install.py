@@ -15,11 +15,19 @@ from typing import IO
 
 from py_ci.commands import Console
 from py_ci.environment import Environment, missing_tools
-from py_ci.errors import InputError
-from py_ci.install import Installer, Step, distribution_name, project_steps, tool_step, vcs_version
+from py_ci.errors import InputError, UsageError
+from py_ci.install import (
+    LOWEST_DIRECT,
+    Installer,
+    Step,
+    distribution_name,
+    project_steps,
+    tool_step,
+    vcs_version,
+)
 from py_ci.model import InstallResult
 from py_ci.options import Options
-from py_ci.readers.dependencies import find_test_dependencies
+from py_ci.readers.dependencies import find_test_dependencies, requirement_name
 from py_ci.readers.layout import project_layout
 from py_ci.readers.tool_pins import tool_pin
 
@@ -34,6 +42,10 @@ CHECK_MODULES = {
 PROJECT_FREE = frozenset({"lint", "format"})
 STDERR = 2
 ERROR_MARK = "\N{MULTIPLICATION SIGN}"  # uv's mark of an error
+LOWEST_FIX = (
+    "the oldest versions the project's ranges allow do not go with these tools: raise those lower bounds, or list "
+    "the test tools in the project's test dependencies (resolved with the rest)"
+)
 OVERRIDE = "give the command yourself (the action's install input), or choose pip (installer: pip)"
 # Where the interpreter would import each name from, without running the project's code.
 _WHERE = """
@@ -50,6 +62,8 @@ for name in sys.argv[1:]:
 print(json.dumps(found))
 """
 _VERSION = "import importlib.metadata as m, sys; print(m.version(sys.argv[1]))"
+_EVERY = "import importlib.metadata as m; [print(d.metadata['Name'] + '==' + d.version) for d in m.distributions()]"
+_VERSIONS = "import importlib.metadata as m, sys; [print(name, m.version(name)) for name in sys.argv[1:]]"
 
 
 def _cause(said: str) -> str:
@@ -110,16 +124,31 @@ def _checked(python: str, options: Options) -> tuple[tuple[str, str], ...]:
 
 
 def _held(python: str, options: Options, scratch: Path) -> Path | None:
-    """A constraints file that keeps the project at its installed version while the tools are added."""
+    """A constraints file that keeps the project at its installed version while the tools are added; with the
+    lowest-direct resolution, everything installed, so no tool lifts the oldest versions just installed."""
     name = distribution_name(options.project)
-    if name is None:
-        return None
-    done = subprocess.run([python, "-c", _VERSION, name], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
+    if options.resolution == LOWEST_DIRECT:
+        every = subprocess.run([python, "-c", _EVERY], capture_output=True, text=True, check=False)
+        pins = every.stdout if every.returncode == 0 else ""
+    elif name is not None:
+        done = subprocess.run([python, "-c", _VERSION, name], capture_output=True, text=True, check=False)
+        pins = f"{name}=={done.stdout.strip()}\n" if done.returncode == 0 else ""
+    else:
+        pins = ""
+    if not pins:
         return None
     held = scratch / "project-constraint.txt"
-    held.write_text(f"{name}=={done.stdout.strip()}\n", encoding="utf-8")
+    held.write_text(pins, encoding="utf-8")
     return held
+
+
+def _lowest_installed(python: str, options: Options) -> str:
+    """What the lowest-direct resolution installed of the project's own dependencies, for the summary."""
+    listed = (options.project.pyproject.get("project") or {}).get("dependencies") or []
+    names = sorted({name for requirement in listed if (name := requirement_name(str(requirement))) is not None})
+    done = subprocess.run([python, "-c", _VERSIONS, *names], capture_output=True, text=True, check=False)
+    found = ", ".join(line for line in done.stdout.splitlines() if line) if done.returncode == 0 else ""
+    return f"resolution lowest-direct, the oldest versions the project's ranges allow: {found or 'no dependency'}"
 
 
 def _asked(options: Options, tools: list[str], log: IO[str]) -> dict[str, str]:
@@ -150,16 +179,24 @@ def _tools_alone(
 
 def run(options: Options, console: Console) -> InstallResult:
     log, project, python = console.progress, options.workspace, options.python or sys.executable
+    # A path is run from other folders too (the checkout proof runs elsewhere); a bare name stays a name.
+    python = str(Path(python).absolute()) if Path(python).parent != Path() else python
     installer = _installer(options, log)
     checks = options.checks.value
     if options.tools:
         return _tools_alone(options, list(options.tools), "as asked", python, installer, log)
     if set(checks) <= PROJECT_FREE and not options.tools_only:
         return _tools_alone(options, ["ruff"], f"{' and '.join(checks)} need no project", python, installer, log)
+    if options.run_groups is not None and not options.groups and set(checks) <= {*PROJECT_FREE, "test"}:
+        # A workflow job whose kind of test groups this project has none of: it runs nothing, so needs nothing.
+        log.write(f"py-ci install: no {options.run_groups} test group in this project: nothing to install\n")
+        return InstallResult("nothing to run", (), (), python, "", installer.name)
+    if options.resolution == LOWEST_DIRECT and installer.name != "uv":
+        raise UsageError("resolution lowest-direct is uv's: pip has none; leave installer: pip out of that leg")
     deps = None if options.tools_only else find_test_dependencies(options.project)
     env, vcs = ({}, None) if deps is None else vcs_version(options.project)
     env = {**options.environ, **env}
-    steps = [] if deps is None else project_steps(deps, python, installer)
+    steps = [] if deps is None else project_steps(deps, python, installer, options.resolution)
     said = "your install command" if deps is None else f"{deps.convention} ({deps.found})"
     log.write(f"py-ci install: {said}, with {installer.name}, into {python}\n" + (f"  {vcs}\n" if vcs else ""))
     fix = f"fix it in {deps.found}, or {OVERRIDE}" if deps is not None else OVERRIDE
@@ -174,12 +211,14 @@ def run(options: Options, console: Console) -> InstallResult:
         held = _held(target, options, Path(scratch)) if missing else None
         tools = [tool_step(missing, target, installer, held, _asked(options, missing, log))] if missing else []
         for step in tools:
-            _run(step, project, log, env, OVERRIDE)
+            _run(step, project, log, env, LOWEST_FIX if options.resolution == LOWEST_DIRECT else OVERRIDE)
     checked = _checked(target, options)
     for name, where in checked:
         log.write(f"  {name} imports from the checkout: {where}\n")
     commands = tuple(shlex.join(step.command) for step in [*steps, *tools])
-    notes = (vcs,) if vcs else ()
+    notes: tuple[str, ...] = (vcs,) if vcs else ()
+    if options.resolution == LOWEST_DIRECT and deps is not None:
+        notes += (_lowest_installed(target, options),)
     layout = "your install command" if deps is None else deps.convention
     found = "" if deps is None else deps.found
     return InstallResult(layout, commands, tuple(missing), target, found, installer.name, checked, notes)

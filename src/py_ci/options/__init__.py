@@ -110,11 +110,13 @@ class Options:
     output_dir: Path | None = None
     services: bool = False
     groups: tuple[TestGroup, ...] = ()  # test groups, each its own pytest; none: one pytest
+    run_groups: str | None = None  # the workflow job's kind of groups (matrix, single, all); None: not asked
     measurement: Measurement = Measurement()
     app: AppStart | None = None
     # `py-ci install`, `py-ci init`
     tools_only: bool = False
     installer: str = "uv"  # or pip
+    resolution: str = "highest"  # or lowest-direct (uv's): the oldest versions the project's ranges allow
     tools: tuple[str, ...] = ()  # these test tools alone, for a job that runs only them (combining coverage)
     force: bool = False  # init replaces what differs
     # `py-ci combine`
@@ -132,3 +134,4 @@ class Options:
     needs: tuple[NeededJob, ...] = ()
     unplanned_jobs: tuple[str, ...] = ()
     coverage_outcome: str = ""  # the combining step's, when the gate job combines the coverage itself
+    inputs_outcome: str = ""  # the step's that checks the workflow's inputs, in the gate job

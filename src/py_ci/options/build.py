@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,6 +30,8 @@ from py_ci.test_groups import (
 
 DIFF_BASE_NEEDED = "--diff-fail-under needs --diff-base REF (the branch the change goes into)"
 DEFAULT_TAGS = {"postgres": "16", "redis": "7"}
+# What the tests read to reach each service (the reusable workflow exports them beside its containers).
+SERVICE_URLS = {"postgres": "DATABASE_URL", "redis": "REDIS_URL"}
 _GATE_NAMES = {item.name for item in fields(Gates)}
 _OPTION_NAMES = {item.name for item in fields(Options)} - {"command", "workspace", "project", "environ"}
 
@@ -255,7 +257,26 @@ def _action(options: Options, layers: _Layers) -> Options:
     save = None if options.output_dir is None else options.output_dir / "result.json"
     start = layers.value("start", "")
     app = application(start, layers.value("ready", ""), layers.value("ready_timeout")) if start else None
-    return replace(options, save=save, app=app)
+    return _chosen_groups(replace(options, save=save, app=app), layers, _service_urls(options.environ))
+
+
+def _service_urls(environ: Mapping[str, str]) -> list[str]:
+    """The services a job has, by the addresses its tests read (the workflow sets them beside its containers)."""
+    return [name for name in SERVICES if environ.get(SERVICE_URLS[name], "").strip()]
+
+
+def _chosen_groups(options: Options, layers: _Layers, services: list[str]) -> Options:
+    """The project's groups of the kind a workflow job runs (`groups` input), when its tests run at all."""
+    kind = layers.value("run_groups")
+    if kind is None or "test" not in options.checks.value:
+        return options
+    every = _project_groups(options, layers, services)
+    chosen = [group for group in every if kind == "all" or group.matrix == (kind == "matrix")]
+    return replace(options, groups=_served(chosen, services, workflow=False), run_groups=kind)
+
+
+def _install(options: Options, layers: _Layers) -> Options:
+    return _chosen_groups(options, layers, _service_urls(options.environ))
 
 
 def _combine(options: Options, layers: _Layers) -> Options:
@@ -264,22 +285,28 @@ def _combine(options: Options, layers: _Layers) -> Options:
     return _default_threshold(options, PIPELINE_FAIL_UNDER if options.coverage_only and fallback is None else fallback)
 
 
-def _workflow_groups(options: Options, layers: _Layers) -> tuple[TestGroup, ...]:
-    """The input's groups, else the project's [tool.py-ci] test-groups, else the common layout."""
-    services = [name for name in SERVICES if getattr(options, name)]
+def _project_groups(options: Options, layers: _Layers, services: list[str]) -> list[TestGroup]:
+    """The input's groups, else the project's [tool.py-ci] test-groups, else the common layout (whose groups
+    beside the services get those there are: the workflow's inputs, or the addresses a job's tests read)."""
     raw = layers.find("test_groups")
     if raw is not None:
-        groups = parse_groups(raw.value, "input test-groups")
-    else:
-        integration = layers.find("integration_tests")
-        folder = "" if integration is None or str(integration.value) == "." else str(integration.value)
-        groups = declared_groups(options.project) or default_groups(options.workspace, folder, services)
+        return parse_groups(raw.value, "input test-groups")
+    integration = layers.find("integration_tests")
+    folder = "" if integration is None or str(integration.value) == "." else str(integration.value)
+    return declared_groups(options.project) or default_groups(options.workspace, folder, services)
+
+
+def _served(groups: Sequence[TestGroup], services: list[str], workflow: bool) -> tuple[TestGroup, ...]:
+    """The groups, once every service they need is there."""
     for group in groups:
         for service in group.services:
             if service not in services:
+                url = SERVICE_URLS[service]
+                lacking = "the input is empty" if workflow else f"{url} is not set"
                 raise UsageError(
-                    f"input {service}: the test group {group.name!r} needs {service}, and the input is empty; "
+                    f"input {service}: the test group {group.name!r} needs {service}, and {lacking}; "
                     f'set the input {service} to an image tag, e.g. "{DEFAULT_TAGS[service]}"'
+                    + ("" if workflow else f", or {url} to a server of your own")
                 )
     return tuple(groups)
 
@@ -289,7 +316,8 @@ def _workflow(options: Options, layers: _Layers) -> Options:
         if not getattr(options, name):
             spec = VALUES[name]
             _parsed(spec.parse, "", f"input {spec.name}", UsageError)
-    return replace(options, groups=_workflow_groups(options, layers))
+    services = [name for name in SERVICES if getattr(options, name)]
+    return replace(options, groups=_served(_project_groups(options, layers, services), services, workflow=True))
 
 
 _RULES = {
@@ -298,6 +326,7 @@ _RULES = {
     "run": _run,
     "init": _run,
     "action": _action,
+    "install": _install,
     "combine": _combine,
     "workflow-inputs": _workflow,
 }

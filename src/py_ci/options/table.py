@@ -68,9 +68,12 @@ VALUES: Mapping[str, Value] = {
     "start": Value(v.text, "start"),
     "ready": Value(v.text, "ready"),
     "ready_timeout": Value(v.text, "ready-timeout"),
+    # Which of the project's test groups a job runs (the reusable workflow's jobs), each its own pytest.
+    "run_groups": Value(v.choice("matrix", "single", "all"), "groups"),
     # install, combine.
     "tools_only": Value(v.boolean),
     "installer": Value(v.choice("uv", "pip"), "installer"),
+    "resolution": Value(v.choice("highest", "lowest-direct"), "resolution"),
     "tools": Value(v.tool),
     "force": Value(v.boolean),
     "results": Value(v.path),
@@ -90,7 +93,9 @@ VALUES: Mapping[str, Value] = {
     "needs": Value(v.needs, "needs"),
     "unplanned_jobs": Value(v.json_list(v.RUNNER_LABEL, '["group"]', empty=True), "unplanned-jobs"),
     # The outcome of the gate job's own coverage step: the combined coverage is judged beside the jobs.
-    "coverage_outcome": Value(v.choice("success", "failure", "cancelled", "skipped"), "coverage-outcome"),
+    "coverage_outcome": Value(v.choice(*v.OUTCOMES), "coverage-outcome"),
+    # The outcome of the gate job's check of the workflow's inputs: judged as a job's result too.
+    "inputs_outcome": Value(v.choice(*v.OUTCOMES), "inputs-outcome"),
 }
 
 # What [tool.py-ci] may hold: the settings written there, and the test groups (read by py_ci.test_groups).
@@ -211,6 +216,9 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
         Flag("--tools-only", "tools_only", "only add the missing test tools", kind="switch"),
         Flag("--installer", "installer", "uv (the default) or pip", "NAME"),
         Flag(
+            "--resolution", "resolution", "highest (the default) or lowest-direct: the oldest versions allowed", "NAME"
+        ),
+        Flag(
             "--tool",
             "tools",
             "only this test tool, pinned (repeatable): no project, no checkout to check",
@@ -305,6 +313,8 @@ _GATE_FIELDS = {
     "input_limit_mb",
 }
 _RUN_FIELDS = {"python", "checks", "mypy_targets", "mypy_args", "pytest_args", "output_dir", "labels", "save"}
+# Which test groups a job of the reusable workflow runs, and where they are declared.
+_GROUP_FIELDS = {"run_groups", "test_groups", "integration_tests"}
 _WORKFLOW_FIELDS = {
     "python_versions",
     "os",
@@ -327,15 +337,16 @@ FIELDS: Mapping[str, frozenset[str]] = {
     "ruff": frozenset(_GATE_FIELDS),
     "report": frozenset(_GATE_FIELDS),
     "run": frozenset(_GATE_FIELDS | _RUN_FIELDS),
-    "install": frozenset({"installer", "checks"}),
+    "install": frozenset({"installer", "resolution", "checks"} | _GROUP_FIELDS),
     "action": frozenset(
         _GATE_FIELDS
         | _RUN_FIELDS
+        | _GROUP_FIELDS
         | {"label_input", "annotations", "write_summary", "coverage_gated", "base_ref", "start", "ready"}
         | {"ready_timeout"}
     ),
     "combine": frozenset(_GATE_FIELDS | {"base_ref"}),
     "init": frozenset(_GATE_FIELDS | _RUN_FIELDS),
     "workflow-inputs": frozenset(_WORKFLOW_FIELDS),
-    "gate": frozenset({"needs", "unplanned_jobs", "coverage_outcome"}),
+    "gate": frozenset({"needs", "unplanned_jobs", "coverage_outcome", "inputs_outcome"}),
 }

@@ -14,6 +14,8 @@ from py_ci.model import NeededJob
 CHECKS = ("lint", "format", "typecheck", "test")
 # setup-python's spellings: 3.12, 3.13.1, 3.14-dev, 3.13t, 3.x, pypy3.10, graalpy-24.1.
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*")
+# How a step or a job ended, as `steps.<id>.outcome` and `needs.<id>.result` say it.
+OUTCOMES = ("success", "failure", "cancelled", "skipped")
 RUNNER_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*")
 # Docker's rule for a tag, optionally pinned by digest.
 IMAGE_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}(@sha256:[0-9a-f]{64})?")

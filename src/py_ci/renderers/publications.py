@@ -115,7 +115,8 @@ def _job_header(job: JobResult) -> str:
 def job_publication(job: JobResult, options: Options) -> Publication:
     """A whole job: every section in one summary, one set of outputs, one verdict, and its result file."""
     gates, budget = options.gates, summary_budget()
-    markdown, text = [_job_header(job), *map(not_run_markdown, job.not_run)], [*map(not_run_text, job.not_run)]
+    markdown = [_job_header(job), *(f"{escape(note)}\n\n" for note in job.notes), *map(not_run_markdown, job.not_run)]
+    text = [*(f"{note}\n" for note in job.notes), *map(not_run_text, job.not_run)]
     if job.tests is not None:
         markdown.append(tests_markdown(job.tests, budget))
         text.append(tests_text(job.tests))
@@ -128,8 +129,12 @@ def job_publication(job: JobResult, options: Options) -> Publication:
         text.append(coverage_text(job.coverage, gates))
     markdown.append(ran_markdown(job.ran))
     files = _baseline_file(job.mypy or job.ruff, options)
-    if options.save is not None:
+    if options.save is not None and options.run_groups is None:
         files[options.save] = render_result(job)
+    elif options.save is not None:
+        # A workflow job's groups: a file each, named after it, that the gate job combines as a leg (none: no file).
+        for part in job.parts:
+            files[options.save.with_name(f"result-{part.labels['group']}.json")] = render_result(part)
     return _publication(
         job.passed,
         results.job_json(job, gates),

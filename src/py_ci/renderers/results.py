@@ -222,6 +222,8 @@ def tests_outputs(counts: TestCounts) -> dict[str, str]:
 
 def job_json(job: JobResult, gates: Gates) -> JSON:
     result: JSON = {"passed": job.passed, "labels": dict(job.labels)}
+    if job.notes:
+        result["notes"] = list(job.notes)
     if job.not_run:
         result["not_run"] = [
             {"gate": p.gate, "title": p.title, "what": p.what, "cause": p.cause, "fix": p.fix} for p in job.not_run
