@@ -12,7 +12,14 @@ from pathlib import Path
 from py_ci.errors import InputError
 
 # The module each check runs, and the package that brings it.
-TOOLS = {"ruff": "ruff", "mypy": "mypy", "pytest": "pytest", "coverage": "coverage", "pytest_cov": "pytest-cov"}
+TOOLS = {
+    "ruff": "ruff",
+    "mypy": "mypy",
+    "pytest": "pytest",
+    "coverage": "coverage",
+    "pytest_cov": "pytest-cov",
+    "xdist": "pytest-xdist",
+}
 
 
 @dataclass(frozen=True, slots=True)

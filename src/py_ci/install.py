@@ -12,7 +12,14 @@ from py_ci.readers.dependencies import TestDependencies, requirement_name
 from py_ci.readers.project_files import ProjectFiles
 
 # The tools the checks need, at the versions py-ci is tested with; installed only where missing.
-TOOL_VERSIONS = {"ruff": "0.17.5", "mypy": "2.4.1", "pytest": "9.2.0", "coverage": "7.17.3", "pytest-cov": "7.1.0"}
+TOOL_VERSIONS = {
+    "ruff": "0.17.5",
+    "mypy": "2.4.1",
+    "pytest": "9.2.0",
+    "coverage": "7.17.3",
+    "pytest-cov": "7.1.0",
+    "pytest-xdist": "3.8.0",
+}
 # Build plugins that take the version from git: an untagged checkout gets their fallback (0.1.dev1) otherwise.
 VCS_PLUGINS = (
     "setuptools-scm",

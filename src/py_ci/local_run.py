@@ -173,7 +173,8 @@ def _ran(check: Check, options: Options) -> Ran:
         "lint": "the project's ruff configuration",
         "format": "the project's ruff configuration",
     }
-    origin = settings.get(check.name, f"coverage: {options.measurement.origin}")
+    workers = f"; pytest-xdist's workers, from {options.parallel.origin}" if options.parallel.value else ""
+    origin = settings.get(check.name, f"coverage: {options.measurement.origin}{workers}")
     return Ran(check.title, shlex.join(check.command[2:]), origin)
 
 

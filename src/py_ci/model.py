@@ -484,6 +484,7 @@ class MatrixResult:
     legs_verdict: Verdict
     coverage: CoverageSection | None = None
     gate_legs: bool = True  # False: a pipeline whose gate job checks the legs judges the union alone
+    durations: Mapping[str, float] | None = None  # every leg's test durations, merged, when asked for
 
     @property
     def verdicts(self) -> tuple[Verdict, ...]:

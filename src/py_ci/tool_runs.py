@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from collections.abc import Mapping
@@ -13,6 +14,9 @@ from py_ci.environment import Environment
 from py_ci.options import Options
 from py_ci.test_groups import TestGroup
 
+# py_ci_shard, the pytest plugin that keeps one shard of the tests, and the durations file it writes.
+PLUGINS = Path(__file__).parent / "plugins"
+DURATIONS = "durations.json"
 POLL_SECONDS = 0.02
 MINUTE = 60.0  # a group's timeout-minutes, in seconds
 # py-ci's own coverage configuration, for a project that has none: every part of the run reads it.
@@ -87,11 +91,17 @@ def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
             [*(_retarget(part, group) for part in test.command), *group.pytest_args()],
             for_group(test.output, group),
             test.modules,
-            env={**test.env, "COVERAGE_FILE": str(for_group(data_file_of(test), group))},
+            env={**test.env, **_retargeted(test.env, group)},
             group=group,
         )
         for group in groups
     ]
+
+
+def _retargeted(env: dict[str, str], group: TestGroup) -> dict[str, str]:
+    """The files a group writes of its own: coverage.py's data, and its shard's durations."""
+    files = ("COVERAGE_FILE", "PY_CI_DURATIONS_OUT")
+    return {name: str(for_group(Path(env[name]), group)) for name in files if name in env}
 
 
 def _start(check: Check, project: Path, environ: Mapping[str, str]) -> None:
@@ -150,18 +160,51 @@ def run_checks(checks: list[Check], project: Path, environ: Mapping[str, str], p
 
 
 def _pytest(python: list[str], options: Options, out: Path) -> Check:
-    """pytest under `coverage run`, so the lines pytest's own start-up imports count, measured once."""
+    """pytest under `coverage run`, so the lines pytest's own start-up imports count, measured once; on
+    pytest-xdist's workers, under pytest-cov, which measures each worker and combines them."""
     measurement = options.measurement
     env = {"COVERAGE_FILE": str(out / ".coverage")}
     if measurement.py_ci_config:
         env["COVERAGE_RCFILE"] = str(out / COVERAGERC)
+    shard = _shard(options, out, env)
+    if options.parallel.value:
+        return _pytest_on_workers(python, options, out, env, shard)
     source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
     # pytest-cov, started by the project's addopts, would measure the same run again over coverage.py's tracer.
     no_cov = ["--no-cov"] if measurement.pytest_cov_in_addopts else []
-    command = [*python, "coverage", "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov]
+    command = [*python, "coverage", "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
     return Check(
         "test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", ["pytest", "coverage"], env=env
     )
+
+
+def _shard(options: Options, out: Path, env: dict[str, str]) -> list[str]:
+    """pytest's arguments and `env`'s variables for one shard of the tests: py_ci_shard, on the tests' path."""
+    if options.shard is None:
+        return []
+    path = options.environ.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(PLUGINS) + (os.pathsep + path if path else "")
+    env["PY_CI_SHARD"] = "/".join(map(str, options.shard))
+    env["PY_CI_DURATIONS_OUT"] = str(out / DURATIONS)
+    if options.durations is not None:
+        env["PY_CI_DURATIONS"] = str(options.durations.resolve())
+    return ["-p", "py_ci_shard"]
+
+
+def _pytest_on_workers(python: list[str], options: Options, out: Path, env: dict[str, str], shard: list[str]) -> Check:
+    measurement = options.measurement
+    if measurement.pytest_cov_in_addopts:
+        cov = []  # the project's addopts say what to measure
+    elif measurement.py_ci_config:
+        cov = [f"--cov-config={out / COVERAGERC}", "--cov"]
+    else:
+        cov = [f"--cov={source}" for source in measurement.source] or ["--cov"]
+    # No report and no threshold of pytest-cov's: py-ci reads the data and the gate job judges the union.
+    cov += ["--cov-report=", "--cov-fail-under=0"]
+    workers = [] if measurement.workers_in_addopts else ["-n", "logical"]
+    command = [*python, "pytest", f"--junitxml={out / 'junit.xml'}", *cov, *workers, *shard]
+    modules = ["pytest", "coverage", "pytest_cov", "xdist"]
+    return Check("test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", modules, env=env)
 
 
 def coverage_config(options: Options) -> str:

@@ -286,3 +286,45 @@ def test_a_lint_job_installs_the_projects_ruff_alone(py_ci: PyCI, tmp_path: Path
     assert run([str(python), "-m", "ruff", "--version"], tmp_path).stdout.strip() == "ruff 0.15.2"
     listed = run([str(BIN / "uv"), "pip", "list", "--python", str(python), "--format=freeze"], tmp_path).stdout
     assert listed.split() == ["ruff==0.15.2"]  # neither the project, its dependencies nor pytest
+
+
+def test_lowest_direct_installs_the_oldest_versions_the_ranges_allow(py_ci: PyCI, tmp_path: Path) -> None:
+    """uv's lowest-direct: each of the project's own ranges at its floor, and no tool added after lifts one."""
+    project = tmp_path / "project"
+    write_files(project, {"floors/__init__.py": ""})
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "floors"\nversion = "1"\ndependencies = ["packaging>=24.0", "idna>=3.4,<4"]\n'
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+    )
+    python = venv(tmp_path / "venv")
+    env = {"PY_CI_RESOLUTION": "lowest-direct", "PY_CI_CHECKS": "test"}
+    outcome = py_ci("install", str(project), "--python", str(python), "--json", cwd=tmp_path, env=env)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert "--resolution lowest-direct -e ." in result["commands"][0]
+    floors = "resolution lowest-direct, the oldest versions the project's ranges allow: idna 3.4, packaging 24.0"
+    assert result["notes"] == [floors]
+    listed = run([str(BIN / "uv"), "pip", "list", "--python", str(python), "--format=freeze"], tmp_path).stdout
+    assert {"idna==3.4", "packaging==24.0", "pytest==9.2.0"} <= set(listed.split())  # pytest did not lift packaging
+    # Floors the test tools cannot live with: said, with the way out; and pip has no such resolution.
+    (project / "pyproject.toml").write_text((project / "pyproject.toml").read_text().replace(">=24.0", ">=23.0"))
+    outcome = py_ci("install", str(project), "--python", str(venv(tmp_path / "v2")), cwd=tmp_path, env=env)
+    assert_one_line_error(outcome, "pytest>=9.2.0 depends on packaging>=24", after_progress=True)
+    assert "raise those lower bounds, or list the test tools in the project's test dependencies" in outcome.stderr
+    env["PY_CI_INSTALLER"] = "pip"
+    assert_one_line_error(
+        py_ci("install", str(project), "--python", PYTHON, cwd=tmp_path, env=env),
+        "resolution lowest-direct is uv's: pip has none; leave installer: pip out of that leg",
+    )
+
+
+def test_parallel_tests_get_pytest_xdist(py_ci: PyCI, tmp_path: Path) -> None:
+    write_files(
+        tmp_path / "project", {"par/__init__.py": "", "pyproject.toml": '[project]\nname = "par"\nversion = "1"\n'}
+    )
+    python = venv(tmp_path / "venv")
+    env = {"PY_CI_PARALLEL": "true", "PY_CI_CHECKS": "test"}
+    outcome = py_ci("install", "project", "--python", str(python), "--json", cwd=tmp_path, env=env)
+    assert outcome.status == 0, outcome.stderr
+    assert "pytest-xdist" in json.loads(outcome.stdout)["added_tools"]
+    assert run([str(python), "-c", "import xdist, pytest_cov"], tmp_path).returncode == 0

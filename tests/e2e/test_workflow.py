@@ -64,7 +64,7 @@ def test_green_pipeline_combines_every_leg_and_the_integration_job(
     # One leg more installed the oldest versions the project's ranges allow (the example pins them: those).
     lowest = json.loads((artifact(out, "py-ci-test-ubuntu-latest-3.11-lowest-direct") / "result-unit.json").read_text())
     assert lowest["labels"] == {"group": "unit", "python": "3.11", "os": "ubuntu-latest", "resolution": "lowest-direct"}
-    assert "uv pip install --python" in result.log and "--resolution lowest-direct -e ." in result.log
+    assert "--resolution lowest-direct -e ." in result.log
     said = "resolution lowest-direct, the oldest versions the project's ranges allow: psycopg 3.3.9, redis 8.1.0"
     assert said in result.log  # and in the job's summary, after its install
     # One job ran the other groups, in parallel, each kept as a leg of its own.

@@ -154,6 +154,18 @@ def test_one_resolution_for_the_project_and_its_tests(tmp_path: Path) -> None:
     assert locked[0].command[3:] == ("sync", "--frozen", "--python", "/py", "--no-default-groups", "--group", "test")
 
 
+def test_lowest_direct_resolves_the_ranges_anew_even_over_a_lock() -> None:
+    deps = TestDependencies("dependency groups", "x", groups=("test",))
+    [step] = project_steps(deps, "/py", UV, "lowest-direct")
+    assert step.command[3:9] == ("pip", "install", "--python", "/py", "--resolution", "lowest-direct")
+    locked = TestDependencies("uv.lock", "uv.lock", lock=True)
+    assert project_steps(locked, "/py", UV, "lowest-direct")[0].command[3:6] == (
+        "sync",
+        "--resolution",
+        "lowest-direct",
+    )
+
+
 def test_the_tools_are_pinned_and_hold_the_project(tmp_path: Path) -> None:
     step = tool_step(["pytest", "coverage"], "/py", UV, tmp_path / "held.txt", {})
     assert step.command[-4:] == ("-c", str(tmp_path / "held.txt"), "pytest==9.2.0", "coverage==7.17.3")

@@ -11,6 +11,7 @@ from py_ci.files import InputLimit
 from py_ci.job_result import coverage_section
 from py_ci.model import COVERAGE_GATES, CoverageReport, Leg, MatrixResult, Verdict
 from py_ci.options import Options
+from py_ci.readers.durations import read_durations
 from py_ci.readers.result_file import is_result_file, read_result
 from py_ci.renderers.markdown import plural
 
@@ -48,4 +49,8 @@ def run(options: Options, console: Console) -> MatrixResult:
         reports = [leg.coverage for leg in legs if leg.coverage is not None]
         union = CoverageReport.merged(reports) if reports else None
     coverage = None if union is None else coverage_section(union, options)
-    return MatrixResult(legs, _legs_verdict(legs), coverage, gate_legs=not options.coverage_only)
+    durations = None
+    if options.durations_out is not None:
+        found = (p for folder in options.results if folder.is_dir() for p in sorted(folder.rglob("durations*.json")))
+        durations = read_durations(found, options.input_limit)
+    return MatrixResult(legs, _legs_verdict(legs), coverage, not options.coverage_only, durations)

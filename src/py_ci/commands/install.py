@@ -206,6 +206,8 @@ def run(options: Options, console: Console) -> InstallResult:
     venv_python = project / ".venv" / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     target = str(venv_python) if uv_venv else python
     modules = list(dict.fromkeys(module for check in checks for module in CHECK_MODULES[check]))
+    if "test" in checks and options.parallel.value:
+        modules.append("xdist")
     missing = missing_tools(Environment(Path(target), "the project's environment"), modules)
     with tempfile.TemporaryDirectory() as scratch:
         held = _held(target, options, Path(scratch)) if missing else None

@@ -31,6 +31,7 @@ _NO_FINDINGS = Setting(0, "default")
 _MYPY_TARGETS: Setting[tuple[str, ...]] = Setting((".",), "default")
 _MYPY_ARGS: Setting[tuple[str, ...]] = Setting(("--strict",), "default")
 _PYTEST_ARGS: Setting[tuple[str, ...]] = Setting((), "default")
+_SERIAL = Setting(False, "default")
 _HERE = PurePosixPath(".")
 # The interpreter a started application is told about, beside PATH.
 APPLICATION_PYTHON_VARIABLE = "PY_CI_PYTHON"
@@ -69,6 +70,7 @@ class Measurement:
     py_ci_config: bool = False  # the project has no coverage configuration: every part of the run reads py-ci's
     origin: str = "coverage.py's defaults"
     pytest_cov_in_addopts: bool = False  # pytest-cov would measure too: it is told not to (--no-cov)
+    workers_in_addopts: bool = False  # the project's addopts start pytest-xdist's workers (-n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,9 @@ class Options:
     mypy_targets: Setting[tuple[str, ...]] = _MYPY_TARGETS
     mypy_args: Setting[tuple[str, ...]] = _MYPY_ARGS
     pytest_args: Setting[tuple[str, ...]] = _PYTEST_ARGS
+    parallel: Setting[bool] = _SERIAL  # pytest-xdist's workers, measured by pytest-cov in each
+    shard: tuple[int, int] | None = None  # shard K of N of the tests (py_ci_shard, the plugin)
+    durations: Path | None = None  # an earlier run's test durations, that the shards are split by
     output_dir: Path | None = None
     services: bool = False
     groups: tuple[TestGroup, ...] = ()  # test groups, each its own pytest; none: one pytest
@@ -123,6 +128,7 @@ class Options:
     results: tuple[Path, ...] = ()
     coverage_data: Path | None = None
     coverage_only: bool = False
+    durations_out: Path | None = None  # every leg's test durations, merged, for the next run's shards
     # `py-ci workflow-inputs`: the reusable workflow's inputs (its test groups are `groups`)
     python_versions: tuple[str, ...] = ()
     os: tuple[str, ...] = ()
@@ -130,6 +136,8 @@ class Options:
     postgres: str = ""
     redis: str = ""
     timeout_minutes: int = 30
+    shards: int = 1  # legs each Python x OS splits its matrix tests over
+    lowest_direct: bool = False  # one leg more, on the oldest versions the project's ranges allow
     # `py-ci gate`: the pipeline's jobs as `needs` tells them, and those its plan left out
     needs: tuple[NeededJob, ...] = ()
     unplanned_jobs: tuple[str, ...] = ()

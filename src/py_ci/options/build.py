@@ -12,7 +12,7 @@ from py_ci.github import Runner
 from py_ci.model import Setting
 from py_ci.options import DEFAULT_INPUT_LIMIT, PIPELINE_FAIL_UNDER, Gates, Measurement, Options, Publishing
 from py_ci.options.table import COMMON, FIELDS, FLAGS, TABLE_KEYS, VALUES, Flag
-from py_ci.options.values import BadValue
+from py_ci.options.values import MAX_JOBS, BadValue
 from py_ci.readers.coverage_config import read_coverage_settings
 from py_ci.readers.layout import project_layout
 from py_ci.readers.mypy_config import read_mypy_settings
@@ -128,6 +128,10 @@ def _file_settings(project: ProjectFiles, environ: Mapping[str, str]) -> dict[st
         found["fail_under"] = _Found(coverage.fail_under, coverage.origin("fail_under"))
     if coverage is not None and coverage.precision is not None:
         found["precision"] = _Found(coverage.precision, coverage.origin("precision"))
+    pytest = read_pytest_settings(project)
+    if pytest is not None and pytest.workers is not None:
+        # The project runs its tests on pytest-xdist's workers: so do its jobs, each worker measured.
+        found["parallel"] = _Found(True, f"{pytest.file} addopts -n {pytest.workers}")
     mypy, layout = read_mypy_settings(project), project_layout(project)
     if mypy is not None:
         # The project's own strictness: nothing is added over it.
@@ -146,17 +150,17 @@ def _measurement(project: ProjectFiles, environ: Mapping[str, str]) -> Measureme
     """The project's coverage configuration as it stands; its packages, with branches, where it has none."""
     coverage, pytest = read_coverage_settings(project, environ), read_pytest_settings(project)
     addopts = pytest is not None and pytest.uses_pytest_cov
+    workers = pytest is not None and pytest.workers is not None
     if coverage is not None and coverage.measured is not None:
-        return Measurement(origin=coverage.measured, pytest_cov_in_addopts=addopts)
+        return Measurement(origin=coverage.measured, pytest_cov_in_addopts=addopts, workers_in_addopts=workers)
     if pytest is not None and pytest.cov_sources:
         origin = f"{pytest.file} addopts --cov"
-        return Measurement(pytest.cov_sources, origin=origin, pytest_cov_in_addopts=addopts)
+        return Measurement(pytest.cov_sources, origin=origin, pytest_cov_in_addopts=addopts, workers_in_addopts=workers)
     layout = project_layout(project)
     source = () if layout is None else layout.paths
     where = "everything it runs (no package found)" if layout is None else f"the project's packages ({layout.origin})"
-    if coverage is not None:
-        return Measurement(source, origin=f"{where}; the rest from {coverage.file}", pytest_cov_in_addopts=addopts)
-    return Measurement(source, True, f"{where}, with branches", addopts)
+    rest = f"; the rest from {coverage.file}" if coverage is not None else ", with branches"
+    return Measurement(source, coverage is None, where + rest, addopts, workers)
 
 
 def build_options(command: str, given: Mapping[str, object], environ: Mapping[str, str], cwd: Path) -> Options:
@@ -167,7 +171,7 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     project = ProjectFiles(workspace)
     if any(VALUES[field].table for field in layers.fields if field in VALUES):
         layers.table = _tool_table(project)
-    if layers.fields & {"fail_under", "precision", "mypy_targets"}:
+    if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel"}:
         layers.files = _file_settings(project, environ)
     resolved: dict[str, Any] = {}
     if command in ("run", "action", "init"):
@@ -316,6 +320,13 @@ def _workflow(options: Options, layers: _Layers) -> Options:
         if not getattr(options, name):
             spec = VALUES[name]
             _parsed(spec.parse, "", f"input {spec.name}", UsageError)
+    legs = len(options.python_versions) * len(options.os) * options.shards + options.lowest_direct
+    if legs > MAX_JOBS:
+        raise UsageError(
+            f"input shards: {len(options.python_versions)} Pythons x {len(options.os)} systems x {options.shards} "
+            f"shards{' + 1' if options.lowest_direct else ''} make {legs} test jobs, over GitHub's {MAX_JOBS} a "
+            "matrix; fewer shards, Pythons or systems"
+        )
     services = [name for name in SERVICES if getattr(options, name)]
     return replace(options, groups=_served(_project_groups(options, layers, services), services, workflow=True))
 

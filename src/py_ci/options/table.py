@@ -62,6 +62,10 @@ VALUES: Mapping[str, Value] = {
     "mypy_targets": Value(v.words, "mypy-targets", table=True, origin=True),
     "mypy_args": Value(v.words, "mypy-args", table=True, origin=True),
     "pytest_args": Value(v.words, "pytest-args", table=True, origin=True),
+    "parallel": Value(v.boolean, "parallel", table=True, origin=True),
+    "shard": Value(v.shard, "shard"),
+    "durations": Value(v.path, "durations"),
+    "durations_out": Value(v.path),
     "output_dir": Value(v.path),
     "services": Value(v.boolean),
     "group": Value(v.text),
@@ -89,6 +93,8 @@ VALUES: Mapping[str, Value] = {
     "integration_tests": Value(v.inside("tests/integration"), "integration-tests"),
     "test_groups": Value(v.json_value(GROUPS_EXAMPLE), "test-groups"),
     "timeout_minutes": Value(v.minutes, "timeout-minutes"),
+    "shards": Value(v.shards, "shards"),
+    "lowest_direct": Value(v.boolean, "lowest-direct"),
     # The gate job's.
     "needs": Value(v.needs, "needs"),
     "unplanned_jobs": Value(v.json_list(v.RUNNER_LABEL, '["group"]', empty=True), "unplanned-jobs"),
@@ -203,6 +209,9 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
         Flag("--mypy-targets", "mypy_targets", "what mypy checks (default: mypy's `files`, else .)", "ARGS"),
         Flag("--mypy-args", "mypy_args", "mypy's flags (default --strict)", "ARGS"),
         Flag("--pytest-args", "pytest_args", "extra pytest arguments", "ARGS"),
+        Flag("--parallel", "parallel", "tests on pytest-xdist's workers (-n logical), each measured", kind="switch"),
+        Flag("--shard", "shard", "run shard K of N of the tests (by --durations, else by file)", "K/N"),
+        Flag("--durations", "durations", "an earlier run's test durations (JSON), to split the shards by", "FILE"),
         Flag("--output-dir", "output_dir", "keep the tools' outputs in DIR", "DIR"),
         Flag("--services", "services", "start throwaway PostgreSQL and Redis for the tests", kind="switch"),
         Flag("--group", "group", "run one test group alone, with its services", "NAME"),
@@ -232,6 +241,7 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
     ),
     "combine": (
         Flag("results", "results", "result files, or folders of them", "RESULT.json|DIR", "positional", "+"),
+        Flag("--durations-out", "durations_out", "write every leg's test durations, merged, to FILE", "FILE"),
         Flag("--coverage-data", "coverage_data", "run `coverage combine` on the .coverage* files in DIR", "DIR"),
         Flag("--python", "python", "run coverage.py as `PYTHON -m coverage` (default: `coverage` on PATH)", "PYTHON"),
         Flag(
@@ -312,7 +322,19 @@ _GATE_FIELDS = {
     "ruff_baseline",
     "input_limit_mb",
 }
-_RUN_FIELDS = {"python", "checks", "mypy_targets", "mypy_args", "pytest_args", "output_dir", "labels", "save"}
+_RUN_FIELDS = {
+    "python",
+    "checks",
+    "mypy_targets",
+    "mypy_args",
+    "pytest_args",
+    "parallel",
+    "shard",
+    "durations",
+    "output_dir",
+    "labels",
+    "save",
+}
 # Which test groups a job of the reusable workflow runs, and where they are declared.
 _GROUP_FIELDS = {"run_groups", "test_groups", "integration_tests"}
 _WORKFLOW_FIELDS = {
@@ -324,6 +346,8 @@ _WORKFLOW_FIELDS = {
     "integration_tests",
     "test_groups",
     "timeout_minutes",
+    "shards",
+    "lowest_direct",
     "fail_under",
     "diff_fail_under",
     "mypy_args",
@@ -337,7 +361,7 @@ FIELDS: Mapping[str, frozenset[str]] = {
     "ruff": frozenset(_GATE_FIELDS),
     "report": frozenset(_GATE_FIELDS),
     "run": frozenset(_GATE_FIELDS | _RUN_FIELDS),
-    "install": frozenset({"installer", "resolution", "checks"} | _GROUP_FIELDS),
+    "install": frozenset({"installer", "resolution", "checks", "parallel"} | _GROUP_FIELDS),
     "action": frozenset(
         _GATE_FIELDS
         | _RUN_FIELDS

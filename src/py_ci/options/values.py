@@ -14,6 +14,8 @@ from py_ci.model import NeededJob
 CHECKS = ("lint", "format", "typecheck", "test")
 # setup-python's spellings: 3.12, 3.13.1, 3.14-dev, 3.13t, 3.x, pypy3.10, graalpy-24.1.
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*")
+# The reusable workflow's shards input lists up to this many (GitHub runs at most MAX_JOBS jobs a matrix).
+MAX_SHARDS, MAX_JOBS = 16, 256
 # How a step or a job ended, as `steps.<id>.outcome` and `needs.<id>.result` say it.
 OUTCOMES = ("success", "failure", "cancelled", "skipped")
 RUNNER_LABEL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._\-]*")
@@ -103,6 +105,22 @@ def choice(*allowed: str) -> Parser:
         return word
 
     return parse
+
+
+def shard(raw: object) -> tuple[int, int]:
+    """`2/4`: the second of four shards of a leg's tests."""
+    index, slash, count = str(raw).strip().partition("/")
+    if slash and index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count) <= MAX_SHARDS:
+        return int(index), int(count)
+    raise BadValue(f"{raw!r} is not K/N, a shard K of N", f"write e.g. 2/4 (N at most {MAX_SHARDS})")
+
+
+def shards(raw: object) -> int:
+    """The workflow's shards input: how many legs each Python x OS splits its tests over."""
+    value = _whole(raw)
+    if value is None or not 1 <= value <= MAX_SHARDS:
+        raise BadValue(f"{raw!r} is not a whole number from 1 to {MAX_SHARDS}", "write e.g. 4")
+    return value
 
 
 def tool(raw: object) -> str:

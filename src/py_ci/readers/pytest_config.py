@@ -26,6 +26,22 @@ class PytestSettings:
         return tuple(sources)
 
     @property
+    def workers(self) -> str | None:
+        """What `-n`/`--numprocesses` in addopts asks pytest-xdist for (None: nothing, or "0" that runs none)."""
+        words = self.addopts
+        for index, word in enumerate(words):
+            if word in ("-n", "--numprocesses"):
+                value = words[index + 1] if index + 1 < len(words) else ""
+            elif word.startswith("--numprocesses="):
+                value = word.split("=", 1)[1]
+            elif word.startswith("-n") and not word.startswith("--"):
+                value = word[2:].lstrip("=")
+            else:
+                continue
+            return None if value in ("", "0") else value
+        return None
+
+    @property
     def uses_pytest_cov(self) -> bool:
         return any(word == "--cov" or word.startswith("--cov=") for word in self.addopts)
 

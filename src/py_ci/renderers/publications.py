@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from py_ci.baseline import render_baseline
@@ -164,7 +165,10 @@ def matrix_publication(result: MatrixResult, options: Options) -> Publication:
         text += coverage_text(union, gates)
         outputs.update(results.coverage_outputs(union))
     annotations = coverage_annotations(union, gates) if union is not None else []
-    return _publication(result.passed, document, markdown, text, outputs, annotations)
+    files: dict[Path, str] = {}
+    if options.durations_out is not None and result.durations is not None:
+        files[options.durations_out] = json.dumps(dict(result.durations), indent=0) + "\n"
+    return _publication(result.passed, document, markdown, text, outputs, annotations, files)
 
 
 def adoption_publication(adoption: Adoption, options: Options) -> Publication:

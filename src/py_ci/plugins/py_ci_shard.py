@@ -1,0 +1,78 @@
+"""A pytest plugin py-ci loads in the project's own environment (`-p py_ci_shard`): it keeps one shard of the
+collected tests and records how long each test took.
+
+PY_CI_SHARD=K/N keeps shard K of N: the tests split by the durations of an earlier run (PY_CI_DURATIONS, a JSON
+object of test id -> seconds), longest first, each to the lightest shard; without durations, whole files (a
+module's fixtures stay in one shard). PY_CI_DURATIONS_OUT receives this run's durations. The standard library and
+pytest alone: py-ci is not installed where the tests run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+_DURATIONS: defaultdict[str, float] = defaultdict(float)
+
+
+def split(weights: dict[str, float], count: int) -> list[list[str]]:
+    """Longest first, each to the lightest shard so far (within 4/3 of the best split); the same on every leg."""
+    shards: list[list[str]] = [[] for _ in range(count)]
+    loads = [0.0] * count
+    for name in sorted(weights, key=lambda unit: (-weights[unit], unit)):
+        lightest = min(range(count), key=lambda index: (loads[index], index))
+        shards[lightest].append(name)
+        loads[lightest] += weights[name]
+    return shards
+
+
+def _known() -> dict[str, float]:
+    path = os.environ.get("PY_CI_DURATIONS", "")
+    if not path or not Path(path).is_file():
+        return {}
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}  # a damaged cache splits by file, as a first run does
+    if not isinstance(raw, dict):
+        return {}
+    return {str(k): float(v) for k, v in raw.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def _unit(nodeid: str, by_test: bool) -> str:
+    return nodeid if by_test else nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    shard = os.environ.get("PY_CI_SHARD", "")
+    if not shard:
+        return
+    index, count = (int(part) for part in shard.split("/"))
+    earlier = _known()
+    known = {item.nodeid: earlier[item.nodeid] for item in items if item.nodeid in earlier}
+    by_test = bool(known)
+    # A test the last run did not have weighs what an average one did.
+    average = sum(known.values()) / len(known) if known else 1.0
+    weights: dict[str, float] = defaultdict(float)
+    for item in items:
+        weights[_unit(item.nodeid, by_test)] += known.get(item.nodeid, average)
+    chosen = set(split(dict(weights), count)[index - 1])
+    kept = [item for item in items if _unit(item.nodeid, by_test) in chosen]
+    left = [item for item in items if _unit(item.nodeid, by_test) not in chosen]
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    _DURATIONS[report.nodeid] += report.duration
+
+
+def pytest_sessionfinish(session: Any) -> None:
+    out = os.environ.get("PY_CI_DURATIONS_OUT", "")
+    # pytest-xdist's workers report to the controller, which writes once.
+    if out and not hasattr(session.config, "workerinput"):
+        Path(out).write_text(json.dumps(dict(sorted(_DURATIONS.items())), indent=0), encoding="utf-8")

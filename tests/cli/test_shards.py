@@ -1,0 +1,59 @@
+"""`py-ci run --shard K/N`: one shard of the tests, by file on a first run, by an earlier run's durations after;
+every test in one shard; `py-ci combine --durations-out` merges what the shards recorded."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.helpers import PYTHON, Outcome, write_files
+
+PyCI = Callable[..., Outcome]
+
+
+def suite(root: Path) -> Path:
+    files = {
+        "calc/__init__.py": "def add(a, b):\n    return a + b\n",
+        "pyproject.toml": '[project]\nname = "calc"\nversion = "0"\n',
+    }
+    for index, name in enumerate("abcd"):
+        tests = "".join(
+            f"\ndef test_{n}():\n    time.sleep({n / 50})\n    assert add(1, 1) == 2\n\n"
+            for n in (2 * index + 1, 2 * index + 2)
+        )
+        files[f"tests/test_{name}.py"] = "import time\n\nfrom calc import add\n\n" + tests
+    write_files(root, files)
+    return root
+
+
+def shard(py_ci: PyCI, root: Path, index: int, *flags: str) -> set[str]:
+    out = root / f"out-{index}"
+    outcome = py_ci(
+        "run", "--python", PYTHON, "--checks", "test", "--fail-under", "0", "--shard", f"{index}/4",
+        "--output-dir", str(out), "--save", str(out / "result.json"), "--json", *flags, cwd=root,
+    )  # fmt: skip
+    assert outcome.status == 0, outcome.stderr
+    recorded: dict[str, float] = json.loads((out / "durations.json").read_text())
+    assert json.loads(outcome.stdout)["tests"]["tests"] == len(recorded)
+    return set(recorded)
+
+
+def test_by_file_then_by_the_durations_recorded(py_ci: PyCI, tmp_path: Path) -> None:
+    root = suite(tmp_path / "calc")
+    first = [shard(py_ci, root, index) for index in range(1, 5)]
+    # No durations yet: a file each, whole.
+    assert [{test.split("::")[0] for test in tests} for tests in first] == [
+        {"tests/test_a.py"}, {"tests/test_b.py"}, {"tests/test_c.py"}, {"tests/test_d.py"},
+    ]  # fmt: skip
+    merged = root / "durations.json"
+    outcome = py_ci("combine", *(f"out-{i}" for i in range(1, 5)), "--durations-out", str(merged), cwd=root)
+    assert outcome.status == 0, outcome.stderr
+    known: dict[str, float] = json.loads(merged.read_text())
+    assert len(known) == 8
+    second = [shard(py_ci, root, index, "--durations", str(merged)) for index in range(1, 5)]
+    assert sorted(test for tests in second for test in tests) == sorted(known)  # each test in one shard
+    loads = [sum(known[test] for test in tests) for tests in second]
+    assert max(loads) <= 1.3 * sum(loads) / 4, loads
+    # On pytest-xdist's workers, every worker keeps the same shard: the controller's tests are the serial run's.
+    assert shard(py_ci, root, 2, "--durations", str(merged), "--parallel") == second[1]
