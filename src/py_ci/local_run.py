@@ -39,6 +39,9 @@ from py_ci.tool_runs import (
 
 # Where a workflow job's kind of test groups runs, for the note of a job that has none of them.
 GROUP_KINDS = {"matrix": "across the Python x OS matrix", "single": "once, beside the services", "all": "at all"}
+# A group past its timeout-minutes: what happened, and the way out.
+STOPPED = "py-ci stopped it at the group's timeout-minutes"
+TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
 
 
 def _checks(options: Options, environment: Environment, out: Path) -> list[Check]:
@@ -48,10 +51,6 @@ def _checks(options: Options, environment: Environment, out: Path) -> list[Check
     if test is None or (not options.groups and options.run_groups is None):
         return checks
     return [check for check in checks if check is not test] + group_checks(test, list(options.groups))
-
-
-STOPPED = "py-ci stopped it at the group's timeout-minutes"
-TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
 
 
 def _text(path: Path) -> str:
