@@ -100,7 +100,7 @@ def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
 
 def _retargeted(env: dict[str, str], group: TestGroup) -> dict[str, str]:
     """The files a group writes of its own: coverage.py's data, and its shard's durations."""
-    files = ("COVERAGE_FILE", "PY_CI_DURATIONS_OUT")
+    files = ("COVERAGE_FILE", "PYTEST_SHARD_DURATIONS_OUT")
     return {name: str(for_group(Path(env[name]), group)) for name in files if name in env}
 
 
@@ -184,10 +184,10 @@ def _shard(options: Options, out: Path, env: dict[str, str]) -> list[str]:
         return []
     path = options.environ.get("PYTHONPATH", "")
     env["PYTHONPATH"] = str(PLUGINS) + (os.pathsep + path if path else "")
-    env["PY_CI_SHARD"] = "/".join(map(str, options.shard))
-    env["PY_CI_DURATIONS_OUT"] = str(out / DURATIONS)
+    env["PYTEST_SHARD"] = "/".join(map(str, options.shard))
+    env["PYTEST_SHARD_DURATIONS_OUT"] = str(out / DURATIONS)
     if options.durations is not None:
-        env["PY_CI_DURATIONS"] = str(options.durations.resolve())
+        env["PYTEST_SHARD_DURATIONS"] = str(options.durations.resolve())
     return ["-p", "py_ci_shard"]
 
 

@@ -1,9 +1,9 @@
 """A pytest plugin py-ci loads in the project's own environment (`-p py_ci_shard`): it keeps one shard of the
 collected tests and records how long each test took.
 
-PY_CI_SHARD=K/N keeps shard K of N: the tests split by the durations of an earlier run (PY_CI_DURATIONS, a JSON
+PYTEST_SHARD=K/N keeps shard K of N: the tests split by the durations of an earlier run (PYTEST_SHARD_DURATIONS, a JSON
 object of test id -> seconds), longest first, each to the lightest shard; without durations, whole files (a
-module's fixtures stay in one shard). PY_CI_DURATIONS_OUT receives this run's durations. The standard library and
+module's fixtures stay in one shard). PYTEST_SHARD_DURATIONS_OUT receives this run's durations. The standard library and
 pytest alone: py-ci is not installed where the tests run.
 """
 
@@ -30,7 +30,7 @@ def split(weights: dict[str, float], count: int) -> list[list[str]]:
 
 
 def _known() -> dict[str, float]:
-    path = os.environ.get("PY_CI_DURATIONS", "")
+    path = os.environ.get("PYTEST_SHARD_DURATIONS", "")
     if not path or not Path(path).is_file():
         return {}
     try:
@@ -47,7 +47,7 @@ def _unit(nodeid: str, by_test: bool) -> str:
 
 
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    shard = os.environ.get("PY_CI_SHARD", "")
+    shard = os.environ.get("PYTEST_SHARD", "")
     if not shard:
         return
     index, count = (int(part) for part in shard.split("/"))
@@ -72,7 +72,7 @@ def pytest_runtest_logreport(report: Any) -> None:
 
 
 def pytest_sessionfinish(session: Any) -> None:
-    out = os.environ.get("PY_CI_DURATIONS_OUT", "")
+    out = os.environ.get("PYTEST_SHARD_DURATIONS_OUT", "")
     # pytest-xdist's workers report to the controller, which writes once.
     if out and not hasattr(session.config, "workerinput"):
         Path(out).write_text(json.dumps(dict(sorted(_DURATIONS.items())), indent=0), encoding="utf-8")
