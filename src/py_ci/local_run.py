@@ -191,12 +191,13 @@ def _result(checks: list[Check], options: Options, console: Console, coverage_pr
     )
     result = job_result(outputs, options, console.stdin)
     # A workflow job's groups are each a leg of the pipeline: each its own result file, labelled with its name.
-    parts = tuple(_group_result(c, options, console, not_run.get(c.name)) for c in tests if c.group is not None)
+    parts = (
+        tuple(_group_result(c, options, console, not_run.get(c.name)) for c in tests if c.group is not None)
+        if options.run_groups is not None
+        else ()
+    )
     return replace(
-        result,
-        not_run=tuple(not_run.values()),
-        ran=tuple(_ran(check, options) for check in checks),
-        parts=parts if options.run_groups is not None else (),
+        result, not_run=tuple(not_run.values()), ran=tuple(_ran(check, options) for check in checks), parts=parts
     )
 
 
