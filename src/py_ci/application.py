@@ -17,6 +17,8 @@ from py_ci.errors import InputError
 POLL_SECONDS = 0.2
 # SIGINT first: Python runs its exit handlers (coverage.py saves its data) on KeyboardInterrupt, not on SIGTERM.
 STOP_SIGNALS = ((signal.SIGINT, 10.0), (signal.SIGTERM, 5.0))
+KILL_SECONDS = 5.0
+STOP_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -68,18 +70,42 @@ def await_answer(
         time.sleep(POLL_SECONDS)
 
 
+def _group_lives(group: int) -> bool:
+    """Whether a member of the process group still runs: the shell may be gone while what it started is not."""
+    proc = Path("/proc")
+    if (proc / "self" / "stat").is_file():
+        for stat in proc.glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                # After the command name's closing parenthesis: state, parent, group. Zombies hold no port.
+                state, _, member_of = stat.read_text().rpartition(")")[2].split()[:3]
+                if int(member_of) == group and state not in "ZX":
+                    return True
+        return False
+    try:  # pragma: no cover - macOS and the BSDs, whose init reaps orphans
+        os.killpg(group, 0)
+    except ProcessLookupError:  # pragma: no cover
+        return False
+    return True  # pragma: no cover
+
+
+def _running(process: subprocess.Popen[bytes]) -> bool:
+    return process.poll() is None or (hasattr(os, "killpg") and _group_lives(process.pid))
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    for sent, grace in STOP_SIGNALS:
-        if process.poll() is not None:
-            return
+    """Each signal in turn to the shell and what it started, until none of them runs; SIGKILL last."""
+    for sent, grace in (*STOP_SIGNALS, (getattr(signal, "SIGKILL", signal.SIGTERM), KILL_SECONDS)):
+        if not _running(process):
+            break
         with contextlib.suppress(ProcessLookupError):
             if hasattr(os, "killpg"):
-                os.killpg(process.pid, sent)  # the shell and what it started
+                os.killpg(process.pid, sent)
             else:  # pragma: no cover - Windows
                 process.send_signal(sent)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=grace)
-    if process.poll() is None:
+        deadline = time.monotonic() + grace
+        while _running(process) and time.monotonic() < deadline:
+            time.sleep(STOP_POLL_SECONDS)
+    if process.poll() is None:  # pragma: no cover - only a process the kernel cannot kill is still here
         process.kill()
         process.wait()
 
