@@ -22,7 +22,6 @@ from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
 from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_outcome
 from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
-from py_ci.test_groups import SERVICES
 from py_ci.tool_runs import (
     COVERAGERC,
     Check,
@@ -106,7 +105,9 @@ def _write_coverage(check: Check, environment: Environment, options: Options) ->
     return None
 
 
-def _start_services(stack: contextlib.ExitStack, wanted: set[str], environ: dict[str, str], progress: IO[str]) -> None:
+def _start_services(
+    stack: contextlib.ExitStack, wanted: frozenset[str], environ: dict[str, str], progress: IO[str]
+) -> None:
     if "postgres" in wanted:
         environ["DATABASE_URL"] = stack.enter_context(postgres())
         progress.write(f"  services: PostgreSQL at {environ['DATABASE_URL']}\n")
@@ -146,9 +147,6 @@ def _run_all(
 ) -> dict[str, str]:
     """The services, then the applications, then every check in parallel; each test's coverage report after."""
     project = options.workspace
-    wanted = set(SERVICES) if options.services else {s for group in options.groups for s in group.services}
-    if options.command == "action":
-        wanted = set()  # the workflow's service containers serve the groups (their addresses checked at the edge)
     live = progress.isatty() and options.publishing.colour
     tests = [check for check in checks if check.name.startswith("test")]
     with_app = [
@@ -157,7 +155,7 @@ def _run_all(
         if (app := options.app if check.group is None else check.group.application) is not None
     ]
     with contextlib.ExitStack() as stack:
-        _start_services(stack, wanted, environ, progress)
+        _start_services(stack, options.started_services, environ, progress)
         for check, app in with_app:
             _start_application(stack, app, check, (environment, project, environ), progress)
         run_checks(checks, project, environ, Progress(progress, live))

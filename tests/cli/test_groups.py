@@ -179,6 +179,14 @@ def test_a_workflow_job_needs_the_services_of_its_groups_alone(py_ci: PyCI, tmp_
         "input postgres: the test group 'db' needs postgres, and DATABASE_URL is not set; set the input postgres "
         'to an image tag, e.g. "16", or DATABASE_URL to a server of your own',
     )
+    # Beside the job's service container, whose address the tests read: py-ci starts no server of its own.
+    container = "postgresql://postgres@127.0.0.1:5432/postgres"
+    test = f"import os\n\n\ndef test_db():\n    assert os.environ['DATABASE_URL'] == {container!r}\n"
+    served_root = tmp_path / "served"
+    write_files(served_root, {"pyproject.toml": extra, "pkg/__init__.py": "", "tests/db/test_db.py": test})
+    served = action(py_ci, served_root, "single", {"DATABASE_URL": container})
+    assert served.status == 0, served.stderr
+    assert "services:" not in served.stderr
 
 
 def test_a_group_past_its_timeout_is_stopped_and_named(
@@ -281,6 +289,15 @@ def test_stopping_escalates_when_the_application_ignores_interrupts(tmp_path: Pa
         f"s = socket.socket(); s.bind(('127.0.0.1', {port})); s.listen(); time.sleep(600)"
     )
     app = AppStart(f'{sys.executable} -c "{stubborn}"', str(port), 10)
+    with running_application(app, tmp_path, {"PATH": "/usr/bin:/bin"}, tmp_path / "app.log"):
+        assert answers(f"127.0.0.1:{port}")
+    assert not answers(f"127.0.0.1:{port}")
+
+
+def test_stopping_waits_for_what_the_shell_started_in_the_background(tmp_path: Path) -> None:
+    # A non-interactive shell starts `&` jobs with SIGINT ignored and dies of the first one itself.
+    port = free_port()
+    app = AppStart(f"{sys.executable} -m http.server --bind 127.0.0.1 {port} & sleep 600", str(port), 10)
     with running_application(app, tmp_path, {"PATH": "/usr/bin:/bin"}, tmp_path / "app.log"):
         assert answers(f"127.0.0.1:{port}")
     assert not answers(f"127.0.0.1:{port}")

@@ -113,7 +113,8 @@ class Options:
     shard: tuple[int, int] | None = None  # shard K of N of the tests (py_ci_shard, the plugin)
     durations: Path | None = None  # an earlier run's test durations, that the shards are split by
     output_dir: Path | None = None
-    services: bool = False
+    services: bool = False  # --services: both, whatever the groups ask
+    started_services: frozenset[str] = frozenset()  # what `py-ci run` starts itself; a workflow job has containers
     groups: tuple[TestGroup, ...] = ()  # test groups, each its own pytest; none: one pytest
     run_groups: str | None = None  # the workflow job's kind of groups (matrix, single, all); None: not asked
     measurement: Measurement = Measurement()

@@ -244,10 +244,11 @@ def _run(options: Options, layers: _Layers) -> Options:
         group = find_group(declared or default_groups(options.workspace, "tests/integration", SERVICES), name)
         checks: Setting[tuple[str, ...]] = Setting(("test",), f"--group {group.name}")
         labels = {**options.labels, "group": group.name}
-        return replace(options, groups=(group,), checks=checks, labels=labels)
-    if "test" in options.checks.value:
-        return replace(options, groups=tuple(declared_groups(options.project) or ()))
-    return options
+        options = replace(options, groups=(group,), checks=checks, labels=labels)
+    elif "test" in options.checks.value:
+        options = replace(options, groups=tuple(declared_groups(options.project) or ()))
+    wanted = SERVICES if options.services else [service for group in options.groups for service in group.services]
+    return replace(options, started_services=frozenset(wanted))
 
 
 def _action(options: Options, layers: _Layers) -> Options:
