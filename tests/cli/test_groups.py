@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -282,6 +283,15 @@ def test_the_common_layout_without_declarations(example: Path, py_ci: PyCI) -> N
     assert "services: PostgreSQL at postgresql://postgres@127.0.0.1:" in outcome.stderr
 
 
+@pytest.fixture
+def short_grace(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second for SIGINT instead of ten: what is under test is the escalation, not the wait."""
+    from py_ci import application
+
+    monkeypatch.setattr(application, "STOP_SIGNALS", ((signal.SIGINT, 1.0), (signal.SIGTERM, 5.0)))
+
+
+@pytest.mark.usefixtures("short_grace")
 def test_stopping_escalates_when_the_application_ignores_interrupts(tmp_path: Path) -> None:
     port = free_port()
     stubborn = (
@@ -294,6 +304,7 @@ def test_stopping_escalates_when_the_application_ignores_interrupts(tmp_path: Pa
     assert not answers(f"127.0.0.1:{port}")
 
 
+@pytest.mark.usefixtures("short_grace")
 def test_stopping_waits_for_what_the_shell_started_in_the_background(tmp_path: Path) -> None:
     # A non-interactive shell starts `&` jobs with SIGINT ignored and dies of the first one itself.
     port = free_port()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.e2e.shop import SHOP_ENVIRON, on_the_tiers_port
 from tests.helpers import clean_environ
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +92,7 @@ def consumer(destination: Path, project: Path, workflow: str) -> Path:
     shutil.copytree(
         project, destination, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".*cache", ".coverage*")
     )
+    on_the_tiers_port(destination)
     (destination / ".github" / "workflows").mkdir(parents=True)
     (destination / ".github" / "workflows" / "ci.yml").write_text(workflow)
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=destination, check=True)
@@ -133,6 +135,7 @@ def run_act(
         f"PY_CI_E2E_ARTIFACTS={out / 'artifacts'}",
         "--env",
         f"PY_CI_E2E_CACHE={cache or (PACKAGE_CACHE[0] if PACKAGE_CACHE else out / 'cache')}",
+        *(arg for name, value in SHOP_ENVIRON.items() for arg in ("--env", f"{name}={value}")),
         *(["--eventpath", str(payload)] if payload else []),
         *options,
         *(arg for name, value in variables.items() for arg in ("--var", f"{name}={value}")),

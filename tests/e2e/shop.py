@@ -12,12 +12,25 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-HEALTH = "http://127.0.0.1:8765/health"
+# Off the example's own 8765, which the CLI tiers use: scripts/test runs them beside this one. The example's knobs.
+PORT = 8766
+URL = f"http://127.0.0.1:{PORT}"
+HEALTH = f"{URL}/health"
+SHOP_ENVIRON = {"BOOKSHOP_PORT": str(PORT), "BOOKSHOP_URL": URL}
+
+
+def on_the_tiers_port(project: Path) -> None:
+    """The project's start and ready on this tier's port (the start command reads BOOKSHOP_PORT)."""
+    pyproject = project / "pyproject.toml"
+    if pyproject.is_file():
+        pyproject.write_text(pyproject.read_text().replace("127.0.0.1:8765", f"127.0.0.1:{PORT}"))
 
 
 @contextlib.contextmanager
-def shop_by_hand(project: Path, services: dict[str, str], data_file: Path) -> Iterator[None]:
+def shop_by_hand(project: Path, services: dict[str, str], data_file: Path) -> Iterator[dict[str, str]]:
+    """The shop, until the block ends; the block gets what its tests need to find it."""
     env = {
+        **SHOP_ENVIRON,
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "PYTHONPATH": "src",
         "COVERAGE_FILE": str(data_file),
@@ -28,13 +41,13 @@ def shop_by_hand(project: Path, services: dict[str, str], data_file: Path) -> It
     try:
         for _ in range(150):
             try:
-                with urllib.request.urlopen(HEALTH, timeout=1):
+                with urllib.request.urlopen(HEALTH, timeout=1):  # noqa: S310 - an http:// constant
                     break
             except OSError:
                 time.sleep(0.1)
         else:
             raise AssertionError("the shop did not start")
-        yield
+        yield {**services, "BOOKSHOP_URL": URL}
     finally:
         shop.send_signal(signal.SIGINT)  # coverage.py saves its data on the way out
         shop.wait(timeout=30)

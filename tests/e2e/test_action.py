@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.act import ACTION_CONSUMER, GIT, ActRun, consumer, run_act
-from tests.e2e.shop import shop_by_hand
+from tests.e2e.shop import SHOP_ENVIRON, shop_by_hand
 from tests.helpers import EXAMPLE, break_it, child_pytest, copy_of_example, run
 
 # Under act with the interpreters each case names: once per suite run, not once per Python of the suite.
@@ -25,7 +25,8 @@ def by_hand(project: Path, services: dict[str, str]) -> dict[str, object]:
     scratch = project.parent / "by-hand"
     shutil.copytree(project, scratch, ignore=shutil.ignore_patterns(".git", ".github"))
     tests = {**services, "COVERAGE_FILE": str(scratch / ".coverage.tests")}
-    with shop_by_hand(scratch, services, scratch / ".coverage.shop"):
+    with shop_by_hand(scratch, services, scratch / ".coverage.shop") as shop:
+        tests.update(shop)
         run(child_pytest("--cov", "--cov-branch", "--cov-report=", "--junitxml=junit.xml"), scratch, tests)
     coverage = [sys.executable, "-m", "coverage"]
     run([*coverage, "combine", *(str(p) for p in scratch.glob(".coverage.*"))], scratch)
@@ -65,7 +66,7 @@ def test_clean_project_green_with_the_tools_numbers(
     local = run(
         [str(Path(sys.executable).parent / "py-ci"), "run", "--python", sys.executable, "--json"],
         tmp_path / "consumer",
-        service_urls,
+        {**service_urls, **SHOP_ENVIRON},
     ).stdout
     here = json.loads(local)
     assert f"{here['coverage']['total']:.2f}" == result.outputs["coverage"]

@@ -34,8 +34,8 @@ def combined_by_hand(project: Path, services: dict[str, str]) -> tuple[str, int]
     run(child_pytest("--cov", "--cov-branch", "--ignore=tests/integration", "--ignore=tests/e2e"), scratch, unit)
     integration = {"COVERAGE_FILE": str(scratch / ".coverage.integration"), **services}
     run(child_pytest("--cov", "--cov-branch", "tests/integration", "--junitxml=integration.xml"), scratch, integration)
-    with shop_by_hand(scratch, services, scratch / ".coverage.shop"):
-        run(child_pytest("tests/e2e", "-p", "no:cacheprovider"), scratch, services)
+    with shop_by_hand(scratch, services, scratch / ".coverage.shop") as shop:
+        run(child_pytest("tests/e2e", "-p", "no:cacheprovider"), scratch, shop)
     coverage = [sys.executable, "-m", "coverage"]
     run([*coverage, "combine", *(str(p) for p in scratch.glob(".coverage.*"))], scratch)
     total = run([*coverage, "report", "--format=total", "--precision=2"], scratch).stdout.strip()
