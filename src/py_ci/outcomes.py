@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from py_ci.errors import InputError
 from py_ci.model import NotRun, TestReport
+from py_ci.readers.mypy import read_mypy
 
 CAUSE_CHARS = 300
 # pytest's exit statuses past 1, and what each means (pytest.ExitCode).
@@ -54,12 +56,26 @@ def pytest_outcome(
     return NotRun("tests", title, f"{what} (exit {code})", cause, fix)
 
 
+def _first_error(output: str) -> str | None:
+    """mypy's first error whole, as its reader joins it (`pretty = true` wraps a message over lines)."""
+    try:
+        findings = read_mypy(output, "mypy's output").findings
+    except InputError:
+        return None
+    error = next((finding for finding in findings if finding.severity == "error"), None)
+    if error is None:
+        return None
+    code = f"  [{error.code}]" if error.code else ""
+    where = error.path if error.line is None else f"{error.path}:{error.line}"
+    return f"{where}: error: {error.message}{code}"[:CAUSE_CHARS]
+
+
 def mypy_outcome(code: int, output: str, stderr: str) -> NotRun | None:
     """mypy's exit 2 (a blocking error, a bad invocation) or a crash; its first error is the cause."""
     if code in (0, 1) and output.strip():
         return None
     lines = output.splitlines() + stderr.splitlines()
-    cause = _first(lines, ": error:") or _first(lines, "error") or _last(lines)
+    cause = _first_error(output) or _first(lines, ": error:") or _first(lines, "error") or _last(lines)
     what = "crashed" if code not in (0, 1, 2) else "did not finish"
     fix = "fix that error (or give mypy its targets: mypy-targets), then mypy checks the rest"
     return NotRun("mypy", "mypy", f"{what} (exit {code})", cause, fix)

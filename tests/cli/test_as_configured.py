@@ -71,6 +71,18 @@ def test_a_blocking_mypy_error_is_no_count_and_no_pass(py_ci: PyCI, tmp_path: Pa
     assert "### ❌ ruff" in summary
 
 
+def test_a_blocking_error_wrapped_by_pretty_is_said_whole(py_ci: PyCI, tmp_path: Path) -> None:
+    # `pretty = true` (attrs', markupsafe's) wraps a long message over lines: the cause is all of it, joined.
+    files = {"setup_of_the_project.py": "", "a_sub_folder_with_a_long_name/setup_of_the_project.py": ""}
+    root = project(tmp_path, files, '[tool.mypy]\npretty = true\nfiles = ["."]\n')
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "typecheck", cwd=root)
+    expected = (
+        'mypy did not finish (exit 2): setup_of_the_project.py: error: Duplicate module named "setup_of_the_project" '
+        '(also at "./a_sub_folder_with_a_long_name/setup_of_the_project.py")'
+    )
+    assert_one_line_error(outcome, expected, after_progress=True, reported=True)
+
+
 def test_a_duplicate_module_stops_mypy_and_says_so(py_ci: PyCI, tmp_path: Path) -> None:
     root = project(tmp_path, {"sub/setup.py": "", "setup.py": ""}, '[tool.mypy]\nfiles = ["."]\n')
     outcome = py_ci("run", "--python", PYTHON, "--checks", "typecheck", cwd=root)
