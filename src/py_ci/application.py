@@ -73,19 +73,23 @@ def await_answer(
 def _group_lives(group: int) -> bool:
     """Whether a member of the process group still runs: the shell may be gone while what it started is not."""
     proc = Path("/proc")
-    if (proc / "self" / "stat").is_file():
-        for stat in proc.glob("[0-9]*/stat"):
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                # After the command name's closing parenthesis: state, parent, group. Zombies hold no port.
-                state, _, member_of = stat.read_text().rpartition(")")[2].split()[:3]
-                if int(member_of) == group and state not in "ZX":
-                    return True
-        return False
-    try:  # pragma: no cover - macOS and the BSDs, whose init reaps orphans
+    if not (proc / "self" / "stat").is_file():
+        return _group_signalable(group)
+    for stat in proc.glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # After the command name's closing parenthesis: state, parent, group. Zombies hold no port.
+            state, _, member_of = stat.read_text().rpartition(")")[2].split()[:3]
+            if int(member_of) == group and state not in "ZX":
+                return True
+    return False
+
+
+def _group_signalable(group: int) -> bool:  # pragma: no cover - macOS and the BSDs: no /proc, init reaps orphans
+    try:
         os.killpg(group, 0)
-    except ProcessLookupError:  # pragma: no cover
+    except ProcessLookupError:
         return False
-    return True  # pragma: no cover
+    return True
 
 
 def _running(process: subprocess.Popen[bytes]) -> bool:
@@ -105,9 +109,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         deadline = time.monotonic() + grace
         while _running(process) and time.monotonic() < deadline:
             time.sleep(STOP_POLL_SECONDS)
-    if process.poll() is None:  # pragma: no cover - only a process the kernel cannot kill is still here
-        process.kill()
-        process.wait()
+    process.wait()  # reaped already, SIGKILL having come last
 
 
 @contextlib.contextmanager

@@ -8,9 +8,10 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+
+from py_ci.application import answers
 
 # Off the example's own 8765, which the CLI tiers use: scripts/test runs them beside this one. The example's knobs.
 PORT = 8766
@@ -40,14 +41,12 @@ def shop_by_hand(project: Path, services: dict[str, str], data_file: Path) -> It
     shop = subprocess.Popen(command, cwd=project, env=env)
     try:
         for _ in range(150):
-            try:
-                with urllib.request.urlopen(HEALTH, timeout=1):  # noqa: S310 - an http:// constant
-                    break
-            except OSError:
-                time.sleep(0.1)
+            if answers(HEALTH):
+                break
+            time.sleep(0.1)
         else:
             raise AssertionError("the shop did not start")
-        yield {**services, "BOOKSHOP_URL": URL}
+        yield {**services, **SHOP_ENVIRON}
     finally:
         shop.send_signal(signal.SIGINT)  # coverage.py saves its data on the way out
         shop.wait(timeout=30)
