@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from py_ci.pythons import AVAILABLE, SUPPORTED
 from py_ci.readers.project_files import ProjectFiles
 
-# CPython releases setup-python provides, oldest first; a range is tested on the ones it admits.
-KNOWN = ("3.9", "3.10", "3.11", "3.12", "3.13", "3.14")
-# Without any word from the project: the releases that still get fixes.
-DEFAULT = ("3.11", "3.12", "3.13", "3.14")
 _CLASSIFIER = re.compile(r"^Programming Language :: Python :: (3\.\d+)$")
 _CLAUSE = re.compile(r"^\s*(?P<op>~=|==|!=|<=|>=|<|>)\s*(?P<version>\d+(?:\.\d+)*)(?P<star>\.\*)?\s*$")
 
@@ -49,14 +46,14 @@ def _satisfies(clause: re.Match[str], version: tuple[int, ...]) -> bool:
 
 
 def admitted(specifier: str) -> tuple[str, ...] | None:
-    """The known releases a `requires-python` specifier admits (any patch of them); None if it cannot be read."""
+    """The releases setup-python provides that a `requires-python` specifier admits; None if it cannot be read."""
     clauses = [_CLAUSE.match(part) for part in specifier.split(",") if part.strip()]
     if not clauses or any(clause is None for clause in clauses):
         return None
     matched = [clause for clause in clauses if clause is not None]
     return tuple(
         release
-        for release in KNOWN
+        for release in AVAILABLE
         if any(all(_satisfies(c, (*_key(release), patch)) for c in matched) for patch in range(100))
     )
 
@@ -73,4 +70,4 @@ def supported_versions(project: ProjectFiles) -> Versions:
     requires = metadata.get("requires-python") if isinstance(metadata, dict) else None
     if isinstance(requires, str) and (found := admitted(requires)):
         return Versions(found, f"pyproject.toml requires-python {requires!r}")
-    return Versions(DEFAULT, "the CPython releases that still get fixes (the project names none)")
+    return Versions(SUPPORTED, "the CPython releases that still get fixes (the project names none)")
