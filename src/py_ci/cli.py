@@ -83,9 +83,12 @@ def _add(parser: argparse.ArgumentParser, flag: Flag, groups: dict[str, Any]) ->
     if flag.kind == "positional":
         parser.add_argument(flag.field, nargs=flag.nargs, type=_type(flag.field), metavar=flag.metavar, help=flag.help)
         return
-    where = groups.setdefault(flag.section, parser.add_argument_group(flag.section)) if flag.section else parser
+    # Each group made once: argparse's usage fails on an empty mutually exclusive group (`--help`).
+    where: Any = parser
+    if flag.section:
+        where = groups.get(flag.section) or groups.setdefault(flag.section, parser.add_argument_group(flag.section))
     if flag.exclusive:
-        where = groups.setdefault(flag.exclusive, where.add_mutually_exclusive_group())
+        where = groups.get(flag.exclusive) or groups.setdefault(flag.exclusive, where.add_mutually_exclusive_group())
     if flag.kind == "switch":
         where.add_argument(flag.name, dest=flag.field, action="store_true", default=None, help=flag.help)
         return

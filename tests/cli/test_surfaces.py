@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from py_ci.cli import COMMANDS
 from py_ci.commands import Console
 from py_ci.commands import coverage as coverage_command
 from py_ci.github import SUMMARY_LIMIT
@@ -157,3 +158,11 @@ def test_colour_on_a_terminal_unless_no_color(sample_project: Measure, monkeypat
     assert "\033[31mCoverage FAILED: total of 76 is less than fail-under=80" in publish_to(FakeTerminal())
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\033[" not in publish_to(FakeTerminal())
+
+
+@pytest.mark.parametrize("command", ["", *COMMANDS])
+def test_every_help_is_printed(command: str, py_ci: PyCI, tmp_path: Path) -> None:
+    """`--help` of each subcommand prints its usage (an empty exclusive group once made it an internal error)."""
+    with pytest.raises(SystemExit) as ended:
+        py_ci(*filter(None, [command, "--help"]), cwd=tmp_path)
+    assert ended.value.code == 0
