@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -16,6 +17,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
+
+import cmarkgfm
+from cmarkgfm import cmark
 
 TESTS = Path(__file__).parent
 ROOT = TESTS.parent
@@ -241,6 +245,18 @@ def assert_gold(name: str, actual: str) -> None:
     kept.write_text(actual, encoding="utf-8")
     diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(gold), str(kept)))
     raise AssertionError(f"{name} differs from its gold file; review {kept}, then copy it over {gold}\n{diff}")
+
+
+def headings_on_github(markdown: str) -> list[str]:
+    """The headings GitHub shows for a summary: rendered by cmark-gfm, GitHub's own Markdown library.
+
+    Each Markdown heading line must come out as a heading, not swallowed as text into an HTML block before it.
+    """
+    html = cmarkgfm.github_flavored_markdown_to_html(markdown, options=cmark.Options.CMARK_OPT_UNSAFE)
+    shown = [re.sub(r"<[^>]+>", "", heading) for heading in re.findall(r"<h[1-6]>(.*?)</h[1-6]>", html)]
+    written = [line.lstrip("#").strip() for line in markdown.splitlines() if re.match(r"#{1,6} ", line)]
+    assert len(shown) == len(written), f"headings shown as text on GitHub:\n{html}"
+    return shown
 
 
 def parse_outputs(text: str) -> dict[str, str]:

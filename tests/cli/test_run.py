@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import PYTHON, Outcome, assert_one_line_error, break_it, coverage, parse_outputs, run, without_groups
+from tests.helpers import (
+    PYTHON,
+    Outcome,
+    assert_one_line_error,
+    break_it,
+    coverage,
+    headings_on_github,
+    parse_outputs,
+    run,
+    without_groups,
+)
 
 PyCI = Callable[..., Outcome]
 
@@ -71,6 +81,11 @@ def test_a_broken_project_fails_and_counts_each_problem(example: Path, py_ci: Py
     assert outputs["passed"] == "false"
     summary = (example / "summary.md").read_text()
     assert "## py-ci: ❌ 5 of 5 gates failed" in summary
+    # Every section red, one after another: each heading still a heading on GitHub.
+    headings = headings_on_github(summary)
+    assert headings[0] == "py-ci: ❌ 5 of 5 gates failed"
+    assert any(heading.startswith("❌ ruff: ") for heading in headings)
+    assert any(heading.startswith("❌ Coverage") for heading in headings)
     assert "py-ci: FAILED (tests, mypy, ruff, ruff-format, coverage)" in outcome.stdout
 
 

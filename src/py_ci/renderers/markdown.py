@@ -42,8 +42,11 @@ def table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> 
 
 
 def details(summary: str, body: Sequence[str]) -> list[str]:
-    """A collapsed block; the blank lines let GitHub render the Markdown inside."""
-    return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>"]
+    """A collapsed block; the blank lines let GitHub render the Markdown inside, and what follows it.
+
+    An HTML block ends only at a blank line: a heading right after `</details>` would be shown as text.
+    """
+    return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>", ""]
 
 
 class Budget:
