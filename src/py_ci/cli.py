@@ -3,61 +3,58 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from py_ci import __version__
-from py_ci.commands import (
-    Console,
-    checks,
-    combine,
-    coverage,
-    gate,
-    init,
-    install,
-    junit,
-    report,
-    run,
-    workflow_inputs,
-)
 from py_ci.errors import PyCIError, UsageError
 from py_ci.github import Annotation, Runner
-from py_ci.options import Options
-from py_ci.options.build import build_options
 from py_ci.options.table import ABOUT, COMMON, FLAGS, VALUES, Flag
 from py_ci.options.values import BadValue
-from py_ci.publication import Publication, publish
-from py_ci.renderers import publications as render
+
+if TYPE_CHECKING:  # the commands' modules load only when one runs
+    from py_ci.commands import Console
+    from py_ci.options import Options
+    from py_ci.publication import Publication
 
 EXIT_ERROR = 2
-R = TypeVar("R")
 
 
 @dataclass(frozen=True)
-class Command(Generic[R]):
-    """A subcommand: what it computes, and how its result is rendered (its flags and help: options.table)."""
+class Command:
+    """A subcommand: what computes it and what renders it, as `module:name`, imported only when it runs."""
 
-    compute: Callable[[Options, Console], R]
-    render: Callable[[R, Options], Publication]
+    compute: str
+    render: str
+
+    def run(self, options: Options, console: Console) -> Publication:
+        result = _load(self.compute)(options, console)
+        return _load(f"py_ci.renderers.publications:{self.render}")(result, options)  # type: ignore[no-any-return]
 
 
-COMMANDS: dict[str, Command[Any]] = {
-    "coverage": Command(coverage.run, render.coverage_publication),
-    "junit": Command(junit.run, render.tests_publication),
-    "mypy": Command(checks.mypy, render.check_publication),
-    "ruff": Command(checks.ruff, render.check_publication),
-    "report": Command(report.run, render.job_publication),
-    "run": Command(run.run, render.job_publication),
-    "install": Command(install.run, render.install_publication),
-    "init": Command(init.run, render.adoption_publication),
-    "action": Command(run.run, render.job_publication),
-    "combine": Command(combine.run, render.matrix_publication),
-    "workflow-inputs": Command(workflow_inputs.run, render.plan_publication),
-    "gate": Command(gate.run, render.gate_publication),
+def _load(target: str) -> Callable[..., Any]:
+    module, name = target.split(":")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+
+
+COMMANDS: dict[str, Command] = {
+    "coverage": Command("py_ci.commands.coverage:run", "coverage_publication"),
+    "junit": Command("py_ci.commands.junit:run", "tests_publication"),
+    "mypy": Command("py_ci.commands.checks:mypy", "check_publication"),
+    "ruff": Command("py_ci.commands.checks:ruff", "check_publication"),
+    "report": Command("py_ci.commands.report:run", "job_publication"),
+    "run": Command("py_ci.commands.run:run", "job_publication"),
+    "install": Command("py_ci.commands.install:run", "install_publication"),
+    "init": Command("py_ci.commands.init:run", "adoption_publication"),
+    "action": Command("py_ci.commands.run:run", "job_publication"),
+    "combine": Command("py_ci.commands.combine:run", "matrix_publication"),
+    "workflow-inputs": Command("py_ci.commands.workflow_inputs:run", "plan_publication"),
+    "gate": Command("py_ci.commands.gate:run", "gate_publication"),
 }
 
 
@@ -130,10 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         given = vars(build_parser().parse_args(argv))
         name = given.pop("command")
+        from py_ci.commands import Console
+        from py_ci.options.build import build_options
+        from py_ci.publication import publish
+
         options = build_options(name, given, os.environ, Path.cwd())
-        command = COMMANDS[name]
-        result = command.compute(options, Console(sys.stdin.buffer, sys.stderr))
-        return publish(command.render(result, options), options.publishing, sys.stdout, sys.stderr)
+        publication = COMMANDS[name].run(options, Console(sys.stdin.buffer, sys.stderr))
+        return publish(publication, options.publishing, sys.stdout, sys.stderr)
     except PyCIError as error:
         return _fail(error, json)
     except KeyboardInterrupt:
