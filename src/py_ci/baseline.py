@@ -16,7 +16,9 @@ _LINE_NUMBER = re.compile(r"\bline \d+")
 
 
 def baseline_key(finding: Finding) -> BaselineKey:
-    return (finding.path, finding.code or "", _LINE_NUMBER.sub("line N", finding.message))
+    message = _LINE_NUMBER.sub("line N", finding.message)
+    # An unformatted file stays the same finding only while its changes do: new unformatted code is new.
+    return (finding.path, finding.code or "", f"{message} [{finding.fingerprint}]" if finding.fingerprint else message)
 
 
 def compare(findings: tuple[Finding, ...], baseline: Counter[BaselineKey]) -> Comparison:

@@ -15,6 +15,7 @@ from py_ci.files import InputLimit, read_text_input
 from py_ci.gates import coverage_verdicts, diff_verdict, limit_verdict, tests_verdict
 from py_ci.git import diff_since, merge_base, repository_root
 from py_ci.model import (
+    BaselineKey,
     CheckReport,
     CheckSection,
     CoverageReport,
@@ -34,7 +35,7 @@ from py_ci.readers.cobertura import read_cobertura
 from py_ci.readers.git_diff import changed_lines
 from py_ci.readers.junit import read_junit
 from py_ci.readers.mypy import read_mypy
-from py_ci.readers.ruff import FORMAT_TOOL, read_ruff
+from py_ci.readers.ruff import FORMAT_TOOL, UNFORMATTED, read_ruff
 
 
 def read_tests(paths: Sequence[Path], workspace: Path, limit: InputLimit) -> TestReport:
@@ -114,7 +115,13 @@ def _read_check(
         None if None in claimed else sum(c for c in claimed if c is not None),
         None if None in checked else sum(c for c in checked if c is not None),
         any(r.stopped for r in reports),
+        tuple(dict.fromkeys(part for r in reports for part in r.ran)),
     )
+
+
+def _part(key: BaselineKey) -> str:
+    """Which part of a checker a baseline entry is for: `ruff format` names unformatted files, the rest is lint."""
+    return FORMAT_TOOL if key[1] == UNFORMATTED else "ruff"
 
 
 def _judged(report: CheckReport, baseline: Setting[str] | None, options: Options, stdin: BinaryIO) -> CheckSection:
@@ -126,7 +133,11 @@ def _judged(report: CheckReport, baseline: Setting[str] | None, options: Options
         comparison = compare(counted, Counter(baseline_key(f) for f in counted))
     elif baseline is not None:
         text = read_text_input(str(options.workspace / baseline.value), stdin, options.input_limit)
-        comparison = compare(counted, parse_baseline(text, baseline.value, report.tool))
+        accepted = parse_baseline(text, baseline.value, report.tool)
+        # What a part that did not run accepts is neither matched nor fixed (ruff check, without --checks lint).
+        if report.ran:
+            accepted = Counter({key: n for key, n in accepted.items() if _part(key) in report.ran})
+        comparison = compare(counted, accepted)
     else:
         comparison = None
     return CheckSection(report.tool, report, (), Setting(0, "default"), baseline, comparison)
@@ -160,11 +171,13 @@ def ruff_section(outputs: Sequence[str], options: Options, stdin: BinaryIO) -> C
     def count(findings: tuple[Finding, ...], formatting: bool) -> int:
         return sum(1 for f in findings if (f.tool == FORMAT_TOOL) is formatting)
 
-    verdicts = (
-        limit_verdict("ruff", count(gated, False), limit.value, "violation", against),
-        limit_verdict("ruff-format", count(gated, True), 0, "format finding", against),
-    )
-    return replace(section, verdicts=verdicts, limit=limit)
+    # A verdict for each part that ran: `--checks format` says nothing of ruff check.
+    verdicts = []
+    if "ruff" in report.ran:
+        verdicts.append(limit_verdict("ruff", count(gated, False), limit.value, "violation", against))
+    if FORMAT_TOOL in report.ran:
+        verdicts.append(limit_verdict(FORMAT_TOOL, count(gated, True), 0, "format finding", against))
+    return replace(section, verdicts=tuple(verdicts), limit=limit)
 
 
 @dataclass(frozen=True)

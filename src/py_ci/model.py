@@ -171,6 +171,8 @@ class Finding:
     end_column: int | None = None
     notes: tuple[str, ...] = ()
     fixable: bool = False
+    # What the finding is about beyond its message, for a baseline: the changes `ruff format` would make.
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +184,7 @@ class CheckReport:
     claimed_errors: int | None = None
     files_checked: int | None = None
     stopped: bool = False  # mypy said errors prevented further checking: its count is not the code's
+    ran: tuple[str, ...] = ()  # the parts whose output was read (ruff, ruff-format): only they are judged
 
     @property
     def errors(self) -> int:

@@ -268,6 +268,27 @@ def test_baseline_reports_fixed_findings(legacy: Path, py_ci: PyCI) -> None:
     assert "**0 new**, 3 fixed" in summary.read_text()  # E401, F401 and I001 on the import line
 
 
+def test_a_format_baseline_accepts_the_file_as_it_was_not_new_unformatted_code(legacy: Path, py_ci: PyCI) -> None:
+    views = legacy / "app" / "views.py"
+    (legacy / "before.txt").write_text(ruff(legacy, "format", "--check", "app"))
+    assert py_ci("ruff", "before.txt", "--write-baseline", "format-baseline.json", cwd=legacy).status == 0
+    # Formatted code above it moves the unformatted lines: still the same finding.
+    views.write_text('"""Views."""\n\n' + views.read_text())
+    (legacy / "moved.txt").write_text(ruff(legacy, "format", "--check", "app"))
+    assert py_ci("ruff", "moved.txt", "--baseline", "format-baseline.json", cwd=legacy).status == 0
+    # A badly formatted function added to the accepted file is new.
+    views.write_text(views.read_text() + "\n\ndef  added( x ):\n    return {1:x}\n")
+    (legacy / "after.txt").write_text(ruff(legacy, "format", "--check", "app"))
+    outcome = py_ci("ruff", "after.txt", "--baseline", "format-baseline.json", cwd=legacy)
+    assert outcome.status == 1
+    assert "1 new format finding" in outcome.stdout
+    # Only ruff format ran: nothing is said of ruff check, its violations neither passed nor fixed.
+    assert "violation" not in outcome.stdout
+    moved = py_ci("ruff", "moved.txt", "--baseline", "format-baseline.json", cwd=legacy).stdout
+    assert "Baseline: 3 known, 0 new, 0 fixed" in moved
+    assert "ruff passed" not in moved
+
+
 def test_baseline_in_the_tool_table(legacy: Path, py_ci: PyCI) -> None:
     (legacy / "mypy.txt").write_text(mypy(legacy))
     (legacy / "ci").mkdir()

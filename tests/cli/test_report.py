@@ -67,7 +67,7 @@ def test_one_summary_outputs_and_verdict(job: Path, py_ci: PyCI, tmp_path: Path)
     assert outcome.status == 1
     summary = (job / "summary.md").read_text()
     sections = [
-        "## py-ci: ❌ 3 of 5 gates failed",
+        "## py-ci: ❌ 3 of 4 gates failed",  # no format verdict: ruff format did not run
         "python=3.12",
         "### ❌ Tests: 11 failed, 1 passed",
         "### ❌ mypy",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from dataclasses import replace
 
 from py_ci.errors import InputError
 from py_ci.model import CheckReport, Finding
@@ -16,6 +18,8 @@ _ARROW = re.compile(r"^\s*-->\s*(?P<path>.+?):(?P<line>\d+):(?P<column>\d+)$")
 _DIAGNOSTIC = re.compile(r"^(?P<code>[a-z][a-z0-9-]*): (?P<message>.+)$")
 # ruff's snippets: numbered lines, and the lines that separate or elide hunks.
 _DIFF_LINE = re.compile(r"^(?:\d+\s+[|+-](?: |$)|-{3,}$|\.{3}$|…$)")
+# A line the diff under `unformatted` takes out (`  - x`) or puts in (`4 + x`).
+_CHANGE = re.compile(r"^\s*(?:\d+\s+)?[+-](?: .*)?$")
 _WOULD_REFORMAT = re.compile(r"^Would reformat: (?P<path>.+)$")
 _FAILED_TO_PARSE = re.compile(r"^error: Failed to parse (?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
 _SUMMARY = re.compile(
@@ -30,8 +34,8 @@ def read_ruff(text: str, where: str) -> CheckReport:
     if not stripped:
         raise InputError(where, "is empty", FIX)
     if stripped.startswith("["):
-        return CheckReport("ruff", _read_check_json(stripped, where))
-    return CheckReport("ruff", _read_format_text(text, where))
+        return CheckReport("ruff", _read_check_json(stripped, where), ran=("ruff",))
+    return CheckReport("ruff", _read_format_text(text, where), ran=(FORMAT_TOOL,))
 
 
 def _read_check_json(text: str, where: str) -> tuple[Finding, ...]:
@@ -82,15 +86,20 @@ def _location(value: object) -> tuple[int | None, int | None]:
 def _read_format_text(text: str, where: str) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     pending: tuple[str, str] | None = None  # (code, message) waiting for its `-->` line
+    changes: dict[int, list[str]] = {}  # an unformatted file's finding -> the lines its diff takes out and puts in
     recognised = False
     for number, line in enumerate(text.splitlines(), start=1):
         arrow = _ARROW.match(line)
         if arrow and pending is not None:
             code, message = pending
+            if code == UNFORMATTED:
+                changes[len(findings)] = []
             findings.append(_format_finding(arrow["path"], code, message, arrow["line"], arrow["column"]))
             pending = None
             continue
         if not line.strip() or line[0].isspace() or _DIFF_LINE.match(line):
+            if (change := _CHANGE.match(line)) and len(findings) - 1 in changes:
+                changes[len(findings) - 1].append(change.group(0).strip())
             continue  # the snippet and diff ruff prints under a diagnostic
         recognised = True
         if _SUMMARY.match(line) or line.startswith("warning: "):
@@ -107,7 +116,17 @@ def _read_format_text(text: str, where: str) -> tuple[Finding, ...]:
             raise InputError(f"{where}:{number}", f"is not a line of `ruff format --check`: {line[:120]!r}", FIX)
     if not recognised:
         raise InputError(where, "has no ruff output in it", FIX)
+    for index, lines in changes.items():
+        findings[index] = replace(findings[index], fingerprint=_fingerprint(lines))
     return tuple(findings)
+
+
+def _fingerprint(changes: list[str]) -> str | None:
+    """The changes ruff would make, without their line numbers: what a baseline accepts of an unformatted file."""
+    if not changes:
+        return None  # an older ruff names the file alone
+    text = "\n".join(re.sub(r"^\d+\s+", "", change) for change in changes)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _format_finding(path: str, code: str, message: str, line: str | None = None, column: str | None = None) -> Finding:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from py_ci.model import CheckSection, Comparison, Finding, Setting
+from py_ci.readers.ruff import FORMAT_TOOL
 from py_ci.renderers.findings import location, title
 from py_ci.renderers.markdown import Budget, code, details, escape, not_listed, number, plural, shorten, table
 from py_ci.renderers.results import unformatted, violations
@@ -17,7 +18,12 @@ def headline(section: CheckSection) -> str:
     """`mypy: 3 errors in 2 files`, `ruff: 4 violations, 1 unformatted file`."""
     report = section.report
     if section.tool == "ruff":
-        return f"ruff: {plural(violations(section), 'violation')}, {plural(unformatted(section), 'unformatted file')}"
+        said = {
+            "ruff": plural(violations(section), "violation"),
+            FORMAT_TOOL: plural(unformatted(section), "unformatted file"),
+        }
+        # Of the parts that ran: `--checks format` has nothing to say of violations.
+        return "ruff: " + ", ".join(text for part, text in said.items() if part in (report.ran or said))
     if report.stopped:
         return f"mypy: stopped by {plural(report.errors, 'blocking error')}, the rest not checked"
     if report.errors:
