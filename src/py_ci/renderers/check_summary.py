@@ -16,7 +16,11 @@ MESSAGE_CHARS = 300
 
 def headline(section: CheckSection) -> str:
     """`mypy: 3 errors in 2 files`, `ruff: 4 violations, 1 unformatted file`."""
-    report = section.report
+    report, comparison = section.report, section.comparison
+    if comparison is not None and not report.stopped:
+        # What fails the run comes first; what the baseline accepts is a count.
+        noun = "new error" if section.tool == "mypy" else "new finding"
+        return f"{section.tool}: {plural(len(comparison.new), noun)}, {comparison.known:,} accepted by the baseline"
     if section.tool == "ruff":
         said = {
             "ruff": plural(violations(section), "violation"),
@@ -52,11 +56,13 @@ def check_markdown(section: CheckSection, budget: Budget) -> str:
         lines += _baseline_lines(section.baseline, section.comparison)
     for line in lines:
         budget.take(line)
-    findings = section.report.findings
+    findings = section.shown
     if findings:
         lines += _by_code(findings, budget) + _by_file(findings, budget)
-        label = "new findings" if section.comparison is not None else "findings"
-        lines += _all_findings(section.shown, label, budget)
+        if section.comparison is None:
+            lines += details(f"All {plural(len(findings), 'finding')}", _all_findings(findings, budget))
+        else:
+            lines += [f"**{plural(len(findings), 'new finding')}**", "", *_all_findings(findings, budget), ""]
     return "\n".join(lines) + "\n"
 
 
@@ -113,9 +119,7 @@ def _by_file(findings: tuple[Finding, ...], budget: Budget) -> list[str]:
     return [*lines, ""]
 
 
-def _all_findings(findings: tuple[Finding, ...], label: str, budget: Budget) -> list[str]:
-    if not findings:
-        return []
+def _all_findings(findings: tuple[Finding, ...], budget: Budget) -> list[str]:
     rows = []
     for finding in findings:
         message = finding.message if finding.severity != "note" else f"note: {finding.message}"
@@ -126,4 +130,4 @@ def _all_findings(findings: tuple[Finding, ...], label: str, budget: Budget) -> 
     body = table(["Location", "Code", "Message"], "lll", rows)
     if len(rows) < len(findings):
         body += ["", not_listed(len(findings) - len(rows), "finding", "`--json` lists every one")]
-    return details(f"All {plural(len(findings), label.removesuffix('s'))}", body)
+    return body

@@ -70,16 +70,15 @@ TERMINAL_FINDINGS = 200
 
 def check_text(section: CheckSection) -> str:
     """Findings as the tools print them, new ones marked, then the verdicts."""
-    comparison, findings = section.comparison, section.report.findings
-    new = set(map(id, comparison.new)) if comparison is not None else None
+    comparison, findings = section.comparison, section.shown
     lines = []
     for finding in findings[:TERMINAL_FINDINGS]:
-        marker = " (new)" if new is not None and id(finding) in new else ""
         code = f"  [{finding.code}]" if finding.code else ""
-        lines.append(f"{location(finding)}: {finding.severity}: {finding.message}{code}{marker}")
+        lines.append(f"{location(finding)}: {finding.severity}: {finding.message}{code}")
     if len(findings) > TERMINAL_FINDINGS:
         lines.append(f"... {len(findings) - TERMINAL_FINDINGS:,} more findings (all are in --json)")
     if comparison is not None:
+        # Only the new findings are listed: what the baseline accepts would bury the one that fails the run.
         fixed = sum(count for _, count in comparison.fixed)
         lines.append(f"Baseline: {comparison.known} known, {len(comparison.new)} new, {fixed} fixed")
     lines.append(headline(section))
