@@ -127,13 +127,18 @@ class Progress:
         if not self.live:
             return
         running = ", ".join(c.title for c in checks if c.seconds is None)
-        self.stream.write(f"\r\033[K  running {running or 'nothing'} · {time.monotonic() - self.begun:.1f} s")
+        # Once nothing runs the live line is cleared: what is printed next starts on a clean line.
+        self.stream.write(
+            f"\r\033[K  running {running} · {time.monotonic() - self.begun:.1f} s" if running else "\r\033[K"
+        )
         self.stream.flush()
 
     def finished(self, check: Check) -> None:
-        mark = "✓" if check.code in (0, None) else "✗"
+        # Exit 1 is a tool's "found something": judged below, against baselines and limits, not a failure yet.
+        mark = {0: "✓", None: "✓", 1: "•"}.get(check.code, "✗")
+        said = "found something, judged below" if check.code == 1 else f"exit {check.code}"
         prefix = "\r\033[K" if self.live else ""
-        self.stream.write(f"{prefix}  {mark} {check.title} finished in {check.seconds:.1f} s (exit {check.code})\n")
+        self.stream.write(f"{prefix}  {mark} {check.title} finished in {check.seconds:.1f} s ({said})\n")
         self.stream.flush()
 
 
