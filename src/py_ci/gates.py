@@ -46,6 +46,15 @@ def shortfall_message(
     return f"{subject} {shown} is less than {option}={fail_under:.{shown_precision}f}"
 
 
+def _met(total: float, fail_under: float, precision: int) -> str:
+    """The total as the report shows it; where rounding is what lifts it to the bar, said so."""
+    places = effective_precision(fail_under, precision)
+    said = f"total of {display_percent(total, max(places, 2))}% meets fail-under={fail_under:.{places}f}"
+    if total < fail_under:
+        said += f" (rounded to {places} decimals, as coverage.py compares)"
+    return said
+
+
 def coverage_verdicts(report: CoverageReport, options: Gates) -> list[Verdict]:
     """The total gate and, when asked, one verdict per file under the per-file threshold."""
     precision = options.precision.value
@@ -54,14 +63,7 @@ def coverage_verdicts(report: CoverageReport, options: Gates) -> list[Verdict]:
         total = report.counts.percent
         threshold = options.fail_under.value
         short = falls_short(total, threshold, precision)
-        message = (
-            shortfall_message(total, threshold, precision)
-            if short
-            else (
-                f"total of {display_percent(total, effective_precision(threshold, precision))} "
-                f"meets fail-under={threshold:.{effective_precision(threshold, precision)}f}"
-            )
-        )
+        message = shortfall_message(total, threshold, precision) if short else _met(total, threshold, precision)
         verdicts.append(Verdict("coverage", not short, message))
     if options.fail_under_file is not None:
         threshold = options.fail_under_file.value
@@ -80,9 +82,10 @@ def _count_words(count: int, noun: str) -> str:
 def limit_verdict(gate: str, counted: int, allowed: int, noun: str, against_baseline: bool) -> Verdict:
     """At most `allowed` findings (new ones, with a baseline) may pass."""
     what = _count_words(counted, f"new {noun}" if against_baseline else noun)
+    # A limit is worth saying only where one was set: none allowed is the rule.
     if counted > allowed:
-        return Verdict(gate, False, f"{what}, more than the {allowed} allowed")
-    return Verdict(gate, True, f"{what} (at most {allowed} allowed)")
+        return Verdict(gate, False, f"{what}, more than the {allowed} allowed" if allowed else what)
+    return Verdict(gate, True, f"{what} (at most {allowed} allowed)" if allowed else what)
 
 
 def tests_verdict(failed: int, errors: int, tests: int) -> Verdict:

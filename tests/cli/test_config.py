@@ -115,7 +115,7 @@ def test_summary_says_where_the_threshold_came_from(py_ci: PyCI, project: Path) 
     summary = (project / "summary.md").read_text()
     assert (
         "Threshold 74.5% from `setup.cfg [coverage:report] fail_under`, compared at 1 decimal as coverage.py "
-        "does: **passed** (total of 75.0 meets fail-under=74.5)."
+        "does: **passed** (total of 75.00% meets fail-under=74.5)."
     ) in summary
 
 

@@ -93,7 +93,7 @@ def test_a_failed_job_turns_it_red_with_the_jobs_named(py_ci: PyCI, tmp_path: Pa
     assert "| test | ❌ failure |" in summary
     assert "| group | ❌ cancelled |" in summary
     assert annotation_lines(outcome.stdout) == [
-        "::error title=py-ci gate::test group did not pass: see those jobs' summaries"
+        "::error title=py-ci gate::test, group did not pass: see those jobs' summaries"
     ]
 
 

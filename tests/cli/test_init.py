@@ -70,7 +70,7 @@ def test_red_today_green_after_init_and_only_new_problems_fail(py_ci: PyCI, lega
         'legacy/prices.py:24: error: Incompatible return value type (got "str", expected "int")  [return-value]'
     ]
     assert "mypy: 1 new error, 1 accepted by the baseline" in red.stdout
-    assert "mypy FAILED: 1 new error, more than the 0 allowed" in red.stdout
+    assert "mypy FAILED: 1 new error" in red.stdout
 
 
 def test_nothing_is_overwritten_without_force(py_ci: PyCI, legacy: Path) -> None:

@@ -19,7 +19,7 @@ def run(options: Options, console: Console) -> GateResult:
     # A skipped job passes nothing: unless the plan had nothing for it, it fails the gate too.
     skipped = tuple(job.name for job in jobs if job.result == "skipped" and job.name not in unplanned)
     if failed:
-        verdict = Verdict("jobs", False, f"{' '.join(failed)} did not pass: see those jobs' summaries")
+        verdict = Verdict("jobs", False, f"{', '.join(failed)} did not pass: see those jobs' summaries")
     elif skipped:
         verdict = Verdict("jobs", False, f"{' '.join(skipped)} did not run")
     elif not options.needs:

@@ -106,7 +106,7 @@ def tests_text(section: TestsSection) -> str:
 
 
 def verdict_line(verdicts: tuple[Verdict, ...]) -> str:
-    failed = [v.gate for v in verdicts if not v.passed]
+    failed = list(dict.fromkeys(v.gate for v in verdicts if not v.passed))  # a gate once, however many groups
     return f"\npy-ci: FAILED ({', '.join(failed)})\n" if failed else "\npy-ci: every gate passed\n"
 
 
