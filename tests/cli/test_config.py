@@ -128,6 +128,10 @@ BAD = {
     "unknown key": ("[tool.py-ci]\ncoverage-treshold = 80\n", "[tool.py-ci] has unknown key 'coverage-treshold'"),
     "not a number": ("[tool.py-ci]\ncoverage-threshold = 'high'\n", "coverage-threshold: 'high' is not a number"),
     "over 100": ("[tool.py-ci]\ncoverage-threshold = 120\n", "coverage-threshold: 120 is outside 0-100"),
+    "a fraction": (
+        "[tool.py-ci]\ncoverage-threshold = 0.85\n",
+        "coverage-threshold: 0.85 reads as a fraction; write a percentage: 85 for 85%",
+    ),
     "bad toml": ("[tool.py-ci\n", "pyproject.toml: is not valid TOML"),
     "not a table": ("tool = {py-ci = 3}\n", "[tool.py-ci] is not a table"),
     "bad precision": ("[tool.py-ci]\ncoverage-precision = -1\n", "is not a whole number of decimals"),

@@ -28,11 +28,11 @@ class Value:
 
 VALUES: Mapping[str, Value] = {
     # Gates.
-    "fail_under": Value(v.percent, "coverage-threshold", table=True, origin=True),
-    "fail_under_file": Value(v.percent, "coverage-threshold-file", table=True, origin=True),
+    "fail_under": Value(v.threshold, "coverage-threshold", table=True, origin=True),
+    "fail_under_file": Value(v.threshold, "coverage-threshold-file", table=True, origin=True),
     "precision": Value(v.precision, "coverage-precision", table=True, origin=True),
     "diff_base": Value(v.text),
-    "diff_fail_under": Value(v.percent, "diff-coverage-threshold", table=True, origin=True),
+    "diff_fail_under": Value(v.threshold, "diff-coverage-threshold", table=True, origin=True),
     "max_errors": Value(v.count, "max-mypy-errors", table=True, origin=True),
     "max_violations": Value(v.count, "max-ruff-violations", table=True, origin=True),
     "mypy_baseline": Value(v.file_path, "mypy-baseline", table=True, origin=True),

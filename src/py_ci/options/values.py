@@ -47,6 +47,14 @@ def percent(raw: object) -> float:
     return value
 
 
+def threshold(raw: object) -> float:
+    """A percentage py-ci gates on: 0.85 is a fraction written by mistake, never a gate at 0.85%."""
+    value = percent(raw)
+    if 0 < value < 1:
+        raise BadValue(f"{raw!r} reads as a fraction", f"write a percentage: {value * 100:g} for {value * 100:g}%")
+    return value
+
+
 def _whole(raw: object) -> int | None:
     if isinstance(raw, bool) or not isinstance(raw, (int, str)) or not str(raw).strip().isdigit():
         return None
