@@ -119,13 +119,24 @@ def _fail(error: PyCIError, json: bool) -> int:
     return EXIT_ERROR
 
 
+def _parsed(words: list[str]) -> dict[str, Any]:
+    """argparse's reading; what follows `--` goes to pytest, after any --pytest-args (`py-ci run -- -x`)."""
+    ahead, rest = (words[: words.index("--")], words[words.index("--") + 1 :]) if "--" in words else (words, [])
+    given = vars(build_parser().parse_args(ahead))
+    if rest and "pytest_args" not in given:
+        raise UsageError(f"py-ci {given['command']} runs no pytest: {' '.join(rest)!r} after -- has nowhere to go")
+    if rest:
+        given["pytest_args"] = [*(given["pytest_args"] or ()), *rest]
+    return given
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):  # Windows runners' code page cannot print file names or marks
         getattr(stream, "reconfigure", lambda **_: None)(encoding="utf-8", errors="backslashreplace")
     words = sys.argv[1:] if argv is None else list(argv)
     traceback, json = "--traceback" in words, "--json" in words
     try:
-        given = vars(build_parser().parse_args(argv))
+        given = _parsed(words)
         name = given.pop("command")
         from py_ci.commands import Console
         from py_ci.options.build import build_options

@@ -129,8 +129,10 @@ def test_a_missing_tool_says_how_to_install_it(example: Path, py_ci: PyCI, tmp_p
     assert last.endswith("-m pip install ruff mypy pytest coverage`, or leave their checks out with --checks")
 
 
-def test_pytest_that_cannot_start_is_an_error_not_a_pass(example: Path, py_ci: PyCI) -> None:
-    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--pytest-args=--no-such-flag", cwd=example)
+@pytest.mark.parametrize("given", [["--pytest-args=--no-such-flag"], ["--", "--no-such-flag"]])
+def test_pytest_that_cannot_start_is_an_error_not_a_pass(example: Path, py_ci: PyCI, given: list[str]) -> None:
+    """Its arguments reach it from --pytest-args or after `--`."""
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", *given, cwd=example)
     assert_one_line_error(outcome, "unrecognized arguments: --no-such-flag", after_progress=True, reported=True)
     assert outcome.stderr.splitlines()[-1].startswith("py-ci: error: pytest (unit) was called wrongly (exit 4): ")
 
@@ -145,6 +147,7 @@ def test_checks_from_the_tool_table_and_bad_values(example: Path, py_ci: PyCI) -
         "--checks: 'lint,docs' names no check or an unknown one; use some of: lint, format, typecheck, test",
     )
     assert_one_line_error(py_ci("run", "nowhere", cwd=example), "nowhere: is not a folder")
+    assert_one_line_error(py_ci("coverage", "--", "-x", cwd=example), "py-ci coverage runs no pytest: '-x' after --")
 
 
 def test_the_configuration_is_parsed_once_per_run(example: Path, py_ci: PyCI, config_reads: list[str]) -> None:
