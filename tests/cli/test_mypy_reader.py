@@ -44,6 +44,7 @@ SHAPES = {
     "columns": ["--show-column-numbers"],
     "error-end": ["--show-column-numbers", "--show-error-end"],
     "pretty": ["--pretty"],
+    "pretty-narrow": ["--pretty"],
     "no-codes": ["--hide-error-codes"],
     "json": ["--output", "json"],
 }
@@ -56,15 +57,19 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def mypy(project: Path, *flags: str, target: str = "pkg") -> str:
+# A terminal narrower than `path:line: error:` and a word: mypy starts messages on the next line.
+ENVIRONMENTS = {"pretty-narrow": {"MYPY_FORCE_TERMINAL_WIDTH": "30"}}
+
+
+def mypy(project: Path, *flags: str, target: str = "pkg", env: dict[str, str] | None = None) -> str:
     """The real mypy's stdout for `target`, checked with --strict and `flags`."""
     args = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *flags, target]
-    return run(args, project, allowed=(0, 1, 2)).stdout
+    return run(args, project, env=env, allowed=(0, 1, 2)).stdout
 
 
 @pytest.fixture(scope="module")
 def outputs(project: Path) -> dict[str, str]:
-    return {name: mypy(project, *flags) for name, flags in SHAPES.items()}
+    return {name: mypy(project, *flags, env=ENVIRONMENTS.get(name)) for name, flags in SHAPES.items()}
 
 
 def mypys_own_count(text_output: str) -> int:
@@ -92,6 +97,11 @@ def test_every_shape_gives_the_same_findings(outputs: dict[str, str], shape: str
     if shape in ("columns", "error-end", "json"):
         # JSON columns are 0-based; the model's are 1-based like the text's.
         assert [f.column for f in report.findings] == [f.column for f in plain.findings]
+
+
+def test_pretty_reads_messages_that_start_on_the_next_line(outputs: dict[str, str]) -> None:
+    assert "pkg/long.py:3: error:" in outputs["pretty-narrow"].splitlines()
+    assert read_mypy(outputs["pretty-narrow"], "narrow").errors == mypys_own_count(outputs["pretty-narrow"])
 
 
 def test_pretty_rejoins_wrapped_messages(outputs: dict[str, str]) -> None:

@@ -12,7 +12,8 @@ from py_ci.model import CheckReport, Finding
 FIX = "pass the output of `mypy` (text) or `mypy --output json`"
 _HEADER = re.compile(
     r"^(?P<path>.+?)(?::(?P<line>\d+))?(?::(?P<column>\d+))?(?::(?P<end_line>\d+):(?P<end_column>\d+))?"
-    r": (?P<severity>error|warning|note): (?P<message>.*)$"
+    # --pretty may wrap right after `error:`: the message then starts on the next line.
+    r": (?P<severity>error|warning|note):(?: (?P<message>.*))?$"
 )
 _CODE = re.compile(r"\s+\[(?P<code>[a-z0-9][a-z0-9_-]*)\]$")
 _FOUND = re.compile(
@@ -105,7 +106,7 @@ def _read_text(lines: list[str], collector: _Collector) -> None:
             )
         header = _HEADER.match(line)
         if header is not None:
-            wrapped = [header["message"]]
+            wrapped = [header["message"] or ""]
             collector.add(_text_finding(header))
         elif wrapped is not None and collector.findings:
             wrapped.append(line)
@@ -116,7 +117,7 @@ def _read_text(lines: list[str], collector: _Collector) -> None:
 
 def _rewrapped(finding: Finding, parts: list[str]) -> Finding:
     """A wrapped message joined again, its error code taken from its last line."""
-    message, code = _split_code(" ".join(part.strip() for part in parts))
+    message, code = _split_code(" ".join(part.strip() for part in parts if part.strip()))
     return replace(finding, message=message, code=code or finding.code)
 
 
@@ -128,7 +129,7 @@ def _split_code(message: str) -> tuple[str, str | None]:
 
 
 def _text_finding(header: re.Match[str]) -> Finding:
-    message, code = _split_code(header["message"])
+    message, code = _split_code(header["message"] or "")
     return Finding(
         tool="mypy",
         path=header["path"],
