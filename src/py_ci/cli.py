@@ -43,19 +43,21 @@ def _load(target: str) -> Callable[..., Any]:
 
 
 COMMANDS: dict[str, Command] = {
+    "run": Command("py_ci.commands.run:run", "job_publication"),
+    "init": Command("py_ci.commands.init:run", "adoption_publication"),
+    "install": Command("py_ci.commands.install:run", "install_publication"),
     "coverage": Command("py_ci.commands.coverage:run", "coverage_publication"),
-    "junit": Command("py_ci.commands.junit:run", "tests_publication"),
     "mypy": Command("py_ci.commands.checks:mypy", "check_publication"),
     "ruff": Command("py_ci.commands.checks:ruff", "check_publication"),
+    "junit": Command("py_ci.commands.junit:run", "tests_publication"),
     "report": Command("py_ci.commands.report:run", "job_publication"),
-    "run": Command("py_ci.commands.run:run", "job_publication"),
-    "install": Command("py_ci.commands.install:run", "install_publication"),
-    "init": Command("py_ci.commands.init:run", "adoption_publication"),
-    "action": Command("py_ci.commands.run:run", "job_publication"),
     "combine": Command("py_ci.commands.combine:run", "matrix_publication"),
+    "action": Command("py_ci.commands.run:run", "job_publication"),
     "workflow-inputs": Command("py_ci.commands.workflow_inputs:run", "plan_publication"),
     "gate": Command("py_ci.commands.gate:run", "gate_publication"),
 }
+# What the action and the workflow run: they work as any command, and stay out of the list people read.
+INTERNAL = ("action", "workflow-inputs", "gate")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -97,12 +99,19 @@ def _add(parser: argparse.ArgumentParser, flag: Flag, groups: dict[str, Any]) ->
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="py-ci", description="Reports and gates for Python CI: coverage, tests, mypy, ruff.")
+    parser = _Parser(
+        prog="py-ci",
+        description="Reports and gates for Python CI: coverage, tests, mypy, ruff.",
+        epilog=f"Run by the action and the reusable workflow: {', '.join(INTERNAL)} (see each one's --help).",
+    )
     parser.add_argument("--version", action="version", version=f"py-ci {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         about, description = ABOUT[name]
-        sub = subparsers.add_parser(name, help=about, description=description or about)
+        if name in INTERNAL:  # argparse lists a command only when it has a help
+            sub = subparsers.add_parser(name, description=description or about)
+        else:
+            sub = subparsers.add_parser(name, help=about, description=description or about)
         groups: dict[str, Any] = {}
         for flag in (*COMMON, *FLAGS[name]):
             _add(sub, flag, groups)

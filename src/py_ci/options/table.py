@@ -207,7 +207,12 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
         Flag("--python", "python", "the project's interpreter (default: found, see README)", "PYTHON"),
         Flag("--checks", "checks", "some of lint,format,typecheck,test (default all)", "LIST"),
         Flag("--mypy-targets", "mypy_targets", "what mypy checks (default: mypy's `files`, else .)", "ARGS"),
-        Flag("--mypy-args", "mypy_args", "mypy's flags (default --strict)", "ARGS"),
+        Flag(
+            "--mypy-args",
+            "mypy_args",
+            "mypy's flags (default: [tool.py-ci] mypy-args, else the project's mypy configuration, else --strict)",
+            "ARGS",
+        ),
         Flag("--pytest-args", "pytest_args", "extra pytest arguments", "ARGS"),
         Flag("--parallel", "parallel", "tests on pytest-xdist's workers (-n logical), each measured", kind="switch"),
         Flag("--shard", "shard", "run shard K of N of the tests (by --durations, else by file)", "K/N"),
