@@ -60,7 +60,8 @@ def check_markdown(section: CheckSection, budget: Budget) -> str:
     if findings:
         lines += _by_code(findings, budget) + _by_file(findings, budget)
         if section.comparison is None:
-            lines += details(f"All {plural(len(findings), 'finding')}", _all_findings(findings, budget))
+            label = f"All {number(len(findings))} findings" if len(findings) > 1 else "The finding"
+            lines += details(label, _all_findings(findings, budget))
         else:
             lines += [f"**{plural(len(findings), 'new finding')}**", "", *_all_findings(findings, budget), ""]
     return "\n".join(lines) + "\n"
