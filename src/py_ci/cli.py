@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from py_ci import __version__
 from py_ci.errors import PyCIError, UsageError
 from py_ci.github import Annotation, Runner
-from py_ci.options.table import ABOUT, COMMON, FLAGS, VALUES, Flag
+from py_ci.options.table import ABOUT, COMMON, FLAGS, VALUES, Flag, option_strings
 from py_ci.options.values import BadValue
 
 if TYPE_CHECKING:  # the commands' modules load only when one runs
@@ -78,7 +78,7 @@ def _type(field: str) -> Callable[[str], object]:
     return convert
 
 
-def _add(parser: argparse.ArgumentParser, flag: Flag, groups: dict[str, Any]) -> None:
+def _add(parser: argparse.ArgumentParser, flag: Flag, groups: dict[str, Any], taken: set[str]) -> None:
     if flag.kind == "positional":
         parser.add_argument(flag.field, nargs=flag.nargs, type=_type(flag.field), metavar=flag.metavar, help=flag.help)
         return
@@ -89,11 +89,13 @@ def _add(parser: argparse.ArgumentParser, flag: Flag, groups: dict[str, Any]) ->
     if flag.exclusive:
         where = groups.get(flag.exclusive) or groups.setdefault(flag.exclusive, where.add_mutually_exclusive_group())
     if flag.kind == "switch":
-        where.add_argument(flag.name, dest=flag.field, action="store_true", default=None, help=flag.help)
+        where.add_argument(
+            *option_strings(flag, taken), dest=flag.field, action="store_true", default=None, help=flag.help
+        )
         return
     action = "append" if flag.kind == "append" else "store"
     where.add_argument(
-        flag.name, dest=flag.field, action=action, type=_type(flag.field), metavar=flag.metavar,
+        *option_strings(flag, taken), dest=flag.field, action=action, type=_type(flag.field), metavar=flag.metavar,
         required=flag.required, help=flag.help,
     )  # fmt: skip
 
@@ -113,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
         else:
             sub = subparsers.add_parser(name, help=about, description=description or about)
         groups: dict[str, Any] = {}
-        for flag in (*COMMON, *FLAGS[name]):
-            _add(sub, flag, groups)
+        for flag in (flags := (*COMMON, *FLAGS[name])):
+            _add(sub, flag, groups, {other.name for other in flags})
     return parser
 
 

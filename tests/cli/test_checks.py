@@ -324,7 +324,10 @@ def test_bad_baseline_is_one_line(project: Path, py_ci: PyCI, tmp_path: Path, ca
     ("args", "expected"),
     [
         (["mypy", "x", "--baseline", "a", "--write-baseline", "b"], "not allowed with argument"),
-        (["ruff", "--max-violations", "-1"], "argument --max-violations: '-1' is not a whole number"),
+        (
+            ["ruff", "--max-violations", "-1"],
+            "argument --max-violations/--max-ruff-violations: '-1' is not a whole number",
+        ),
         (["mypy", "missing.txt"], "missing.txt: no such file"),
         (["ruff", "empty.txt"], "empty.txt: is empty"),
         (["ruff", "junk.txt"], "junk.txt:1: is not a line of `ruff format --check`"),

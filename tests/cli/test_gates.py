@@ -62,5 +62,5 @@ def test_failure_message_is_coverage_pys(reports: dict[str, Path], py_ci: PyCI, 
 @pytest.mark.parametrize("value", ["-1", "100.5", "abc", "nan", "1e3"])
 def test_threshold_outside_0_100_is_a_usage_error(py_ci: PyCI, tmp_path: Path, value: str) -> None:
     outcome = py_ci("coverage", f"--fail-under={value}", cwd=tmp_path)
-    assert_one_line_error(outcome, "argument --fail-under:")
-    assert outcome.stderr.startswith("py-ci: error: argument --fail-under:")
+    assert_one_line_error(outcome, "argument --fail-under/--coverage-threshold:")
+    assert outcome.stderr.startswith("py-ci: error: argument --fail-under/--coverage-threshold:")

@@ -127,7 +127,7 @@ def test_unwritable_summary_is_an_error(py_ci: PyCI, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
-        (["coverage", "--precision", "x"], "argument --precision: 'x' is not a whole number"),
+        (["coverage", "--precision", "x"], "argument --precision/--coverage-precision: 'x' is not a whole number"),
         (["coverage", "--nope"], "unrecognized arguments: --nope"),
         (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
         ([], "the following arguments are required: COMMAND"),

@@ -379,3 +379,11 @@ FIELDS: Mapping[str, frozenset[str]] = {
     "workflow-inputs": frozenset(_WORKFLOW_FIELDS),
     "gate": frozenset({"needs", "unplanned_jobs", "coverage_outcome", "inputs_outcome"}),
 }
+
+
+def option_strings(flag: Flag, taken: set[str]) -> tuple[str, ...]:
+    """`--fail-under` and, as its alias, the name the setting has in [tool.py-ci] and the action
+    (`--coverage-threshold`): one vocabulary wherever a user sets it. `taken` holds the command's own flags."""
+    key = VALUES[flag.field].name if flag.field in VALUES else None
+    alias = f"--{key}"
+    return (flag.name, alias) if key and alias != flag.name and alias not in taken else (flag.name,)
