@@ -67,5 +67,5 @@ def unavailable(version: str) -> str | None:
         # The next release, before it is out: setup-python has its pre-releases, with allow-prereleases.
         if key(wanted) == (key(NEWEST)[0], key(NEWEST)[1] + 1):
             return None
-        return f"Python {wanted} is not released; the newest is {NEWEST}"
-    return f"Python {wanted} is no longer provided by setup-python; the oldest is {AVAILABLE[0]}"
+        return f"Python {wanted} is not released; list {NEWEST} or older, the newest release"
+    return f"Python {wanted} is no longer provided by setup-python; list {AVAILABLE[0]} or newer, the oldest it has"
