@@ -100,7 +100,8 @@ def tool_step(
     """The missing tools at the versions the project asks for (`asked`), else py-ci's pins; `constraints` holds the
     project to its installed version."""
     held = ["-c", str(constraints)] if constraints is not None else []
-    pins = [asked.get(tool) or f"{tool}=={TOOL_VERSIONS[tool]}" for tool in missing]
+    # At most the pin: the pin itself, or on an older Python (3.9) the newest release that still supports it.
+    pins = [asked.get(tool) or f"{tool}<={TOOL_VERSIONS[tool]}" for tool in missing]
     return Step(f"the test tools py-ci runs ({', '.join(missing)})", (*installer.pip_install(python), *held, *pins))
 
 
