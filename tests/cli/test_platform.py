@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from py_ci import pythons
 from py_ci.helper_python import described, why_not_the_legs
-from tests.helpers import ROOT, clean_environ, find_python
+from tests.helpers import ROOT, clean_environ, find_python, load_yaml, steps_of
 
 ACTION = ROOT / "action.yml"
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -23,19 +22,6 @@ SAVES = re.compile(r"^actions/cache(/save)?@")  # actions/cache saves in its pos
 PUSH = "github.event_name == 'push'"
 NOT_A_TAG = "!startsWith(github.ref, 'refs/tags/')"
 DEFAULT_BRANCH = "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
-
-
-def load(path: Path) -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(path.read_text())
-    return document
-
-
-def steps_of(path: Path) -> list[dict[str, Any]]:
-    document = load(path)
-    if "runs" in document:
-        steps: list[dict[str, Any]] = document["runs"]["steps"]
-        return steps
-    return [step for job in document["jobs"].values() for step in job.get("steps", [])]
 
 
 def conjuncts(condition: str) -> list[str]:
@@ -91,8 +77,7 @@ def test_a_cache_written_on_any_other_event_is_caught() -> None:
 
 
 def input_default(path: Path, name: str) -> str:
-    document: dict[Any, Any] = load(path)
-    # YAML 1.1 reads a workflow's key `on` as True.
+    document = load_yaml(path)
     inputs = document["inputs"] if "inputs" in document else document[True]["workflow_call"]["inputs"]
     return str(inputs[name]["default"])
 
@@ -111,7 +96,7 @@ def test_one_list_of_pythons() -> None:
     prefix = "Programming Language :: Python :: 3."
     ours = [c.removeprefix("Programming Language :: Python :: ") for c in classifiers if c.startswith(prefix)]
     assert ours == list(pythons.SUPPORTED)
-    ci = load(ROOT / ".github" / "workflows" / "ci.yml")
+    ci = load_yaml(ROOT / ".github" / "workflows" / "ci.yml")
     assert json.loads(ci["jobs"]["pipeline"]["with"]["python-versions"]) == list(pythons.SUPPORTED)
 
 
@@ -194,7 +179,7 @@ def test_the_helper_is_set_up_apart_and_the_project_keeps_its_own() -> None:
     helper = step("helper")["env"]["PY_CI_PYTHON"]
     assert helper == "${{ steps.helper-python.outputs.python-path || steps.python.outputs.python-path }}"
     assert step("project")["env"]["PY_CI_PYTHON"] == "${{ steps.python.outputs.python-path }}"
-    outputs = load(ACTION)["outputs"]
+    outputs = load_yaml(ACTION)["outputs"]
     assert outputs["python"]["value"] == "${{ steps.project.outputs.python || steps.python.outputs.python-path }}"
 
 

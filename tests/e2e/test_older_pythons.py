@@ -1,5 +1,6 @@
 """Pythons older than the helper's floor under a real runner (act): the reusable workflow on 3.9, 3.10 and 3.12 and
-the action alone on 3.10, in one run; each leg's tests on the leg's real interpreter, the helper on one of its own."""
+the action alone on 3.10, in one merge-queue run; each leg's tests on the leg's real interpreter, the helper on a
+CPython of its own; the queue's run green, and no cache written from it."""
 
 from __future__ import annotations
 
@@ -82,7 +83,11 @@ def test_legs_older_than_the_helpers_floor_are_green_on_their_own_interpreters(t
     write_files(project, {name: text.lstrip("\n") for name, text in OLDEN.items()})
     repository = consumer(tmp_path / "consumer", project, WORKFLOW)
     out = tmp_path / "out"
-    result = run_act(repository, action, out, {})
+    # A merge queue's run, as GitHub describes it: its branch is deleted after the merge.
+    payload = tmp_path / "merge_group.json"
+    queue = {"head_ref": "refs/heads/gh-readonly-queue/main/pr-1-0", "base_ref": "refs/heads/main"}
+    payload.write_text(json.dumps({"merge_group": queue, "repository": {"default_branch": "main"}}))
+    result = run_act(repository, action, out, {}, "merge_group", payload, cache=tmp_path / "caches")
     assert result.status == 0, result.log[-4000:]
     # The pipeline: every leg passed, and the gate combined them.
     assert result.outputs["passed"] == "true"
@@ -100,6 +105,11 @@ def test_legs_older_than_the_helpers_floor_are_green_on_their_own_interpreters(t
     for leg in LEGS:
         assert f"group=unit, python={leg}, os=ubuntu-latest" in summary
     assert "| coverage | ✅ passed |" in summary
+    # Caches are restored in a merge queue, never written from it.
+    assert "Cache not found for input keys: py-ci-Linux-" in result.log
+    assert "Cache saved" not in result.log
+    assert "Main Prune the package cache" not in result.log
+    assert not (tmp_path / "caches").exists() or not list((tmp_path / "caches").iterdir())
     # The action alone on 3.10: green; its `python` output the project's 3.10, its `helper` output on 3.13.
     alone = json.loads((out / "action.json").read_text())
     assert (alone["passed"], alone["tests"], alone["failures"]) == ("true", "2", "0")
