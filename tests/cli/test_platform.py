@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -192,10 +193,17 @@ def test_the_choice_reads_pypy_graalpy_and_free_threaded_builds() -> None:
     assert described("other", (3, 9), False) == "other 3.9"
 
 
-def test_the_choice_runs_in_this_process_too(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_choice_runs_in_this_process_too(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from py_ci import helper_python
 
     assert helper_python.main() == 0
     out, err = capsys.readouterr()
     assert out == "own=\n"  # our own venv is CPython 3.11 or newer
     assert err.startswith("py-ci: the helper runs on the leg's CPython 3.")
+    monkeypatch.setattr(sys.implementation, "name", "pypy")
+    assert helper_python.main() == 0
+    out, err = capsys.readouterr()
+    assert out == f"own={pythons.HELPER_PYTHON}\n"
+    assert err.endswith(f"is not CPython: the helper runs on CPython {pythons.HELPER_PYTHON} of its own\n")
