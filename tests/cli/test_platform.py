@@ -207,3 +207,10 @@ def test_the_choice_runs_in_this_process_too(
     out, err = capsys.readouterr()
     assert out == f"own={pythons.HELPER_PYTHON}\n"
     assert err.endswith(f"is not CPython: the helper runs on CPython {pythons.HELPER_PYTHON} of its own\n")
+
+
+def test_our_own_ci_runs_in_the_merge_queue_and_cancels_pull_request_runs_only() -> None:
+    ci = load_yaml(ROOT / ".github" / "workflows" / "ci.yml")
+    assert "merge_group" in ci[True]
+    assert ci["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    assert "github.run_id" in ci["concurrency"]["group"]  # a push or a queue's run is a group of its own
