@@ -214,3 +214,17 @@ def test_our_own_ci_runs_in_the_merge_queue_and_cancels_pull_request_runs_only()
     assert "merge_group" in ci[True]
     assert ci["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
     assert "github.run_id" in ci["concurrency"]["group"]  # a push or a queue's run is a group of its own
+
+
+# The first major release of each action that runs on Node 24 (its action.yml says `using: node24`), read from the
+# actions' own repositories: GitHub's hosted runners have had no Node 20 since September 2026.
+NODE24_FROM = {"checkout": 5, "setup-python": 6, "cache": 5, "upload-artifact": 6, "download-artifact": 7}
+PIN = re.compile(r"uses: actions/([\w-]+)(?:/[\w-]+)?@[0-9a-f]{40} # v(\d+)\.\d+\.\d+")
+
+
+def test_every_action_we_pin_runs_on_node_24() -> None:
+    yaml_files = [ACTION, *WORKFLOWS, *sorted((ROOT / "tests" / "e2e").glob("*.yml"))]
+    pins = [match for path in yaml_files for match in PIN.findall(path.read_text())]
+    assert {name for name, _ in pins} == set(NODE24_FROM)
+    old = [f"actions/{name} v{major}" for name, major in pins if int(major) < NODE24_FROM[name]]
+    assert not old, f"Node 20 releases: {old}"
