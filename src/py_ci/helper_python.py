@@ -50,5 +50,5 @@ def main() -> int:
     return 0
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover - the action runs the file; tests/cli/test_platform.py too
     sys.exit(main())

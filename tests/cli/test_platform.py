@@ -185,6 +185,7 @@ def test_the_helper_is_set_up_apart_and_the_project_keeps_its_own() -> None:
 
 
 def test_the_choice_reads_pypy_graalpy_and_free_threaded_builds() -> None:
+    assert why_not_the_legs("cpython", (3, 10), False) == "is older than 3.11"
     assert why_not_the_legs("graalpy", (3, 11), False) == "is not CPython"
     assert why_not_the_legs("cpython", (3, 14), True) == "is a free-threaded build"
     assert why_not_the_legs("cpython", (3, 15), False) is None
