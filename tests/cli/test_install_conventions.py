@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from py_ci.tool_runs import PLUGINS
 from tests.helpers import BIN, PYTHON, Outcome, assert_one_line_error, find_python, run, write_files
 
 PyCI = Callable[..., Outcome]
@@ -276,6 +277,14 @@ def test_on_python_3_9_the_tools_are_the_newest_that_still_support_it(py_ci: PyC
     versions = run([str(python), "-c", "import pytest, coverage, xdist; print(pytest.__version__)"], tmp_path)
     assert versions.stdout.strip() == "8.4.2"
     assert run([str(python), "-m", "coverage", "--version"], tmp_path).stdout.startswith("Coverage.py, version 7.10.")
+    # py-ci's pytest plugin runs on that Python too: it keeps its shard of the tests.
+    write_files(
+        tmp_path / "suite",
+        {"tests/test_a.py": "def test_a():\n    pass\n", "tests/test_b.py": "def test_b():\n    pass\n"},
+    )
+    env = {"PYTHONPATH": str(PLUGINS), "PYTEST_SHARD": "2/2"}
+    sharded = run([str(python), "-m", "pytest", "-p", "no:cacheprovider", "-p", "py_ci_shard"], tmp_path / "suite", env)
+    assert "1 passed, 1 deselected" in sharded.stdout
 
 
 def test_a_lint_job_installs_the_projects_ruff_alone(py_ci: PyCI, tmp_path: Path) -> None:
