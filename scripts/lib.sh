@@ -1,6 +1,8 @@
 # Shared by scripts/test and scripts/demo: find the Pythons we support and keep a venv per version.
 # Sourced, not run.
 
+# The Pythons this machine's pyenv has, of those we support (py-ci's own CI, ci.yml, tests all of
+# src/py_ci/pythons.py's SUPPORTED on GitHub; 3.14 and 3.15 are not installed here).
 SUPPORTED_PYTHONS=(3.11 3.12 3.13)
 
 log() { printf '\n==> %s\n' "$*" >&2; }

@@ -16,9 +16,11 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import quoteattr
 
 import cmarkgfm
+import yaml
 from cmarkgfm import cmark
 
 TESTS = Path(__file__).parent
@@ -454,3 +456,18 @@ def find_python(version: str) -> str:
         if subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False).returncode == 0:
             return candidate
     raise AssertionError(f"Python {version} is not on this machine: scripts/test's machines have it (pyenv)")
+
+
+def load_yaml(path: Path) -> dict[Any, Any]:
+    """An action's or a workflow's YAML (YAML 1.1 reads a workflow's key `on` as True)."""
+    document: dict[Any, Any] = yaml.safe_load(path.read_text())
+    return document
+
+
+def steps_of(path: Path) -> list[dict[str, Any]]:
+    """The steps of an action, or of every job of a workflow."""
+    document = load_yaml(path)
+    if "runs" in document:
+        steps: list[dict[str, Any]] = document["runs"].get("steps", [])
+        return steps
+    return [step for job in document.get("jobs", {}).values() for step in job.get("steps", [])]

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from py_ci.helper_python import HELPER_FLOOR
 from py_ci.readers.dependencies import TestDependencies, requirement_name
 from py_ci.readers.project_files import ProjectFiles
 
@@ -94,13 +95,20 @@ def project_steps(deps: TestDependencies, python: str, installer: Installer, res
     return [*steps, Step(what, (*installer.pip_install(python), *lowest, *words))]
 
 
+def _pinned(tool: str) -> tuple[str, str]:
+    """py-ci's pin on the Pythons it is chosen for; on an older one (3.9, 3.10) the newest release up to it that still
+    supports that Python (pytest 9 and coverage 7.11 left 3.9 behind): the installer reads the markers."""
+    version, floor = TOOL_VERSIONS[tool], "{}.{}".format(*HELPER_FLOOR)
+    return f'{tool}=={version}; python_version >= "{floor}"', f'{tool}<={version}; python_version < "{floor}"'
+
+
 def tool_step(
     missing: list[str], python: str, installer: Installer, constraints: Path | None, asked: Mapping[str, str]
 ) -> Step:
     """The missing tools at the versions the project asks for (`asked`), else py-ci's pins; `constraints` holds the
     project to its installed version."""
     held = ["-c", str(constraints)] if constraints is not None else []
-    pins = [asked.get(tool) or f"{tool}=={TOOL_VERSIONS[tool]}" for tool in missing]
+    pins = [pin for tool in missing for pin in ((asked[tool],) if tool in asked else _pinned(tool))]
     return Step(f"the test tools py-ci runs ({', '.join(missing)})", (*installer.pip_install(python), *held, *pins))
 
 

@@ -11,6 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+# The helper's floor and its own CPython live beside the step that reads them, which runs on the leg's interpreter.
+from py_ci.helper_python import HELPER_FLOOR as HELPER_FLOOR
+from py_ci.helper_python import HELPER_PYTHON as HELPER_PYTHON
+
 
 @dataclass(frozen=True, slots=True)
 class Release:
@@ -37,10 +41,6 @@ AVAILABLE = tuple(release.version for release in RELEASES)
 SUPPORTED = tuple(r.version for r in RELEASES if r.released <= AS_OF < r.end_of_life)
 # The newest release: the action's default, for a job that runs once.
 NEWEST = SUPPORTED[-1]
-# The helper's own floor (tomllib, dataclass slots); a leg on anything older gets the helper an interpreter of
-# its own, HELPER_PYTHON, set up beside the leg's.
-HELPER_FLOOR = (3, 11)
-HELPER_PYTHON = "3.13"
 
 # setup-python's spellings: 3.12, 3.13.1, 3.14-dev, 3.13t, 3.x, >=3.11, pypy3.10, pypy-3.10, graalpy-24.1.
 _CPYTHON = re.compile(r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.\d+)?(?:-dev|t|(?:a|b|rc)\d+)?$")
@@ -67,5 +67,5 @@ def unavailable(version: str) -> str | None:
         # The next release, before it is out: setup-python has its pre-releases, with allow-prereleases.
         if key(wanted) == (key(NEWEST)[0], key(NEWEST)[1] + 1):
             return None
-        return f"Python {wanted} is not released; the newest is {NEWEST}"
-    return f"Python {wanted} is no longer provided by setup-python; the oldest is {AVAILABLE[0]}"
+        return f"Python {wanted} is not released; list {NEWEST} or older, the newest release"
+    return f"Python {wanted} is no longer provided by setup-python; list {AVAILABLE[0]} or newer, the oldest it has"

@@ -5,23 +5,16 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
-from tests.helpers import ROOT, run
+from tests.helpers import ROOT, load_yaml, run, steps_of
 
 BIN = Path(sys.executable).parent
 ACTIONS = [ROOT / "action.yml", *sorted((ROOT / "tests" / "e2e" / "stand-ins").rglob("action.yml"))]
 WORKFLOWS = [*sorted((ROOT / "tests" / "e2e").glob("*.yml")), *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
 DEPENDABOT = ROOT / ".github" / "dependabot.yml"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
-
-
-def load(path: Path) -> dict[str, Any]:
-    document: dict[str, Any] = yaml.safe_load(path.read_text())
-    return document
 
 
 @pytest.mark.parametrize("persona", ["regular", "pedantic", "auditor"])
@@ -55,14 +48,6 @@ def test_github_schemas_accept_them(schema: str, files: list[Path]) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def steps_of(path: Path) -> list[dict[str, Any]]:
-    document = load(path)
-    if "runs" in document:
-        steps: list[dict[str, Any]] = document["runs"].get("steps", [])
-        return steps
-    return [step for job in document.get("jobs", {}).values() for step in job.get("steps", [])]
-
-
 @pytest.mark.parametrize("path", ACTIONS + WORKFLOWS, ids=lambda p: p.name)
 def test_every_external_action_is_pinned_and_inputs_reach_shell_only_through_env(path: Path) -> None:
     for step in steps_of(path):
@@ -70,7 +55,7 @@ def test_every_external_action_is_pinned_and_inputs_reach_shell_only_through_env
         if uses and not uses.startswith("./") and not uses.startswith("org/py-ci"):
             assert PINNED.match(uses), f"{path.name}: {uses} is not pinned to a full commit SHA"
         assert "${{" not in step.get("run", ""), f"{path.name}: an expression inside run: in {step.get('name')}"
-        if "run" in step and "runs" in load(path):
+        if "run" in step and "runs" in load_yaml(path):
             assert step.get("shell") == "bash", f"{path.name}: {step.get('name')} needs shell: bash"
 
 
@@ -82,7 +67,7 @@ def test_pins_carry_a_version_comment() -> None:
 
 
 def test_consumer_workflow_permissions_are_minimal() -> None:
-    assert load(ROOT / "tests" / "e2e" / "consumer.yml")["permissions"] == {"contents": "read"}
+    assert load_yaml(ROOT / "tests" / "e2e" / "consumer.yml")["permissions"] == {"contents": "read"}
 
 
 def test_readme_tables_match_action_yml() -> None:
@@ -92,7 +77,7 @@ def test_readme_tables_match_action_yml() -> None:
 
 def test_dependabot_keeps_every_pin_current() -> None:
     """Every ecosystem with a pin we keep: the actions' SHAs, our dev tools, the example's."""
-    updates = load(DEPENDABOT)["updates"]
+    updates = load_yaml(DEPENDABOT)["updates"]
     covered = {(u["package-ecosystem"], d) for u in updates for d in u.get("directories", [u.get("directory")])}
     assert ("github-actions", "/") in covered
     assert {("pip", "/"), ("pip", "/examples/bookshop")} <= covered

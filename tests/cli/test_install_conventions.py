@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from py_ci.tool_runs import PLUGINS
 from tests.helpers import BIN, PYTHON, Outcome, assert_one_line_error, find_python, run, write_files
 
 PyCI = Callable[..., Outcome]
@@ -264,6 +265,26 @@ def test_a_tool_alone_for_a_job_that_needs_only_it(py_ci: PyCI, tmp_path: Path) 
     assert (result["layout"], result["added_tools"], result["checked"]) == ("the tools alone", ["coverage"], [])
     assert run([str(python), "-m", "coverage", "--version"], tmp_path).stdout.startswith("Coverage.py, version 7.17.3")
     assert_one_line_error(py_ci("install", "--tool", "nose", cwd=tmp_path), "argument --tool: 'nose' is not one of")
+
+
+def test_on_python_3_9_the_tools_are_the_newest_that_still_support_it(py_ci: PyCI, tmp_path: Path) -> None:
+    """py-ci's pins are ceilings: pytest 9 and coverage 7.11 left 3.9 behind, so a 3.9 leg gets their last releases."""
+    python = venv(tmp_path / "venv", find_python("3.9"))
+    tools = ("--tool", "pytest", "--tool", "coverage", "--tool", "pytest-xdist")
+    outcome = py_ci("install", "--python", str(python), *tools, "--json", cwd=tmp_path)
+    assert outcome.status == 0, outcome.stderr
+    assert json.loads(outcome.stdout)["added_tools"] == ["pytest", "coverage", "pytest-xdist"]
+    versions = run([str(python), "-c", "import pytest, coverage, xdist; print(pytest.__version__)"], tmp_path)
+    assert versions.stdout.strip() == "8.4.2"
+    assert run([str(python), "-m", "coverage", "--version"], tmp_path).stdout.startswith("Coverage.py, version 7.10.")
+    # py-ci's pytest plugin runs on that Python too: it keeps its shard of the tests.
+    write_files(
+        tmp_path / "suite",
+        {"tests/test_a.py": "def test_a():\n    pass\n", "tests/test_b.py": "def test_b():\n    pass\n"},
+    )
+    env = {"PYTHONPATH": str(PLUGINS), "PYTEST_SHARD": "2/2"}
+    sharded = run([str(python), "-m", "pytest", "-p", "no:cacheprovider", "-p", "py_ci_shard"], tmp_path / "suite", env)
+    assert "1 passed, 1 deselected" in sharded.stdout
 
 
 def test_a_lint_job_installs_the_projects_ruff_alone(py_ci: PyCI, tmp_path: Path) -> None:

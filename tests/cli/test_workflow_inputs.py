@@ -175,6 +175,34 @@ BAD = {
     "group wait": ({"PY_CI_TEST_GROUPS": '[{"name": "a", "ready-timeout": -1}]'}, "ready-timeout -1 is not 1-3600"),
     "group markers": ({"PY_CI_TEST_GROUPS": '[{"name": "a", "markers": ["slow"]}]'}, "markers is not text"),
     "group object": ({"PY_CI_TEST_GROUPS": '["unit"]'}, "group 1 is not an object"),
+    "python too old": (
+        {"PY_CI_PYTHON_VERSIONS": '["3.7", "3.12"]'},
+        "input python-versions: Python 3.7 is no longer provided by setup-python; list 3.8 or newer, the oldest it has",
+    ),
+    "python not out": (
+        {"PY_CI_PYTHON_VERSIONS": '["3.12", "3.17"]'},
+        "input python-versions: Python 3.17 is not released; list 3.15 or older, the newest release",
+    ),
+    "python spelling": (
+        {"PY_CI_PYTHON_VERSIONS": '["py3.12"]'},
+        "input python-versions: 'py3.12' is not a version setup-python reads; write X.Y, X.Yt (free-threaded) or "
+        "pypy3.X",
+    ),
+    "services in the matrix": (
+        {
+            "PY_CI_TEST_GROUPS": '[{"name": "db", "matrix": true, "services": ["postgres"]}]',
+            "PY_CI_POSTGRES": "16",
+            "PY_CI_OS": '["ubuntu-latest", "windows-11-arm", "macos-latest"]',
+        },
+        "test group 'db': it runs across the matrix and asks for postgres, but only the job beside the services has "
+        "them (once, on ubuntu-latest), and windows-11-arm, macos-latest runners have no Docker to run them; "
+        'set "matrix": false for it, or drop "postgres" from its services',
+    ),
+    "services in a Linux matrix": (
+        {"PY_CI_TEST_GROUPS": '[{"name": "db", "matrix": true, "services": ["redis"]}]', "PY_CI_REDIS": "7"},
+        "test group 'db': it runs across the matrix and asks for redis, but only the job beside the services has "
+        'them (once, on ubuntu-latest); set "matrix": false for it',
+    ),
 }
 
 
@@ -196,3 +224,27 @@ def test_in_actions_the_error_is_also_an_annotation(py_ci: PyCI, repository: Pat
         "::error title=py-ci::py-ci: error: input os: 'ubuntu-latest' is not JSON; write a JSON list of strings "
         'such as \'["ubuntu-latest", "windows-latest"]\'\n'
     )
+
+
+def test_every_python_setup_python_gives_and_todays_runner_labels_are_accepted(py_ci: PyCI, repository: Path) -> None:
+    versions = ["3.8", "3.9", "3.10", "3.14t", "3.16", "pypy3.10", "pypy-3.11", "graalpy-24.1", "3.13.1", "3.x"]
+    labels = [
+        *("ubuntu-latest", "ubuntu-26.04", "ubuntu-24.04", "ubuntu-22.04"),
+        *("ubuntu-26.04-arm", "ubuntu-24.04-arm", "ubuntu-22.04-arm"),
+        *("windows-latest", "windows-2025", "windows-2022", "windows-11-arm"),
+        *("macos-latest", "macos-26", "macos-15", "macos-14", "macos-26-intel", "macos-15-intel"),
+    ]
+    outputs = plan(py_ci, repository, PY_CI_PYTHON_VERSIONS=json.dumps(versions), PY_CI_OS=json.dumps(labels))
+    assert json.loads(outputs["python-versions"]) == versions
+    assert json.loads(outputs["os"]) == labels
+    assert outputs["newest-python"] == "3.16"  # the next release's pre-releases, with allow-prereleases
+
+
+def test_services_beside_a_windows_matrix_run_in_the_linux_job(py_ci: PyCI, repository: Path) -> None:
+    """A group that runs once gets its services on ubuntu-latest, whatever systems the matrix runs on."""
+    groups_input = '[{"name": "unit", "matrix": true}, {"name": "db", "services": ["postgres"]}]'
+    outputs = plan(
+        py_ci, repository, PY_CI_TEST_GROUPS=groups_input, PY_CI_POSTGRES="16", PY_CI_OS='["windows-11-arm"]'
+    )
+    [single] = groups(outputs, "single")
+    assert (single["name"], single["postgres"]) == ("db", True)

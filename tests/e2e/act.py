@@ -30,7 +30,12 @@ def _stand_ins() -> dict[str, str]:
 
     A sub-action (actions/cache/restore) is its repository's folder (`cache/restore/action.yml`).
     """
-    sources = [ROOT / "action.yml", *(ROOT / ".github" / "workflows").glob("*.yml")]
+    # The consumers' own pins too (dependabot does not read tests/e2e): a pin left behind still finds its stand-in.
+    sources = [
+        ROOT / "action.yml",
+        *(ROOT / ".github" / "workflows").glob("*.yml"),
+        *Path(__file__).parent.glob("*.yml"),
+    ]
     names = {path.name for path in STAND_INS.iterdir() if path.is_dir()}
     found = {}
     for source in sources:

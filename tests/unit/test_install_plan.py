@@ -168,6 +168,18 @@ def test_lowest_direct_resolves_the_ranges_anew_even_over_a_lock() -> None:
 
 def test_the_tools_are_pinned_and_hold_the_project(tmp_path: Path) -> None:
     step = tool_step(["pytest", "coverage"], "/py", UV, tmp_path / "held.txt", {})
-    assert step.command[-4:] == ("-c", str(tmp_path / "held.txt"), "pytest==9.2.0", "coverage==7.17.3")
+    assert step.command[-6:] == (
+        "-c",
+        str(tmp_path / "held.txt"),
+        'pytest==9.2.0; python_version >= "3.11"',
+        'pytest<=9.2.0; python_version < "3.11"',  # on 3.9 and 3.10: the newest pytest that still supports it
+        'coverage==7.17.3; python_version >= "3.11"',
+        'coverage<=7.17.3; python_version < "3.11"',
+    )
     asked = tool_step(["ruff", "mypy"], "/py", UV, None, {"ruff": "ruff==0.6.9"})
-    assert asked.command[-2:] == ("ruff==0.6.9", "mypy==2.4.1")  # the project's own ruff, py-ci's mypy
+    # The project's own ruff, py-ci's mypy.
+    assert asked.command[-3:] == (
+        "ruff==0.6.9",
+        'mypy==2.4.1; python_version >= "3.11"',
+        'mypy<=2.4.1; python_version < "3.11"',
+    )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from py_ci.commands import Console
-from py_ci.environment import Environment, missing_tools
+from py_ci.environment import TOOLS, Environment, missing_tools
 from py_ci.errors import InputError, UsageError
 from py_ci.install import (
     LOWEST_DIRECT,
@@ -165,7 +165,8 @@ def _tools_alone(
     options: Options, tools: list[str], why: str, python: str, installer: Installer, log: IO[str]
 ) -> InstallResult:
     """Some tools alone, no project: a job that lints needs ruff, one that combines coverage coverage.py."""
-    modules = [name.replace("-", "_") for name in tools]
+    # The module each tool imports as (pytest-xdist's is xdist).
+    modules = [next(module for module, package in TOOLS.items() if package == name) for name in tools]
     missing = missing_tools(Environment(Path(python), "the tools' environment"), modules)
     log.write(f"py-ci install: {', '.join(tools)} alone ({why}), with {installer.name}, into {python}\n")
     asked = _asked(options, missing, log)

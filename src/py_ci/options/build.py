@@ -329,7 +329,22 @@ def _workflow(options: Options, layers: _Layers) -> Options:
             "matrix; fewer shards, Pythons or systems"
         )
     services = [name for name in SERVICES if getattr(options, name)]
-    return replace(options, groups=_served(_project_groups(options, layers, services), services, workflow=True))
+    groups = _served(_project_groups(options, layers, services), services, workflow=True)
+    for group in groups:
+        if group.matrix and group.services:
+            raise UsageError(_no_services_in_the_matrix(group.name, group.services[0], options.os))
+    return replace(options, groups=groups)
+
+
+def _no_services_in_the_matrix(group: str, service: str, systems: tuple[str, ...]) -> str:
+    """Service containers run in the job beside the services alone (Linux): no matrix leg has them."""
+    dockerless = [label for label in systems if not label.startswith("ubuntu-") or label == "ubuntu-slim"]
+    where = f", and {', '.join(dockerless)} runners have no Docker to run them" if dockerless else ""
+    return (
+        f"test group {group!r}: it runs across the matrix and asks for {service}, but only the job beside the "
+        f"services has them (once, on ubuntu-latest){where}; "
+        f'set "matrix": false for it, or drop "{service}" from its services'
+    )
 
 
 _RULES = {

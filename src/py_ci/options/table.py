@@ -85,7 +85,7 @@ VALUES: Mapping[str, Value] = {
     "coverage_only": Value(v.boolean),
     # The reusable workflow's inputs.
     "repository": Value(v.path),
-    "python_versions": Value(v.json_list(v.VERSION, '["3.12", "3.13"]'), "python-versions"),
+    "python_versions": Value(v.python_versions, "python-versions"),
     "os": Value(v.json_list(v.RUNNER_LABEL, '["ubuntu-latest", "windows-latest"]'), "os"),
     "working_directory": Value(v.inside("services/api"), "working-directory"),
     "postgres": Value(v.image_tag("postgres"), "postgres"),

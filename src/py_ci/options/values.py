@@ -7,7 +7,9 @@ import re
 import shlex
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import cast
 
+from py_ci import pythons
 from py_ci.install import TOOL_VERSIONS
 from py_ci.model import NeededJob
 
@@ -200,6 +202,20 @@ def json_list(pattern: re.Pattern[str], example: str, empty: bool = False) -> Pa
         return tuple(value)
 
     return parse
+
+
+_VERSION_LIST = json_list(VERSION, '["3.12", "3.13"]')
+
+
+def python_versions(raw: object) -> tuple[str, ...]:
+    """The workflow's Pythons: a JSON list of versions setup-python can set up today."""
+    versions = cast("tuple[str, ...]", _VERSION_LIST(raw))
+    for version in versions:
+        reason = pythons.unavailable(version)
+        if reason is not None:
+            problem, _, fix = reason.partition("; ")
+            raise BadValue(problem, fix)
+    return versions
 
 
 def inside(example: str) -> Parser:
