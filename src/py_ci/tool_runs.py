@@ -40,6 +40,7 @@ class Check:
     seconds: float | None = None
     code: int | None = None
     timed_out: bool = False  # stopped at its group's timeout-minutes
+    own_runner: bool = False  # the project's runner, not pytest: its exit statuses are not pytest's
 
     @property
     def stderr_file(self) -> Path:
@@ -67,7 +68,7 @@ def plan(environment: Environment, options: Options, out: Path) -> list[Check]:
             out / "mypy.txt",
             ["mypy"],
         ),
-        "test": _pytest(python, options, out),
+        "test": _own_runner(python, options, out) if own_runner_runs(options) else _pytest(python, options, out),
     }
     return [every[name] for name in options.checks.value]
 
@@ -163,9 +164,7 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     """pytest under `coverage run`, so the lines pytest's own start-up imports count, measured once; on
     pytest-xdist's workers, under pytest-cov, which measures each worker and combines them."""
     measurement = options.measurement
-    env = {"COVERAGE_FILE": str(out / ".coverage")}
-    if measurement.py_ci_config:
-        env["COVERAGE_RCFILE"] = str(out / COVERAGERC)
+    env = _coverage_env(options, out)
     shard = _shard(options, out, env)
     if options.parallel.value:
         return _pytest_on_workers(python, options, out, env, shard)
@@ -178,12 +177,45 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     )
 
 
+def own_runner_runs(options: Options) -> bool:
+    """The project's own runner runs its tests: its command is not pytest's, and nothing asks for pytest's features
+    (shards, workers, test groups)."""
+    return (
+        options.test_command.own_runner and options.shard is None and not options.parallel.value and not options.groups
+    )
+
+
+def _coverage_env(options: Options, out: Path) -> dict[str, str]:
+    """The test environment's variables (tox's setenv), and where coverage.py's data and settings are."""
+    env = {**options.test_command.env, "COVERAGE_FILE": str(out / ".coverage")}
+    if options.measurement.py_ci_config:
+        env["COVERAGE_RCFILE"] = str(out / COVERAGERC)
+    return env
+
+
+def _on_path(options: Options, env: dict[str, str]) -> None:
+    """py-ci's plugins first on the tests' path, before the path the project gives them."""
+    path = env.get("PYTHONPATH") or options.environ.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(PLUGINS) + (os.pathsep + path if path else "")
+
+
+def _own_runner(python: list[str], options: Options, out: Path) -> Check:
+    """The project's runner (unittest, its runtests.py, zope.testrunner) under `coverage run`, each test's result
+    written as JUnit by py_ci_unittest, which starts the runner as its maintainers do."""
+    measurement, command = options.measurement, options.test_command
+    env = _coverage_env(options, out)
+    _on_path(options, env)
+    source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
+    runner = [*python, "coverage", "run", *source, "-m", "py_ci_unittest", str(out / "junit.xml"), *command.target]
+    output = out / "tests.txt"
+    return Check("test", command.title, runner, output, ["coverage"], merge_stderr=True, env=env, own_runner=True)
+
+
 def _shard(options: Options, out: Path, env: dict[str, str]) -> list[str]:
     """pytest's arguments and `env`'s variables for one shard of the tests: py_ci_shard, on the tests' path."""
     if options.shard is None:
         return []
-    path = options.environ.get("PYTHONPATH", "")
-    env["PYTHONPATH"] = str(PLUGINS) + (os.pathsep + path if path else "")
+    _on_path(options, env)
     env["PYTEST_SHARD"] = "/".join(map(str, options.shard))
     env["PYTEST_SHARD_DURATIONS_OUT"] = str(out / DURATIONS)
     if options.durations is not None:

@@ -18,6 +18,7 @@ from py_ci.readers.layout import project_layout
 from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.pytest_config import read_pytest_settings
+from py_ci.readers.test_command import find_test_command
 from py_ci.test_groups import (
     SERVICES,
     TestGroup,
@@ -176,6 +177,7 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     resolved: dict[str, Any] = {}
     if command in ("run", "action", "init"):
         resolved["measurement"] = _measurement(project, environ)
+        resolved["test_command"] = find_test_command(project)
     for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
         found = layers.find(field)
         if found is not None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from py_ci.errors import InputError
 from py_ci.readers.poetry import poetry_requirements
 from py_ci.readers.project_files import ProjectFiles
 
@@ -199,12 +200,22 @@ def _tox_lines(deps: str, root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(files), tuple(requirements)
 
 
-def _tox(project: ProjectFiles) -> TestDependencies | None:
+def tox_config(project: ProjectFiles) -> tuple[configparser.ConfigParser | None, str]:
+    """tox's INI configuration (tox.ini, else pyproject.toml's legacy_tox_ini) and where it is."""
     parser = project.ini("tox.ini")
+    if parser is not None:
+        return parser, "tox.ini"
     legacy = table_at(project.pyproject, "tool", "tox").get("legacy_tox_ini")
-    if parser is None and isinstance(legacy, str):
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read_string(legacy, source="pyproject.toml [tool.tox] legacy_tox_ini")
+    if not isinstance(legacy, str):
+        return None, ""
+    where = "pyproject.toml [tool.tox] legacy_tox_ini"
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(legacy, source=where)
+    return parser, where
+
+
+def _tox(project: ProjectFiles) -> TestDependencies | None:
+    parser, where = tox_config(project)
     native = table_at(project.pyproject, "tool", "tox", "env_run_base")
     if parser is not None and parser.has_section("testenv"):
         files, requirements = _tox_lines(parser.get("testenv", "deps", fallback=""), project.root)
@@ -212,7 +223,7 @@ def _tox(project: ProjectFiles) -> TestDependencies | None:
             e.strip() for e in re.split(r"[,\s]+", parser.get("testenv", "extras", fallback="")) if e.strip()
         )
         skip = parser.get("testenv", "skip_install", fallback="false").strip().lower() == "true"
-        where = "tox.ini [testenv]" if project.exists("tox.ini") else "pyproject.toml [tool.tox] legacy_tox_ini"
+        where += " [testenv]"
     elif native:
         files, requirements = (), tuple(d for d in strings(native.get("deps")) if not d.startswith("-"))
         extras, skip, where = (
@@ -248,15 +259,17 @@ def _installs(function: ast.FunctionDef) -> list[str]:
     return words
 
 
-def _nox(project: ProjectFiles) -> TestDependencies | None:
-    path = project.root / "noxfile.py"
-    if not path.is_file():
-        return None
+def nox_sessions(project: ProjectFiles) -> dict[str, ast.FunctionDef]:
+    """noxfile.py's sessions by name; none when it has none, or cannot be parsed."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (SyntaxError, UnicodeDecodeError):
-        return None
-    sessions = {name: node for node in tree.body if isinstance(node, ast.FunctionDef) and (name := _session_name(node))}
+        tree = ast.parse(project.text("noxfile.py") or "")
+    except (SyntaxError, InputError):
+        return {}
+    return {name: node for node in tree.body if isinstance(node, ast.FunctionDef) and (name := _session_name(node))}
+
+
+def _nox(project: ProjectFiles) -> TestDependencies | None:
+    sessions = nox_sessions(project)
     name = next((candidate for candidate in NOX_SESSIONS if candidate in sessions), None)
     if name is None:
         return None

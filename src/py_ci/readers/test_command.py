@@ -1,0 +1,238 @@
+"""The command the maintainers run their tests with, found where projects keep it, and which runner it starts.
+
+Looked at in order: tox's test environment (`commands`, with its `setenv`), nox's test session, hatch's test
+scripts (pyproject.toml, hatch.toml), a Makefile's `test` target, the project's workflows (`.github/workflows`),
+a `runtests.py`; else pytest. A line that hands over to another tool (tox, nox, hatch, make) says nothing of the
+runner: the next place is read. `coverage run` before the command is left out: py-ci measures the run itself.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shlex
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from py_ci.readers.dependencies import NOX_SESSIONS, nox_sessions, strings, table_at, tox_config
+from py_ci.readers.project_files import ProjectFiles
+
+PYTEST, UNITTEST, ZOPE, SCRIPT = "pytest", "unittest", "zope.testrunner", "script"
+TOX_ENVS = ("testenv", "testenv:py", "testenv:py3", "testenv:tests", "testenv:test", "testenv:unit")
+HATCH_ENVS = ("test", "tests", "default")
+HATCH_SCRIPTS = ("test", "tests", "unit", "cov", "test-cov")
+SCRIPTS = ("runtests.py", "tests/runtests.py", "run_tests.py")
+# Tools that run the tests through another convention, read in its own place.
+HANDOVERS = frozenset({"tox", "nox", "hatch", "make", "pdm", "poetry", "uv", "pre-commit", "pip", "echo"})
+# coverage run's options that take a value as the next word.
+_COVERAGE_VALUED = frozenset(
+    {"--source", "--rcfile", "--omit", "--include", "--context", "--concurrency", "--data-file", "-m"}
+)
+_PYTHON = re.compile(r"^(?:\{env_?python\}|python(?:\d(?:\.\d+)?)?|\$\(PYTHON\)|\$PYTHON|\$\{PYTHON\})$")
+_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # a tox line only some environments take
+_POSARGS = re.compile(r"\{posargs(?::([^}]*))?\}|\[\]")
+
+
+@dataclass(frozen=True, slots=True)
+class TestCommand:
+    """How the maintainers run the tests: the runner, what follows `python` to start it, and where it was said."""
+
+    runner: str  # pytest, unittest, zope.testrunner, or script (a runtests.py, manage.py test)
+    found: str  # "tox.ini [testenv] commands", "runtests.py", "py-ci's default"
+    target: tuple[str, ...] = ()  # ("-m", "unittest", "discover", "-s", "tests"), ("runtests.py",); () for pytest
+    line: str = ""  # the command as the project wrote it
+    env: Mapping[str, str] = field(default_factory=dict)  # tox's setenv for the test environment
+
+    __test__ = False
+
+    @property
+    def own_runner(self) -> bool:
+        """The project's own runner runs the tests (under coverage.py), not pytest."""
+        return self.runner != PYTEST
+
+    @property
+    def title(self) -> str:
+        """The runner's name, as the summary and a failure say it."""
+        if self.runner == SCRIPT:
+            return " ".join(self.target[:2]) if self.target[1:2] == ("test",) else self.target[0]
+        return self.runner
+
+
+DEFAULT = TestCommand(PYTEST, "py-ci's default (the project names no test command)")
+
+
+def _words(line: str) -> list[str]:
+    text = _POSARGS.sub(lambda match: match[1] or "", line)
+    for name in ("{toxinidir}", "{tox_root}"):
+        text = text.replace(name, ".")
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _without_coverage(words: list[str]) -> list[str]:
+    """The command `coverage run [OPTIONS]` starts: `-m MODULE ...` or `SCRIPT ...`."""
+    rest = words[2:]
+    while rest and rest[0].startswith("-") and rest[0] != "-m":
+        option = rest.pop(0)
+        if option in _COVERAGE_VALUED and rest:
+            rest.pop(0)
+    return rest
+
+
+def _started(words: list[str]) -> list[str] | None:
+    """What the command starts, `-m MODULE ...` or `PROGRAM ...`, without its environment, interpreter and coverage."""
+    while words and _ASSIGNMENT.match(words[0]):
+        words = words[1:]
+    if words and _PYTHON.match(words[0]):
+        words = words[1:]
+        while words and words[0].startswith("-") and words[0] != "-m":
+            words = words[2:] if words[0] in ("-W", "-X") else words[1:]
+    if words[:3] == ["-m", "coverage", "run"]:
+        words = _without_coverage(words[1:])
+    elif words[:2] == ["coverage", "run"]:
+        words = _without_coverage(words)
+    return words or None
+
+
+def _script_runner(project: ProjectFiles, script: str) -> str:
+    """A script that starts pytest itself (`pytest.main`) is pytest's; any other runs unittest's kind of runner."""
+    text = project.text(script) or ""
+    return PYTEST if re.search(r"^\s*(?:import pytest|from pytest )", text, re.MULTILINE) else SCRIPT
+
+
+def classify(project: ProjectFiles, line: str, found: str, env: Mapping[str, str] | None = None) -> TestCommand | None:
+    """The runner a command line starts; None for a line that runs no tests, or hands over to another tool."""
+    words = _started(_words(line))
+    if not words:
+        return None
+    program, module = Path(words[0]).name, words[1] if words[0] == "-m" and len(words) > 1 else ""
+
+    def said(runner: str, target: tuple[str, ...] = ()) -> TestCommand:
+        return TestCommand(runner, found, target, line.strip(), dict(env or {}))
+
+    if program in ("pytest", "py.test") or module in ("pytest", "py.test"):
+        return said(PYTEST)
+    if module == "unittest":
+        return said(UNITTEST, tuple(words))
+    if program == "zope-testrunner" or module == "zope.testrunner":
+        return said(ZOPE, ("-m", "zope.testrunner", *words[2 if module else 1 :]))
+    if program.endswith(".py") and program != "setup.py" and project.exists(words[0]):
+        is_tests = program != "manage.py" or words[1:2] == ["test"]
+        return said(_script_runner(project, words[0]), tuple(words)) if is_tests else None
+    return None
+
+
+def _first(
+    project: ProjectFiles, lines: Iterable[str], found: str, env: Mapping[str, str] | None = None
+) -> TestCommand | None:
+    return next((command for line in lines if (command := classify(project, line, found, env)) is not None), None)
+
+
+def _setenv(value: str, root: Path) -> dict[str, str]:
+    """tox's `setenv` lines, KEY = VALUE; a line for some environments only, or with other substitutions, is left."""
+    env = {}
+    for raw in value.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or _FACTOR.match(line) or "=" not in line:
+            continue
+        name, _, text = (part.strip() for part in line.partition("="))
+        text = text.replace("{toxinidir}", str(root)).replace("{tox_root}", str(root))
+        if "{" not in text and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            env[name] = text
+    return env
+
+
+def _tox(project: ProjectFiles) -> TestCommand | None:
+    parser, where = tox_config(project)
+    if parser is not None:
+        for section in (name for name in TOX_ENVS if parser.has_section(name)):
+            commands = [
+                line
+                for line in parser.get(section, "commands", fallback="").splitlines()
+                if not _FACTOR.match(line.strip())
+            ]
+            env = _setenv(parser.get("testenv", "setenv", fallback=""), project.root)
+            found = _first(project, commands, f"{where} [{section}] commands", env)
+            if found is not None:
+                return found
+        return None
+    native = table_at(project.pyproject, "tool", "tox", "env_run_base")
+    listed = native.get("commands")
+    lines = [shlex.join(strings(command)) for command in (listed if isinstance(listed, list) else [])]
+    env = {k: v for k, v in table_at(native, "set_env").items() if isinstance(v, str)}
+    return _first(project, lines, "pyproject.toml [tool.tox.env_run_base] commands", env)
+
+
+def _runs(function: ast.FunctionDef) -> Iterator[str]:
+    """The session's `session.run(...)` calls whose arguments are all literal, as command lines."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run":
+            words = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            if words and len(words) == len(node.args):
+                yield shlex.join(words)
+
+
+def _nox(project: ProjectFiles) -> TestCommand | None:
+    sessions = nox_sessions(project)
+    name = next((candidate for candidate in NOX_SESSIONS if candidate in sessions), None)
+    return None if name is None else _first(project, _runs(sessions[name]), f"noxfile.py session {name!r}")
+
+
+def _hatch(project: ProjectFiles) -> TestCommand | None:
+    for envs, where in (
+        (table_at(project.pyproject, "tool", "hatch", "envs"), "pyproject.toml [tool.hatch.envs.{}.scripts]"),
+        (table_at(project.toml("hatch.toml") or {}, "envs"), "hatch.toml [envs.{}.scripts]"),
+    ):
+        for env in (name for name in HATCH_ENVS if name in envs):
+            scripts = table_at(envs, env, "scripts")
+            for script in (name for name in HATCH_SCRIPTS if name in scripts):
+                value = scripts[script]
+                lines = [value] if isinstance(value, str) else list(strings(value))
+                found = _first(project, lines, where.format(env) + f" {script}")
+                if found is not None:
+                    return found
+    return None
+
+
+def _make(project: ProjectFiles) -> TestCommand | None:
+    text = project.text("Makefile")
+    match = re.search(r"^tests?:[^\n]*\n((?:\t[^\n]*\n?)+)", text or "", re.MULTILINE)
+    if match is None:
+        return None
+    lines = [line.strip().lstrip("@-").strip() for line in match[1].splitlines()]
+    return _first(project, lines, "Makefile test target")
+
+
+def _workflows(project: ProjectFiles) -> TestCommand | None:
+    """The first step line of the project's workflows that starts a test runner (read as lines: no YAML parser)."""
+    folder = project.root / ".github" / "workflows"
+    files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
+    for path in files:
+        text = project.text(str(path.relative_to(project.root))) or ""
+        lines = [re.sub(r"^\s*(?:-\s*)?(?:run:\s*)?[|>]?-?\s*", "", line) for line in text.splitlines()]
+        found = _first(project, [line for line in lines if "${{" not in line], f".github/workflows/{path.name}")
+        if found is not None:
+            return found
+    return None
+
+
+def _script(project: ProjectFiles) -> TestCommand | None:
+    name = next((name for name in SCRIPTS if project.exists(name)), None)
+    return (
+        None
+        if name is None
+        else TestCommand(_script_runner(project, name), name, target=(name,), line=f"python {name}")
+    )
+
+
+def find_test_command(project: ProjectFiles) -> TestCommand:
+    """The maintainers' test command, from the first place that says one; pytest where none does."""
+    for read in (_tox, _nox, _hatch, _make, _workflows, _script):
+        found = read(project)
+        if found is not None:
+            return found
+    return DEFAULT
