@@ -438,3 +438,9 @@ def find_python(version: str) -> str:
         if subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False).returncode == 0:
             return candidate
     raise AssertionError(f"Python {version} is not on this machine: scripts/test's machines have it (pyenv)")
+
+
+def fresh_venv(root: Path, python: str = PYTHON) -> Path:
+    """A fresh environment's interpreter: nothing of the project or its tools in it."""
+    run([python, "-m", "venv", "--without-pip", str(root)], root.parent)
+    return root / "bin" / "python"

@@ -187,8 +187,11 @@ def _result(checks: list[Check], options: Options, console: Console, coverage_pr
     done = {check.name: check for check in checks if check.name not in not_run}
     tests = [check for check in checks if check.name.startswith("test")]
     outputs = JobOutputs(
-        # An interrupted run's report still names its errors (a collection error is one).
-        junit=tuple(junit_of(c) for c in tests if junit_of(c).is_file() and (c.name in done or c.code == 2)),
+        # An interrupted run's report still names its errors (a collection error is one); the project's own runner's
+        # report holds every test it ran, whatever it did after.
+        junit=tuple(
+            junit_of(c) for c in tests if junit_of(c).is_file() and (c.name in done or c.code == 2 or c.own_runner)
+        ),
         mypy=(str(done["typecheck"].output),) if "typecheck" in done else (),
         ruff=tuple(str(done[name].output) for name in ("lint", "format") if name in done),
         coverage=tuple(coverage_of(check) for check in tests if check.name in done),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import BIN, PYTHON, Outcome, assert_one_line_error, find_python, run, write_files
+from tests.helpers import BIN, PYTHON, Outcome, assert_one_line_error, find_python, fresh_venv, run, write_files
 
 PyCI = Callable[..., Outcome]
 HATCHLING = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
@@ -114,10 +114,7 @@ CONVENTIONS: dict[str, tuple[dict[str, str], str, str]] = {
 }
 
 
-def venv(root: Path, python: str = PYTHON) -> Path:
-    """A fresh environment: nothing of the project or its tools in it."""
-    run([python, "-m", "venv", "--without-pip", str(root)], root.parent)
-    return root / "bin" / "python"
+venv = fresh_venv
 
 
 @pytest.mark.parametrize("name", CONVENTIONS)

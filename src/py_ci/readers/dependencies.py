@@ -1,8 +1,9 @@
 """What installs a project and its tests' dependencies, found in its own files the way its maintainers wrote it.
 
 The order (the README's table): uv.lock; poetry; pdm; a hatch test environment; dependency groups; extras;
-requirements files; tox's test environment; nox's test session; else the project alone. A group or an extra
-named test, tests or testing is taken first, dev only when there is none, and one that builds docs never.
+requirements files; tox's test environment; nox's test session; else the project alone. The first found installs,
+and every other one adds what it says the tests need. A group or an extra named test, tests or testing is taken
+first, dev only when there is none, and one that builds docs never.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import ast
 import configparser
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from py_ci.errors import InputError
@@ -141,7 +142,17 @@ def _pdm(project: ProjectFiles) -> TestDependencies | None:
 
 
 def _hatch(project: ProjectFiles) -> TestDependencies | None:
-    envs = table_at(project.pyproject, "tool", "hatch", "envs")
+    for envs, where in (
+        (table_at(project.pyproject, "tool", "hatch", "envs"), "pyproject.toml [tool.hatch.envs.{}]"),
+        (table_at(project.toml("hatch.toml") or {}, "envs"), "hatch.toml [envs.{}]"),
+    ):
+        found = _hatch_env(envs, where)
+        if found is not None:
+            return found
+    return None
+
+
+def _hatch_env(envs: Mapping[str, object], where: str) -> TestDependencies | None:
     name = next((env for env in ("test", "tests", "default") if env in envs), None)
     if name is None:
         return None
@@ -153,9 +164,7 @@ def _hatch(project: ProjectFiles) -> TestDependencies | None:
     if not requirements and not extras:
         return None
     skip = any(env.get("skip-install") is True for env in chosen[:1])
-    return TestDependencies(
-        "hatch", f"pyproject.toml [tool.hatch.envs.{name}]", not skip, extras, requirements=requirements
-    )
+    return TestDependencies("hatch", where.format(name), not skip, extras, requirements=requirements)
 
 
 def _groups(project: ProjectFiles) -> TestDependencies | None:
@@ -168,11 +177,13 @@ def _groups(project: ProjectFiles) -> TestDependencies | None:
 
 def _extras(project: ProjectFiles) -> TestDependencies | None:
     chosen = pick(table_at(project.pyproject, "project", "optional-dependencies"))
+    where = "pyproject.toml [project.optional-dependencies]"
+    setup = project.ini("setup.cfg")
+    if not chosen and setup is not None and setup.has_section("options.extras_require"):
+        chosen, where = pick(setup.options("options.extras_require")), "setup.cfg [options.extras_require]"
     if not chosen:
         return None
-    return TestDependencies(
-        "extras", f"pyproject.toml [project.optional-dependencies] {', '.join(chosen)}", extras=chosen
-    )
+    return TestDependencies("extras", f"{where} {', '.join(chosen)}", extras=chosen)
 
 
 def _requirements(project: ProjectFiles) -> TestDependencies | None:
@@ -297,14 +308,44 @@ def _nox(project: ProjectFiles) -> TestDependencies | None:
     )
 
 
+def _joined(first: TestDependencies, other: TestDependencies, root: Path) -> TestDependencies:
+    """`first` and what `other` adds; a lock installs as locked: it takes only the extras and groups it knows."""
+    files: tuple[str, ...] = tuple(
+        str(Path(f).relative_to(root)) if Path(f).is_relative_to(root) else f for f in other.files
+    )
+    requirements = other.requirements
+    if first.lock:
+        files, requirements = (), ()
+    extras, groups = (other.extras if first.project else ()), other.groups
+    if not (set(extras) - set(first.extras) or set(groups) - set(first.groups) or files or requirements):
+        return first
+    return replace(
+        first,
+        convention=f"{first.convention} + {other.convention}",
+        found=f"{first.found}; {other.found}",
+        extras=tuple(dict.fromkeys((*first.extras, *extras))),
+        groups=tuple(dict.fromkeys((*first.groups, *groups))),
+        files=tuple(dict.fromkeys((*first.files, *files))),
+        requirements=tuple(dict.fromkeys((*first.requirements, *requirements))),
+    )
+
+
 def find_test_dependencies(project: ProjectFiles) -> TestDependencies:
-    """The first convention the project uses, in the documented order."""
-    for detect in (_uv_lock, _poetry, _pdm, _hatch, _groups, _extras, _requirements, _tox, _nox):
-        found = detect(project)
-        if found is not None:
-            return found
+    """Every convention the project uses, read together: the first found in the documented order installs, and each
+    other adds what its tests need (a tox environment's extras beside the dependency groups). Requirements files
+    count only where nothing else is found: they often pin a whole development setup of their own."""
+    found = [dep for detect in DETECTORS if (dep := detect(project)) is not None]
+    if found:
+        joined = found[0]
+        for other in found[1:]:
+            if other.convention != "requirements files":
+                joined = _joined(joined, other, project.root)
+        return joined
     if _has_project(project):
         return TestDependencies(
             "the project alone", "pyproject.toml" if project.exists("pyproject.toml") else "setup.py"
         )
     return TestDependencies("nothing to install", "no pyproject.toml, setup.py or requirements file", project=False)
+
+
+DETECTORS = (_uv_lock, _poetry, _pdm, _hatch, _groups, _extras, _requirements, _tox, _nox)
