@@ -168,11 +168,12 @@ def _tox(project: ProjectFiles) -> TestCommand | None:
 
 
 def _runs(function: ast.FunctionDef) -> Iterator[str]:
-    """The session's `session.run(...)` calls whose arguments are all literal, as command lines."""
+    """The session's `session.run(...)` calls whose words are all literal (`*session.posargs` left out), as lines."""
     for node in ast.walk(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run":
-            words = [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
-            if words and len(words) == len(node.args):
+            given = [arg for arg in node.args if not isinstance(arg, ast.Starred)]
+            words = [arg.value for arg in given if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+            if words and len(words) == len(given):
                 yield shlex.join(words)
 
 
@@ -222,11 +223,9 @@ def _workflows(project: ProjectFiles) -> TestCommand | None:
 
 def _script(project: ProjectFiles) -> TestCommand | None:
     name = next((name for name in SCRIPTS if project.exists(name)), None)
-    return (
-        None
-        if name is None
-        else TestCommand(_script_runner(project, name), name, target=(name,), line=f"python {name}")
-    )
+    if name is None:
+        return None
+    return TestCommand(_script_runner(project, name), f"the project's {name}", (name,))
 
 
 def find_test_command(project: ProjectFiles) -> TestCommand:
