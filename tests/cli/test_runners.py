@@ -64,7 +64,8 @@ STRICT_UNITTEST = {
                     with self.subTest(value=value):
                         self.assertEqual(add(value, 0), 1)
         """,
-    "tox.ini": "[tox]\nenv_list = py\n\n[testenv]\ncommands =\n    python -m unittest discover -s tests -t . {posargs}\n",
+    "tox.ini": "[tox]\nenv_list = py\n\n[testenv]\ncommands =\n"
+    "    python -m unittest discover -s tests -t . {posargs}\n",
 }
 
 
@@ -92,7 +93,8 @@ def test_a_runner_that_fails_with_no_failed_test_is_no_pass(py_ci: PyCI, tmp_pat
     files = {
         "calc/__init__.py": "",
         "tests/__init__.py": "",
-        "tests/test_calc.py": "import unittest\n\n\nclass T(unittest.TestCase):\n    def test_ok(self):\n        pass\n",
+        "tests/test_calc.py": "import unittest\n\n\nclass T(unittest.TestCase):\n"
+        "    def test_ok(self):\n        pass\n",
         "runtests.py": "import sys\nimport unittest\n\nunittest.main(module=None, argv=['x', 'discover'], exit=False)\n"
         "sys.exit('the documentation build failed')\n",
     }
@@ -181,7 +183,8 @@ def test_a_django_app_runs_by_its_runtests_script(py_ci: PyCI, tmp_path: Path) -
 
 ZOPE_PACKAGE = {
     "pyproject.toml": f'{HATCHLING}[project]\nname = "zdemo"\nversion = "1.0"\n',
-    "tox.ini": f"[testenv]\ndeps =\n    {ZOPE_TESTRUNNER}\ncommands =\n    zope-testrunner --test-path=. {{posargs:-vc}}\n",
+    "tox.ini": f"[testenv]\ndeps =\n    {ZOPE_TESTRUNNER}\n"
+    "commands =\n    zope-testrunner --test-path=. {posargs:-vc}\n",
     "zdemo/__init__.py": "def double(value):\n    return value * 2\n",
     # zope.testrunner's naming: a `tests` module, which pytest's default file pattern never collects.
     "zdemo/tests.py": """

@@ -43,7 +43,8 @@ jobs:
         ),
         (
             {
-                "pyproject.toml": "[tool.tox]\nlegacy_tox_ini = '''\n[testenv:py]\ncommands = zope-testrunner --test-path=src\n'''\n"
+                "pyproject.toml": "[tool.tox]\nlegacy_tox_ini = '''\n[testenv:py]\n"
+                "commands = zope-testrunner --test-path=src\n'''\n"
             },
             TestCommand(
                 ZOPE,
