@@ -172,9 +172,7 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     # pytest-cov, started by the project's addopts, would measure the same run again over coverage.py's tracer.
     no_cov = ["--no-cov"] if measurement.pytest_cov_in_addopts else []
     command = [*python, "coverage", "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
-    return Check(
-        "test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", ["pytest", "coverage"], env=env
-    )
+    return Check("test", "pytest", [*command, *_args(options)], out / "pytest.txt", ["pytest", "coverage"], env=env)
 
 
 def own_runner_runs(options: Options) -> bool:
@@ -211,6 +209,13 @@ def _own_runner(python: list[str], options: Options, out: Path) -> Check:
     return Check("test", command.title, runner, output, ["coverage"], merge_stderr=True, env=env, own_runner=True)
 
 
+def _args(options: Options) -> list[str]:
+    """pytest's arguments: the maintainers' command's (paths, markers) unless test groups select; then the user's."""
+    command = options.test_command
+    own = command.target if command.runner == "pytest" and not options.groups else ()
+    return [*own, *options.pytest_args.value]
+
+
 def _shard(options: Options, out: Path, env: dict[str, str]) -> list[str]:
     """pytest's arguments and `env`'s variables for one shard of the tests: py_ci_shard, on the tests' path."""
     if options.shard is None:
@@ -236,7 +241,7 @@ def _pytest_on_workers(python: list[str], options: Options, out: Path, env: dict
     workers = [] if measurement.workers_in_addopts else ["-n", "logical"]
     command = [*python, "pytest", f"--junitxml={out / 'junit.xml'}", *cov, *workers, *shard]
     modules = ["pytest", "coverage", "pytest_cov", "xdist"]
-    return Check("test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", modules, env=env)
+    return Check("test", "pytest", [*command, *_args(options)], out / "pytest.txt", modules, env=env)
 
 
 def coverage_config(options: Options) -> str:

@@ -220,3 +220,21 @@ def test_a_zope_package_runs_by_zope_testrunner(py_ci: PyCI, tmp_path: Path) -> 
         "branches_covered": 0,
         "missing": "",
     }
+
+
+def test_a_pytest_command_runs_the_paths_and_markers_it_names(py_ci: PyCI, tmp_path: Path) -> None:
+    # tox runs the unit tests alone, and not the slow ones; pytest-cov's options are py-ci's to set.
+    files = {
+        "calc/__init__.py": "def one() -> int:\n    return 1\n",
+        "tests/unit/test_one.py": "import pytest\n\nfrom calc import one\n\n\n"
+        "def test_one():\n    assert one() == 1\n\n\n@pytest.mark.slow\ndef test_slow():\n    assert False\n",
+        "tests/needs_a_database/test_db.py": "def test_db():\n    assert False\n",
+        "pyproject.toml": "[tool.pytest.ini_options]\nmarkers = ['slow']\n",
+        "tox.ini": "[testenv]\ncommands = pytest --cov=calc --cov-report=xml -m 'not slow' {posargs:tests/unit}\n",
+    }
+    write_files(tmp_path, files)
+    result = run_tests(py_ci, tmp_path, PYTHON, {"PYTHONPATH": str(tmp_path)})
+    assert (result["tests"]["tests"], result["tests"]["passed"]) == (1, 1)
+    (ran,) = result["ran"]
+    assert ran["command"].endswith(" -m 'not slow' tests/unit")
+    assert ran["settings"].startswith("runner: pytest, from tox.ini [testenv] commands (pytest --cov=calc")

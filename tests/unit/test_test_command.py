@@ -94,6 +94,24 @@ jobs:
             ),
         ),
         (
+            {
+                "tox.ini": "[testenv]\ncommands = pytest --cov pkg --cov-report=xml -n auto --junitxml x.xml "
+                "-m 'not slow' --basetemp={envtmpdir} -nauto tests {posargs}\n"
+            },
+            TestCommand(
+                PYTEST,
+                "tox.ini [testenv] commands",
+                ("-m", "not slow", "tests"),
+                "pytest --cov pkg --cov-report=xml -n auto --junitxml x.xml -m 'not slow' --basetemp={envtmpdir} "
+                "-nauto tests {posargs}",
+            ),
+        ),
+        (
+            # Its paths are another folder's: pytest runs them from the project's.
+            {"tox.ini": "[testenv]\nchangedir = tests\ncommands = pytest --cov --cov-branch unit\n"},
+            TestCommand(PYTEST, "tox.ini [testenv] commands", (), "pytest --cov --cov-branch unit"),
+        ),
+        (
             {".github/workflows/ci.yml": WORKFLOW},
             TestCommand(
                 UNITTEST,

@@ -12,7 +12,7 @@ import ast
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from py_ci.readers.dependencies import NOX_SESSIONS, nox_sessions, strings, table_at, tox_config
@@ -29,6 +29,10 @@ HANDOVERS = frozenset({"tox", "nox", "hatch", "make", "pdm", "poetry", "uv", "pr
 _COVERAGE_VALUED = frozenset(
     {"--source", "--rcfile", "--omit", "--include", "--context", "--concurrency", "--data-file", "-m"}
 )
+# pytest options py-ci sets itself: those that take a value (next word or after =), and flags.
+_PYTEST_VALUED = frozenset({"--cov-report", "--cov-config", "--cov-fail-under", "--junitxml", "--junit-xml"})
+_PYTEST_VALUED |= {"--numprocesses", "--dist", "--basetemp", "--cov-context"}
+_PYTEST_FLAGS = frozenset({"--cov", "--cov-branch", "--cov-append", "--no-cov", "--no-cov-on-fail"})
 _PYTHON = re.compile(r"^(?:\{env_?python\}|python(?:\d(?:\.\d+)?)?|\$\(PYTHON\)|\$PYTHON|\$\{PYTHON\})$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # a tox line only some environments take
@@ -41,7 +45,9 @@ class TestCommand:
 
     runner: str  # pytest, unittest, zope.testrunner, or script (a runtests.py, manage.py test)
     found: str  # "tox.ini [testenv] commands", "runtests.py", "py-ci's default"
-    target: tuple[str, ...] = ()  # ("-m", "unittest", "discover", "-s", "tests"), ("runtests.py",); () for pytest
+    # What follows `python` to start the runner: ("-m", "unittest", "discover"), ("runtests.py",); pytest's own
+    # arguments for pytest ("tests", "-m", "not slow")
+    target: tuple[str, ...] = ()
     line: str = ""  # the command as the project wrote it
     env: Mapping[str, str] = field(default_factory=dict)  # tox's setenv for the test environment
 
@@ -98,6 +104,22 @@ def _started(words: list[str]) -> list[str] | None:
     return words or None
 
 
+def _pytest_args(words: list[str]) -> tuple[str, ...]:
+    """The command's own pytest arguments (its paths, markers, options), without what py-ci sets itself: coverage
+    (pytest-cov's), the JUnit report and pytest-xdist's workers; and without tox's substitutions."""
+    kept: list[str] = []
+    index = 0
+    while index < len(words):
+        word, after = words[index], words[index + 1] if index + 1 < len(words) else "-"
+        name = word.split("=", 1)[0]
+        # A value in the next word: an option's, or pytest-cov's optional source (`--cov pkg`).
+        takes_next = (name in _PYTEST_VALUED or word == "-n") and "=" not in word
+        index += 2 if takes_next or (word == "--cov" and not after.startswith("-")) else 1
+        if not (name in _PYTEST_VALUED or name in _PYTEST_FLAGS or word.startswith("-n") or "{" in word):
+            kept.append(word)
+    return tuple(kept)
+
+
 def _script_runner(project: ProjectFiles, script: str) -> str:
     """A script that starts pytest itself (`pytest.main`) is pytest's; any other runs unittest's kind of runner."""
     text = project.text(script) or ""
@@ -115,7 +137,7 @@ def classify(project: ProjectFiles, line: str, found: str, env: Mapping[str, str
         return TestCommand(runner, found, target, line.strip(), dict(env or {}))
 
     if program in ("pytest", "py.test") or module in ("pytest", "py.test"):
-        return said(PYTEST)
+        return said(PYTEST, _pytest_args(words[2 if module else 1 :]))
     if module == "unittest":
         return said(UNITTEST, tuple(words))
     if program == "zope-testrunner" or module == "zope.testrunner":
@@ -157,6 +179,8 @@ def _tox(project: ProjectFiles) -> TestCommand | None:
             ]
             env = _setenv(parser.get("testenv", "setenv", fallback=""), project.root)
             found = _first(project, commands, f"{where} [{section}] commands", env)
+            if found is not None and parser.has_option(section, "changedir") and found.runner == PYTEST:
+                return replace(found, target=())  # its paths are another folder's
             if found is not None:
                 return found
         return None
