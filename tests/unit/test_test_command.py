@@ -129,6 +129,15 @@ jobs:
             {"tox.ini": "[testenv]\ncommands = make docs\n    manage.py runserver\n", "manage.py": "", **RUNTESTS},
             TestCommand(SCRIPT, "the project's runtests.py", ("runtests.py",)),
         ),
+        (
+            {"tox.ini": "[testenv]\ncommands = coverage run {envbindir}/django-admin test -v2 {posargs:appconf}\n"},
+            TestCommand(
+                SCRIPT,
+                "tox.ini [testenv] commands",
+                ("-m", "django", "test", "-v2", "appconf"),
+                "coverage run {envbindir}/django-admin test -v2 {posargs:appconf}",
+            ),
+        ),
         ({"setup.py": ""}, TestCommand(PYTEST, "py-ci's default (the project names no test command)")),
     ],
 )
@@ -143,4 +152,5 @@ def test_the_runner_is_named_as_the_maintainers_start_it() -> None:
     assert TestCommand(SCRIPT, "x", ("manage.py", "test", "-v2")).title == "manage.py test"
     assert TestCommand(SCRIPT, "x", ("runtests.py", "--fast")).title == "runtests.py"
     assert TestCommand(ZOPE, "x", ("-m", "zope.testrunner")).title == "zope.testrunner"
+    assert TestCommand(SCRIPT, "x", ("-m", "django", "test")).title == "django-admin test"
     assert not TestCommand(PYTEST, "x").own_runner

@@ -61,6 +61,8 @@ class TestCommand:
     @property
     def title(self) -> str:
         """The runner's name, as the summary and a failure say it."""
+        if self.target[:2] == ("-m", "django"):
+            return "django-admin test"
         if self.runner == SCRIPT:
             return " ".join(self.target[:2]) if self.target[1:2] == ("test",) else self.target[0]
         return self.runner
@@ -142,6 +144,8 @@ def classify(project: ProjectFiles, line: str, found: str, env: Mapping[str, str
         return said(UNITTEST, tuple(words))
     if program == "zope-testrunner" or module == "zope.testrunner":
         return said(ZOPE, ("-m", "zope.testrunner", *words[2 if module else 1 :]))
+    if (program == "django-admin" or module == "django") and "test" in words:
+        return said(SCRIPT, ("-m", "django", *words[2 if module else 1 :]))
     if program.endswith(".py") and program != "setup.py" and project.exists(words[0]):
         is_tests = program != "manage.py" or words[1:2] == ["test"]
         return said(_script_runner(project, words[0]), tuple(words)) if is_tests else None
