@@ -122,6 +122,11 @@ UV = Installer("uv", ("python", "-m", "uv"))
                 requirements=("y",),
             ),
         ),
+        (
+            # tox's environment builds the docs too (sphinx's doctest): py-ci takes what the tests need.
+            {"setup.py": "", "tox.ini": "[testenv]\nextras =\n    test\n    docs\ndependency_groups = testing\n"},
+            TestDependencies("tox", "tox.ini [testenv] deps", extras=("test",), groups=("testing",)),
+        ),
         ({"setup.py": ""}, TestDependencies("the project alone", "setup.py")),
         ({}, TestDependencies("nothing to install", "no pyproject.toml, setup.py or requirements file", project=False)),
     ],

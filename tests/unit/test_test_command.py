@@ -138,6 +138,10 @@ jobs:
                 "coverage run {envbindir}/django-admin test -v2 {posargs:appconf}",
             ),
         ),
+        (
+            {"tox.ini": "[testenv]\ncommands =\n    {env:_TOX_CMD:pytest} {posargs}\n    coverage: coverage report\n"},
+            TestCommand(PYTEST, "tox.ini [testenv] commands", (), "{env:_TOX_CMD:pytest} {posargs}"),
+        ),
         ({"setup.py": ""}, TestCommand(PYTEST, "py-ci's default (the project names no test command)")),
     ],
 )

@@ -21,6 +21,7 @@ from py_ci.readers.project_files import ProjectFiles
 
 TEST_NAMES = ("test", "tests", "testing")
 DEV_NAMES = ("dev", "develop", "development")
+DOCS_NAMES = ("docs", "doc", "documentation")
 # Requirement files that hold the tests' dependencies, most specific first.
 REQUIREMENT_FILES = (
     "requirements/test.txt",
@@ -225,28 +226,31 @@ def tox_config(project: ProjectFiles) -> tuple[configparser.ConfigParser | None,
     return parser, where
 
 
+def _words_of(value: str) -> tuple[str, ...]:
+    """A tox list written on one line or many, comma or space separated."""
+    return tuple(word for word in re.split(r"[,\s]+", value) if word)
+
+
 def _tox(project: ProjectFiles) -> TestDependencies | None:
     parser, where = tox_config(project)
     native = table_at(project.pyproject, "tool", "tox", "env_run_base")
     if parser is not None and parser.has_section("testenv"):
         files, requirements = _tox_lines(parser.get("testenv", "deps", fallback=""), project.root)
-        extras = tuple(
-            e.strip() for e in re.split(r"[,\s]+", parser.get("testenv", "extras", fallback="")) if e.strip()
-        )
+        extras = _words_of(parser.get("testenv", "extras", fallback=""))
+        groups = _words_of(parser.get("testenv", "dependency_groups", fallback=""))
         skip = parser.get("testenv", "skip_install", fallback="false").strip().lower() == "true"
         where += " [testenv]"
     elif native:
         files, requirements = (), tuple(d for d in strings(native.get("deps")) if not d.startswith("-"))
-        extras, skip, where = (
-            strings(native.get("extras")),
-            native.get("skip_install") is True,
-            "[tool.tox.env_run_base]",
-        )
+        extras, groups = strings(native.get("extras")), strings(native.get("dependency_groups"))
+        skip, where = native.get("skip_install") is True, "[tool.tox.env_run_base]"
     else:
         return None
-    if not (files or requirements or extras):
+    # The environment may build the docs too (sphinx's doctest): py-ci runs the tests alone.
+    extras = tuple(extra for extra in extras if extra not in DOCS_NAMES)
+    if not (files or requirements or extras or groups):
         return None
-    return TestDependencies("tox", f"{where} deps", not skip, extras, files=files, requirements=requirements)
+    return TestDependencies("tox", f"{where} deps", not skip, extras, groups, files=files, requirements=requirements)
 
 
 def _session_name(function: ast.FunctionDef) -> str | None:

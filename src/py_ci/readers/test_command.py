@@ -36,7 +36,7 @@ _PYTEST_FLAGS = frozenset({"--cov", "--cov-branch", "--cov-append", "--no-cov", 
 _PYTHON = re.compile(r"^(?:\{env_?python\}|python(?:\d(?:\.\d+)?)?|\$\(PYTHON\)|\$PYTHON|\$\{PYTHON\})$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # a tox line only some environments take
-_POSARGS = re.compile(r"\{posargs(?::([^}]*))?\}|\[\]")
+_POSARGS = re.compile(r"\{posargs(?::([^}]*))?\}|\[\]|\{env:[^:}]+:([^}]*)\}")  # their defaults, or nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ DEFAULT = TestCommand(PYTEST, "py-ci's default (the project names no test comman
 
 
 def _words(line: str) -> list[str]:
-    text = _POSARGS.sub(lambda match: match[1] or "", line)
+    text = _POSARGS.sub(lambda match: match[1] or match[2] or "", line)
     for name in ("{toxinidir}", "{tox_root}"):
         text = text.replace(name, ".")
     try:
