@@ -127,6 +127,10 @@ UV = Installer("uv", ("python", "-m", "uv"))
             {"setup.py": "", "tox.ini": "[testenv]\nextras =\n    test\n    docs\ndependency_groups = testing\n"},
             TestDependencies("tox", "tox.ini [testenv] deps", extras=("test",), groups=("testing",)),
         ),
+        (
+            {"setup.py": "", "tox.toml": "[env_run_base]\nextras = ['re2']\ndeps = ['x', '-r r.txt']\n"},
+            TestDependencies("tox", "tox.toml [env_run_base] deps", extras=("re2",), requirements=("x",)),
+        ),
         ({"setup.py": ""}, TestDependencies("the project alone", "setup.py")),
         ({}, TestDependencies("nothing to install", "no pyproject.toml, setup.py or requirements file", project=False)),
     ],

@@ -142,6 +142,15 @@ jobs:
             {"tox.ini": "[testenv]\ncommands =\n    {env:_TOX_CMD:pytest} {posargs}\n    coverage: coverage report\n"},
             TestCommand(PYTEST, "tox.ini [testenv] commands", (), "{env:_TOX_CMD:pytest} {posargs}"),
         ),
+        (
+            {"tox.toml": "[env_run_base]\ncommands = [['python', '-m', 'unittest', 'discover', '-s', 'tests/']]\n"},
+            TestCommand(
+                UNITTEST,
+                "tox.toml [env_run_base] commands",
+                ("-m", "unittest", "discover", "-s", "tests/"),
+                "python -m unittest discover -s tests/",
+            ),
+        ),
         ({"setup.py": ""}, TestCommand(PYTEST, "py-ci's default (the project names no test command)")),
     ],
 )

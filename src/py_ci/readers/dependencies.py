@@ -231,9 +231,16 @@ def _words_of(value: str) -> tuple[str, ...]:
     return tuple(word for word in re.split(r"[,\s]+", value) if word)
 
 
+def tox_native(project: ProjectFiles) -> tuple[Mapping[str, object], str]:
+    """tox's TOML configuration of every environment (tox.toml, else pyproject.toml's [tool.tox]) and where."""
+    if project.exists("tox.toml"):
+        return table_at(project.toml("tox.toml"), "env_run_base"), "tox.toml [env_run_base]"
+    return table_at(project.pyproject, "tool", "tox", "env_run_base"), "pyproject.toml [tool.tox.env_run_base]"
+
+
 def _tox(project: ProjectFiles) -> TestDependencies | None:
     parser, where = tox_config(project)
-    native = table_at(project.pyproject, "tool", "tox", "env_run_base")
+    native, native_where = tox_native(project)
     if parser is not None and parser.has_section("testenv"):
         files, requirements = _tox_lines(parser.get("testenv", "deps", fallback=""), project.root)
         extras = _words_of(parser.get("testenv", "extras", fallback=""))
@@ -243,7 +250,7 @@ def _tox(project: ProjectFiles) -> TestDependencies | None:
     elif native:
         files, requirements = (), tuple(d for d in strings(native.get("deps")) if not d.startswith("-"))
         extras, groups = strings(native.get("extras")), strings(native.get("dependency_groups"))
-        skip, where = native.get("skip_install") is True, "[tool.tox.env_run_base]"
+        skip, where = native.get("skip_install") is True, native_where
     else:
         return None
     # The environment may build the docs too (sphinx's doctest): py-ci runs the tests alone.

@@ -15,13 +15,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from py_ci.readers.dependencies import NOX_SESSIONS, nox_sessions, strings, table_at, tox_config
+from py_ci.readers.dependencies import NOX_SESSIONS, nox_sessions, strings, table_at, tox_config, tox_native
 from py_ci.readers.project_files import ProjectFiles
 
 PYTEST, UNITTEST, ZOPE, SCRIPT = "pytest", "unittest", "zope.testrunner", "script"
 TOX_ENVS = ("testenv", "testenv:py", "testenv:py3", "testenv:tests", "testenv:test", "testenv:unit")
 HATCH_ENVS = ("test", "tests", "default")
-HATCH_SCRIPTS = ("test", "tests", "unit", "cov", "test-cov")
+HATCH_SCRIPTS = ("test", "tests", "unit", "cov", "test-cov", "run")  # `run`: hatch run test:run
 SCRIPTS = ("runtests.py", "tests/runtests.py", "run_tests.py")
 # Tools that run the tests through another convention, read in its own place.
 HANDOVERS = frozenset({"tox", "nox", "hatch", "make", "pdm", "poetry", "uv", "pre-commit", "pip", "echo"})
@@ -72,7 +72,7 @@ DEFAULT = TestCommand(PYTEST, "py-ci's default (the project names no test comman
 
 
 def _words(line: str) -> list[str]:
-    text = _POSARGS.sub(lambda match: match[1] or match[2] or "", line)
+    text = _POSARGS.sub(lambda match: match[1] or match[2] or "", line).replace("\\\n", " ")
     for name in ("{toxinidir}", "{tox_root}"):
         text = text.replace(name, ".")
     try:
@@ -188,11 +188,11 @@ def _tox(project: ProjectFiles) -> TestCommand | None:
             if found is not None:
                 return found
         return None
-    native = table_at(project.pyproject, "tool", "tox", "env_run_base")
+    native, where = tox_native(project)
     listed = native.get("commands")
     lines = [shlex.join(strings(command)) for command in (listed if isinstance(listed, list) else [])]
     env = {k: v for k, v in table_at(native, "set_env").items() if isinstance(v, str)}
-    return _first(project, lines, "pyproject.toml [tool.tox.env_run_base] commands", env)
+    return _first(project, lines, f"{where} commands", env)
 
 
 def _runs(function: ast.FunctionDef) -> Iterator[str]:
