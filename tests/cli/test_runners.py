@@ -238,3 +238,35 @@ def test_a_pytest_command_runs_the_paths_and_markers_it_names(py_ci: PyCI, tmp_p
     (ran,) = result["ran"]
     assert ran["command"].endswith(" -m 'not slow' tests/unit")
     assert ran["settings"].startswith("runner: pytest, from tox.ini [testenv] commands (pytest --cov=calc")
+
+
+def test_a_runner_that_runs_no_test_says_why(py_ci: PyCI, tmp_path: Path) -> None:
+    write_files(tmp_path, {"calc/__init__.py": "", "runtests.py": "import no_such_runner\n"})
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--json", cwd=tmp_path)
+    assert outcome.status == 2, outcome.stderr
+    (problem,) = json.loads(outcome.stdout)["not_run"]
+    assert (problem["title"], problem["what"]) == ("runtests.py", "ran no tests (exit 1)")
+    assert problem["cause"] == "ModuleNotFoundError: No module named 'no_such_runner'"
+
+
+def test_workers_are_pytest_s_and_it_says_it_stood_in(py_ci: PyCI, tmp_path: Path) -> None:
+    files = {**STRICT_UNITTEST, "tests/__init__.py": ""}  # pytest collects this package as unittest does
+    write_files(tmp_path, files)
+    outcome = py_ci(
+        "run",
+        "--python",
+        PYTHON,
+        "--checks",
+        "test",
+        "--parallel",
+        "--json",
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path)},
+    )
+    result = json.loads(outcome.stdout)
+    assert result["tests"]["tests"] == 4
+    (ran,) = result["ran"]
+    assert ran["check"] == "pytest"
+    assert ran["settings"].startswith(
+        "runner: pytest, for its shards, workers or test groups (the project's runner: unittest, from tox.ini"
+    )
