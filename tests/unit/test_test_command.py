@@ -151,6 +151,20 @@ jobs:
                 "python -m unittest discover -s tests/",
             ),
         ),
+        (
+            {"pyproject.toml": "[tool.pdm.scripts]\ntest = {cmd = ['python', '-m', 'unittest', '-v']}\n"},
+            TestCommand(
+                UNITTEST, "pyproject.toml [tool.pdm.scripts] test", ("-m", "unittest", "-v"), "python -m unittest -v"
+            ),
+        ),
+        (
+            {"pyproject.toml": "[tool.poe.tasks]\ntest = 'pytest tests'\ntests = {shell = 'pytest'}\n"},
+            TestCommand(PYTEST, "pyproject.toml [tool.poe.tasks] test", ("tests",), "pytest tests"),
+        ),
+        (
+            {"pyproject.toml": "[tool.poe.tasks]\ntests = {shell = 'pytest'}\n[tool.pdm.scripts]\ntest = 1\n"},
+            TestCommand(PYTEST, "pyproject.toml [tool.poe.tasks] tests", (), "pytest"),
+        ),
         ({"setup.py": ""}, TestCommand(PYTEST, "py-ci's default (the project names no test command)")),
     ],
 )

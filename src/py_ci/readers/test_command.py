@@ -1,9 +1,10 @@
 """The command the maintainers run their tests with, found where projects keep it, and which runner it starts.
 
 Looked at in order: tox's test environment (`commands`, with its `setenv`), nox's test session, hatch's test
-scripts (pyproject.toml, hatch.toml), a Makefile's `test` target, the project's workflows (`.github/workflows`),
-a `runtests.py`; else pytest. A line that hands over to another tool (tox, nox, hatch, make) says nothing of the
-runner: the next place is read. `coverage run` before the command is left out: py-ci measures the run itself.
+scripts (pyproject.toml, hatch.toml), pdm's scripts and poe's tasks, a Makefile's `test` target, the project's
+workflows (`.github/workflows`), a `runtests.py`; else pytest. A line that hands over to another tool (tox, nox,
+hatch, make) says nothing of the runner: the next place is read. `coverage run` before the command is left
+out: py-ci measures the run itself.
 """
 
 from __future__ import annotations
@@ -227,6 +228,29 @@ def _hatch(project: ProjectFiles) -> TestCommand | None:
     return None
 
 
+def _task_lines(value: object) -> list[str]:
+    """A pdm script's or poe task's command: a string, a list of them, or a table's `cmd` or `shell`."""
+    if isinstance(value, Mapping):
+        value = value.get("cmd") or value.get("shell")
+    if isinstance(value, list):
+        return [shlex.join(strings(value))] if all(isinstance(word, str) for word in value) else []
+    return [value] if isinstance(value, str) else []
+
+
+def _tasks(project: ProjectFiles) -> TestCommand | None:
+    """pdm's scripts and poe's tasks named test or tests."""
+    for keys, where in (
+        (("tool", "pdm", "scripts"), "[tool.pdm.scripts]"),
+        (("tool", "poe", "tasks"), "[tool.poe.tasks]"),
+    ):
+        tasks = table_at(project.pyproject, *keys)
+        for name in (name for name in ("test", "tests") if name in tasks):
+            found = _first(project, _task_lines(tasks[name]), f"pyproject.toml {where} {name}")
+            if found is not None:
+                return found
+    return None
+
+
 def _make(project: ProjectFiles) -> TestCommand | None:
     text = project.text("Makefile")
     match = re.search(r"^tests?:[^\n]*\n((?:\t[^\n]*\n?)+)", text or "", re.MULTILINE)
@@ -258,7 +282,7 @@ def _script(project: ProjectFiles) -> TestCommand | None:
 
 def find_test_command(project: ProjectFiles) -> TestCommand:
     """The maintainers' test command, from the first place that says one; pytest where none does."""
-    for read in (_tox, _nox, _hatch, _make, _workflows, _script):
+    for read in (_tox, _nox, _hatch, _tasks, _make, _workflows, _script):
         found = read(project)
         if found is not None:
             return found
