@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from py_ci.environment import Environment
-from py_ci.options import Options
+from py_ci.options import Measurement, Options
 from py_ci.test_groups import TestGroup
 
 # py_ci_shard, the pytest plugin that keeps one shard of the tests, and the durations file it writes.
@@ -168,11 +168,17 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     shard = _shard(options, out, env)
     if options.parallel.value:
         return _pytest_on_workers(python, options, out, env, shard)
-    source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
+    source = _coverage_args(measurement)
     # pytest-cov, started by the project's addopts, would measure the same run again over coverage.py's tracer.
     no_cov = ["--no-cov"] if measurement.pytest_cov_in_addopts else []
     command = [*python, "coverage", "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
     return Check("test", "pytest", [*command, *_args(options)], out / "pytest.txt", ["pytest", "coverage"], env=env)
+
+
+def _coverage_args(measurement: Measurement) -> list[str]:
+    """`coverage run`'s options: what to measure, unless py-ci's configuration says it; branches, when asked."""
+    source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
+    return [*source, *(["--branch"] if measurement.branch else [])]
 
 
 def own_runner_runs(options: Options) -> bool:
@@ -203,7 +209,7 @@ def _own_runner(python: list[str], options: Options, out: Path) -> Check:
     measurement, command = options.measurement, options.test_command
     env = _coverage_env(options, out)
     _on_path(options, env)
-    source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
+    source = _coverage_args(measurement)
     runner = [*python, "coverage", "run", *source, "-m", "py_ci_unittest", str(out / "junit.xml"), *command.target]
     output = out / "tests.txt"
     return Check("test", command.title, runner, output, ["coverage"], merge_stderr=True, env=env, own_runner=True)
@@ -236,6 +242,7 @@ def _pytest_on_workers(python: list[str], options: Options, out: Path, env: dict
         cov = [f"--cov-config={out / COVERAGERC}", "--cov"]
     else:
         cov = [f"--cov={source}" for source in measurement.source] or ["--cov"]
+        cov += ["--cov-branch"] if measurement.branch else []
     # No report and no threshold of pytest-cov's: py-ci reads the data and the gate job judges the union.
     cov += ["--cov-report=", "--cov-fail-under=0"]
     workers = [] if measurement.workers_in_addopts else ["-n", "logical"]

@@ -238,6 +238,10 @@ def test_a_pytest_command_runs_the_paths_and_markers_it_names(py_ci: PyCI, tmp_p
     (ran,) = result["ran"]
     assert ran["command"].endswith(" -m 'not slow' tests/unit")
     assert ran["settings"].startswith("runner: pytest, from tox.ini [testenv] commands (pytest --cov=calc")
+    # Measured as the command measures it: calc, lines alone (no --cov-branch).
+    assert ran["settings"].endswith("; coverage: tox.ini [testenv] commands: calc")
+    assert result["coverage"]["branches_valid"] == 0
+    assert [file["path"] for file in result["coverage"]["files"]] == ["calc/__init__.py"]
 
 
 def test_a_runner_that_runs_no_test_says_why(py_ci: PyCI, tmp_path: Path) -> None:

@@ -104,12 +104,15 @@ jobs:
                 ("-m", "not slow", "tests"),
                 "pytest --cov pkg --cov-report=xml -n auto --junitxml x.xml -m 'not slow' --basetemp={envtmpdir} "
                 "-nauto tests {posargs}",
+                coverage_sources=("pkg",),
             ),
         ),
         (
             # Its paths are another folder's: pytest runs them from the project's.
             {"tox.ini": "[testenv]\nchangedir = tests\ncommands = pytest --cov --cov-branch unit\n"},
-            TestCommand(PYTEST, "tox.ini [testenv] commands", (), "pytest --cov --cov-branch unit"),
+            TestCommand(
+                PYTEST, "tox.ini [testenv] commands", (), "pytest --cov --cov-branch unit", coverage_branch=True
+            ),
         ),
         (
             {".github/workflows/ci.yml": WORKFLOW},
@@ -118,6 +121,7 @@ jobs:
                 ".github/workflows/ci.yml",
                 ("-m", "unittest", "discover", "-s", "tests"),
                 "coverage run --source=pkg -p -m unittest discover -s tests",
+                coverage_sources=("pkg",),
             ),
         ),
         (

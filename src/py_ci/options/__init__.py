@@ -73,6 +73,7 @@ class Measurement:
     origin: str = "coverage.py's defaults"
     pytest_cov_in_addopts: bool = False  # pytest-cov would measure too: it is told not to (--no-cov)
     workers_in_addopts: bool = False  # the project's addopts start pytest-xdist's workers (-n)
+    branch: bool = False  # the maintainers' command measures branches (`coverage run --branch`, `--cov-branch`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,9 @@ class TestCommand:
     target: tuple[str, ...] = ()
     line: str = ""  # the command as the project wrote it
     env: Mapping[str, str] = field(default_factory=dict)  # tox's setenv for the test environment
+    # What the command has coverage.py measure (`coverage run --source`, pytest-cov's `--cov`), and with branches
+    coverage_sources: tuple[str, ...] = ()
+    coverage_branch: bool = False
 
     __test__ = False
 
@@ -107,6 +110,20 @@ def _started(words: list[str]) -> list[str] | None:
     return words or None
 
 
+def _measured(words: list[str]) -> tuple[tuple[str, ...], bool]:
+    """What the command's coverage options measure (`coverage run --source`, pytest-cov's `--cov`), and branches."""
+    sources: list[str] = []
+    for index, word in enumerate(words):
+        after = words[index + 1] if index + 1 < len(words) else "-"
+        if word.startswith(("--source=", "--cov=")):
+            sources += word.split("=", 1)[1].split(",")
+        elif word in ("--source", "--cov") and not after.startswith("-"):
+            sources += after.split(",")
+    return tuple(source for source in sources if source and "{" not in source), bool(
+        {"--branch", "--cov-branch"} & {*words}
+    )
+
+
 def _pytest_args(words: list[str]) -> tuple[str, ...]:
     """The command's own pytest arguments (its paths, markers, options), without what py-ci sets itself: coverage
     (pytest-cov's), the JUnit report and pytest-xdist's workers; and without tox's substitutions."""
@@ -131,13 +148,15 @@ def _script_runner(project: ProjectFiles, script: str) -> str:
 
 def classify(project: ProjectFiles, line: str, found: str, env: Mapping[str, str] | None = None) -> TestCommand | None:
     """The runner a command line starts; None for a line that runs no tests, or hands over to another tool."""
-    words = _started(_words(line))
+    written = _words(line)
+    words = _started(written)
     if not words:
         return None
     program, module = Path(words[0]).name, words[1] if words[0] == "-m" and len(words) > 1 else ""
+    sources, branch = _measured(written)
 
     def said(runner: str, target: tuple[str, ...] = ()) -> TestCommand:
-        return TestCommand(runner, found, target, line.strip(), dict(env or {}))
+        return TestCommand(runner, found, target, line.strip(), dict(env or {}), sources, branch)
 
     if program in ("pytest", "py.test") or module in ("pytest", "py.test"):
         return said(PYTEST, _pytest_args(words[2 if module else 1 :]))
