@@ -181,7 +181,7 @@ def test_the_command_is_found_where_the_project_keeps_it(
 
 def test_the_runner_is_named_as_the_maintainers_start_it() -> None:
     assert TestCommand(SCRIPT, "x", ("manage.py", "test", "-v2")).title == "manage.py test"
-    assert TestCommand(SCRIPT, "x", ("runtests.py", "--fast")).title == "runtests.py"
+    assert TestCommand(SCRIPT, "x", ("./runtests.py", "--fast")).title == "runtests.py"
     assert TestCommand(ZOPE, "x", ("-m", "zope.testrunner")).title == "zope.testrunner"
     assert TestCommand(SCRIPT, "x", ("-m", "django", "test")).title == "django-admin test"
     assert not TestCommand(PYTEST, "x").own_runner

@@ -120,3 +120,40 @@ def test_without_a_runner_it_says_how_to_call_it() -> None:
         with pytest.raises(SystemExit) as stopped:
             py_ci_unittest.main(argv)
         assert stopped.value.code == py_ci_unittest.USAGE
+
+
+@pytest.mark.usefixtures("restored")
+def test_a_result_of_its_own_is_heard_and_a_skipped_class_is_no_test(tmp_path: Path) -> None:
+    # unittest-xml-reporting's result records a skip without calling the base class's addSkip.
+    runtests = """
+        import sys
+        import unittest
+
+
+        class OwnResult(unittest.TextTestResult):
+            def addSkip(self, test, reason):
+                self.skipped.append((test, reason))
+
+
+        class Skipped(unittest.TestCase):
+            @classmethod
+            def setUpClass(cls):
+                raise unittest.SkipTest("no server")
+
+            def test_never(self):
+                pass
+
+
+        class Runs(unittest.TestCase):
+            def test_skips(self):
+                self.skipTest("not today")
+
+
+        unittest.main(testRunner=unittest.TextTestRunner(resultclass=OwnResult))
+        """
+    write_files(tmp_path, {"runtests.py": runtests})
+    junit = tmp_path / "junit.xml"
+    with pytest.raises(SystemExit):
+        py_ci_unittest.main([str(junit), str(tmp_path / "runtests.py")])
+    # unittest's own count: Ran 1 test, OK (skipped=2): the class's skip ran no test.
+    assert outcomes(junit) == {"__main__.Runs.test_skips": ("skipped", "not today")}

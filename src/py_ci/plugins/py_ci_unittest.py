@@ -32,6 +32,7 @@ class Case:
     """One test: where it is, how long it took, and its outcome (the worst said of it)."""
 
     def __init__(self, test_id: str) -> None:
+        self.test_id, self.holder = test_id, False
         fixture, _, holder = test_id.partition(" (")
         if holder.endswith(")"):  # a class or module fixture's error: "setUpClass (module.Class)"
             self.classname, self.name = holder[:-1], fixture
@@ -65,17 +66,23 @@ class Recorder:
         self.cases.append(self.current)
 
     def case_of(self, test: Any) -> Case:
-        """The started case of `test`; a class or module fixture's error (never started) is a case of its own."""
-        if self.current is not None and self.current.finished is False and _test_id(test) == self._current_id():
-            return self.current
-        case = Case(_test_id(test))
+        """The case of `test`: the started one, or the last one said of it (a result's own method and the base's
+        both report); a class or module fixture's error (never started) is a case of its own."""
+        test_id = _test_id(test)
+        last = self.cases[-1] if self.cases else None
+        if last is not None and last.test_id == test_id and (not last.finished or last.holder):
+            return last
+        case = Case(test_id)
         case.finish()
+        case.holder = True
         self.cases.append(case)
         return case
 
-    def _current_id(self) -> str:
-        assert self.current is not None
-        return f"{self.current.classname}.{self.current.name}" if self.current.classname else self.current.name
+    def skipped(self, test: Any, reason: str) -> None:
+        """A skip: of a started test, or of a whole class or module, which unittest does not count as run."""
+        test_id, current = _test_id(test), self.current
+        if current is not None and current.test_id == test_id and not current.finished:
+            current.said("skipped", reason)
 
     def stop(self) -> None:
         if self.current is not None:
@@ -101,18 +108,20 @@ def _failure(result: unittest.TestResult, test: Any, error: Any) -> tuple[str, s
 
 
 def install(recorder: Recorder) -> None:
-    """Wrap unittest.TestResult's methods so each test and outcome reaches `recorder` too."""
+    """Wrap unittest.TestResult's methods so each test and outcome reaches `recorder` too; and, on the first test
+    each kind of result starts, its own outcome methods: some (unittest-xml-reporting's addSkip) skip the base's."""
     base = unittest.TestResult
+    covered: set[type] = {base}
 
-    def wrap(name: str, record: Callable[..., None]) -> None:
-        original = getattr(base, name)
+    def wrap(owner: type, name: str, record: Callable[..., None]) -> None:
+        original = getattr(owner, name)
 
         def wrapped(self: unittest.TestResult, *args: Any) -> Any:
             with contextlib.suppress(Exception):  # the record must never change the run
                 record(self, *args)
             return original(self, *args)
 
-        setattr(base, name, wrapped)
+        setattr(owner, name, wrapped)
 
     def error(outcome: str) -> Callable[..., None]:
         def record(result: unittest.TestResult, test: Any, exc: Any) -> None:
@@ -127,14 +136,31 @@ def install(recorder: Recorder) -> None:
             message, details = _failure(result, subtest, exc)
             recorder.case_of(test).said("failed" if failed else "error", f"{_test_id(subtest)}: {message}", details)
 
-    wrap("startTest", lambda result, test: recorder.start(test))
-    wrap("stopTest", lambda result, test: recorder.stop())
-    wrap("addError", error("error"))
-    wrap("addFailure", error("failed"))
-    wrap("addSkip", lambda result, test, reason: recorder.case_of(test).said("skipped", str(reason)))
-    wrap("addExpectedFailure", lambda result, test, exc: recorder.case_of(test).said("skipped", "expected failure"))
-    wrap("addUnexpectedSuccess", lambda result, test: recorder.case_of(test).said("failed", "unexpected success"))
-    wrap("addSubTest", sub_test)
+    def skip(result: unittest.TestResult, test: Any, reason: Any) -> None:
+        recorder.skipped(test, str(reason))
+
+    outcomes: dict[str, Callable[..., None]] = {
+        "addError": error("error"),
+        "addFailure": error("failed"),
+        "addSkip": skip,
+        "addExpectedFailure": lambda result, test, exc: recorder.case_of(test).said("skipped", "expected failure"),
+        "addUnexpectedSuccess": lambda result, test: recorder.case_of(test).said("failed", "unexpected success"),
+        "addSubTest": sub_test,
+    }
+
+    def start(result: unittest.TestResult, test: Any) -> None:
+        kind = type(result)
+        if kind not in covered:
+            covered.add(kind)
+            for name, record in outcomes.items():
+                if getattr(kind, name) is not getattr(base, name):  # its own, which may never call the base's
+                    wrap(kind, name, record)
+        recorder.start(test)
+
+    wrap(base, "startTest", start)
+    wrap(base, "stopTest", lambda result, test: recorder.stop())
+    for name, record in outcomes.items():
+        wrap(base, name, record)
 
 
 def write_junit(cases: list[Case], path: str) -> None:

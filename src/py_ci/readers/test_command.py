@@ -68,7 +68,8 @@ class TestCommand:
         if self.target[:2] == ("-m", "django"):
             return "django-admin test"
         if self.runner == SCRIPT:
-            return " ".join(self.target[:2]) if self.target[1:2] == ("test",) else self.target[0]
+            script = Path(self.target[0]).name
+            return f"{script} test" if self.target[1:2] == ("test",) else script
         return self.runner
 
 
