@@ -29,6 +29,8 @@ def installed(py_ci: PyCI, root: Path, tmp_path: Path) -> str:
     python = fresh_venv(tmp_path / "venv")
     outcome = py_ci("install", str(root), "--python", str(python), "--json", cwd=tmp_path, env={"PY_CI_CHECKS": "test"})
     assert outcome.status == 0, outcome.stderr
+    # Their runner needs coverage.py alone: pytest (and the Pygments it brings) would change what the tests see.
+    assert json.loads(outcome.stdout)["added_tools"] == ["coverage"]
     return str(python)
 
 
