@@ -18,6 +18,7 @@ jobs:
     steps:
       - uses: actions/checkout@v4
       - run: pip install tox
+      - run: python -m pytest --version
       - name: Test
         run: |
           python -m pip install -e .

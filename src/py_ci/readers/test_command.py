@@ -34,6 +34,8 @@ _COVERAGE_VALUED = frozenset(
 _PYTEST_VALUED = frozenset({"--cov-report", "--cov-config", "--cov-fail-under", "--junitxml", "--junit-xml"})
 _PYTEST_VALUED |= {"--numprocesses", "--dist", "--basetemp", "--cov-context"}
 _PYTEST_FLAGS = frozenset({"--cov", "--cov-branch", "--cov-append", "--no-cov", "--no-cov-on-fail"})
+# A runner asked for something else than a test run: its version, its help, what it would collect.
+_NO_TESTS = frozenset({"--version", "-V", "--help", "-h", "--co", "--collect-only", "--fixtures", "--markers"})
 _PYTHON = re.compile(r"^(?:\{env_?python\}|python(?:\d(?:\.\d+)?)?|\$\(PYTHON\)|\$PYTHON|\$\{PYTHON\})$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # a tox line only some environments take
@@ -159,6 +161,8 @@ def classify(project: ProjectFiles, line: str, found: str, env: Mapping[str, str
     def said(runner: str, target: tuple[str, ...] = ()) -> TestCommand:
         return TestCommand(runner, found, target, line.strip(), dict(env or {}), sources, branch)
 
+    if set(words) & _NO_TESTS:
+        return None
     if program in ("pytest", "py.test") or module in ("pytest", "py.test"):
         return said(PYTEST, _pytest_args(words[2 if module else 1 :]))
     if module == "unittest":
