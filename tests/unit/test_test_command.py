@@ -170,6 +170,10 @@ jobs:
             {"pyproject.toml": "[tool.poe.tasks]\ntests = {shell = 'pytest'}\n[tool.pdm.scripts]\ntest = 1\n"},
             TestCommand(PYTEST, "pyproject.toml [tool.poe.tasks] tests", (), "pytest"),
         ),
+        (
+            {".github/workflows/test.yaml": "    steps:\n      - run: uv run --frozen --group test pytest tests\n"},
+            TestCommand(PYTEST, ".github/workflows/test.yaml", ("tests",), "uv run --frozen --group test pytest tests"),
+        ),
         ({"setup.py": ""}, TestCommand(PYTEST, "py-ci's default (the project names no test command)")),
     ],
 )

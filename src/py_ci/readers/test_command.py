@@ -24,8 +24,9 @@ TOX_ENVS = ("testenv", "testenv:py", "testenv:py3", "testenv:tests", "testenv:te
 HATCH_ENVS = ("test", "tests", "default")
 HATCH_SCRIPTS = ("test", "tests", "unit", "cov", "test-cov", "run")  # `run`: hatch run test:run
 SCRIPTS = ("runtests.py", "tests/runtests.py", "run_tests.py")
-# Tools that run the tests through another convention, read in its own place.
-HANDOVERS = frozenset({"tox", "nox", "hatch", "make", "pdm", "poetry", "uv", "pre-commit", "pip", "echo"})
+# Tools that run a command in the project's environment (`poetry run pytest`), and their options with a value.
+ENVIRONMENT_RUNNERS = frozenset({"poetry", "uv", "pdm", "hatch", "pipenv", "rye"})
+_RUN_VALUED = frozenset({"--with", "--group", "--extra", "--python", "-p", "--env", "-e", "--directory", "--package"})
 # coverage run's options that take a value as the next word.
 _COVERAGE_VALUED = frozenset(
     {"--source", "--rcfile", "--omit", "--include", "--context", "--concurrency", "--data-file", "-m"}
@@ -102,6 +103,10 @@ def _started(words: list[str]) -> list[str] | None:
     """What the command starts, `-m MODULE ...` or `PROGRAM ...`, without its environment, interpreter and coverage."""
     while words and _ASSIGNMENT.match(words[0]):
         words = words[1:]
+    if words[:1] and words[0] in ENVIRONMENT_RUNNERS and words[1:2] == ["run"]:
+        words = words[2:]
+        while words and words[0].startswith("-"):
+            words = words[2:] if words[0] in _RUN_VALUED else words[1:]
     if words and _PYTHON.match(words[0]):
         words = words[1:]
         while words and words[0].startswith("-") and words[0] != "-m":
