@@ -4,16 +4,21 @@ zope.testrunner), found where they keep the command, under the real coverage.py,
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import PYTHON, Outcome, fresh_venv, write_files
+import py_ci.plugins.py_ci_unittest as py_ci_unittest
+from py_ci.files import InputLimit
+from py_ci.readers.junit import read_junit
+from tests.helpers import PYTHON, Outcome, find_python, fresh_venv, run, write_files
 
 PyCI = Callable[..., Outcome]
 HATCHLING = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
 DJANGO = "Django==5.2.19"
 ZOPE_TESTRUNNER = "zope.testrunner==8.3"
+LIMIT = InputLimit(1024 * 1024, "X")
 
 
 def run_tests(py_ci: PyCI, root: Path, python: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -276,3 +281,20 @@ def test_workers_are_pytest_s_and_it_says_it_stood_in(py_ci: PyCI, tmp_path: Pat
     assert ran["settings"].startswith(
         "runner: pytest, for its shards, workers or test groups (the project's runner: unittest, from tox.ini"
     )
+
+
+def test_it_runs_in_the_oldest_python_a_project_may_have(tmp_path: Path) -> None:
+    # It runs in the project's own interpreter: Python 3.9's, here, with the standard library alone.
+    write_files(tmp_path, {**STRICT_UNITTEST, "tests/__init__.py": ""})
+    junit = tmp_path / "junit.xml"
+    plugins = Path(py_ci_unittest.__file__).parent
+    command = [find_python("3.9"), "-m", "py_ci_unittest", str(junit), "-m", "unittest", "discover", "-s", "tests"]
+    done = run(command, tmp_path, env={"PYTHONPATH": os.pathsep.join([str(plugins), str(tmp_path)])}, allowed=(1,))
+    assert "Ran 4 tests" in done.stderr
+    cases = {f"{case.classname}.{case.name}": case.outcome for case in read_junit(junit, LIMIT).cases}
+    assert cases == {
+        "test_add.AddTest.test_add": "passed",
+        "test_add.AddTest.test_negative": "passed",
+        "test_add.AddTest.test_skipped": "skipped",
+        "test_add.AddTest.test_fails": "failed",
+    }

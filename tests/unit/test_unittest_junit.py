@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import py_ci.plugins.py_ci_unittest as py_ci_unittest
 from py_ci.files import InputLimit
-from py_ci.plugins import py_ci_unittest
 from py_ci.readers.junit import read_junit
 from tests.helpers import write_files
 
