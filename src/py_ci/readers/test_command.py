@@ -29,7 +29,7 @@ ENVIRONMENT_RUNNERS = frozenset({"poetry", "uv", "pdm", "hatch", "pipenv", "rye"
 _RUN_VALUED = frozenset({"--with", "--group", "--extra", "--python", "-p", "--env", "-e", "--directory", "--package"})
 # coverage run's options that take a value as the next word.
 _COVERAGE_VALUED = frozenset(
-    {"--source", "--rcfile", "--omit", "--include", "--context", "--concurrency", "--data-file", "-m"}
+    {"--source", "--rcfile", "--omit", "--include", "--context", "--concurrency", "--data-file"}
 )
 # pytest options py-ci sets itself: those that take a value (next word or after =), and flags.
 _PYTEST_VALUED = frozenset({"--cov-report", "--cov-config", "--cov-fail-under", "--junitxml", "--junit-xml"})
