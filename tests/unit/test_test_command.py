@@ -174,6 +174,15 @@ jobs:
             {".github/workflows/test.yaml": "    steps:\n      - run: uv run --frozen --group test pytest tests\n"},
             TestCommand(PYTEST, ".github/workflows/test.yaml", ("tests",), "uv run --frozen --group test pytest tests"),
         ),
+        (
+            {"manage.py": "import django\n"},
+            TestCommand(SCRIPT, "the project's manage.py (Django's own runner)", ("manage.py", "test")),
+        ),
+        (
+            # pytest-django is configured: pytest it is.
+            {"manage.py": "import django\n", "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = site.settings\n"},
+            TestCommand(PYTEST, "py-ci's default (the project names no test command)"),
+        ),
         ({"setup.py": ""}, TestCommand(PYTEST, "py-ci's default (the project names no test command)")),
     ],
 )

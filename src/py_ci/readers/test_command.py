@@ -18,6 +18,7 @@ from pathlib import Path
 
 from py_ci.readers.dependencies import NOX_SESSIONS, nox_sessions, strings, table_at, tox_config, tox_native
 from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.pytest_config import read_pytest_settings
 
 PYTEST, UNITTEST, ZOPE, SCRIPT = "pytest", "unittest", "zope.testrunner", "script"
 TOX_ENVS = ("testenv", "testenv:py", "testenv:py3", "testenv:tests", "testenv:test", "testenv:unit")
@@ -303,10 +304,14 @@ def _workflows(project: ProjectFiles) -> TestCommand | None:
 
 
 def _script(project: ProjectFiles) -> TestCommand | None:
+    """A test script at the root; else a Django project's `manage.py test`, where pytest is not configured."""
     name = next((name for name in SCRIPTS if project.exists(name)), None)
-    if name is None:
-        return None
-    return TestCommand(_script_runner(project, name), f"the project's {name}", (name,))
+    if name is not None:
+        return TestCommand(_script_runner(project, name), f"the project's {name}", (name,))
+    django = "django" in (project.text("manage.py") or "")
+    if django and read_pytest_settings(project) is None and not project.exists("conftest.py"):
+        return TestCommand(SCRIPT, "the project's manage.py (Django's own runner)", ("manage.py", "test"))
+    return None
 
 
 def find_test_command(project: ProjectFiles) -> TestCommand:
