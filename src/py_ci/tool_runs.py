@@ -85,15 +85,24 @@ def _retarget(part: str, group: TestGroup) -> str:
 
 def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
     """The test check once per group, in parallel: its own selection, reports and coverage.py data file."""
+    junit = str(junit_of(test))  # the project's own runner is given its report's path as a word of its own
     return [
         Check(
             f"test-{group.name}",
-            f"pytest ({group.name})",
-            [*(_retarget(part, group) for part in test.command), *group.pytest_args()],
+            f"{test.title} ({group.name})",
+            [
+                *(
+                    str(for_group(Path(part), group)) if part == junit else _retarget(part, group)
+                    for part in test.command
+                ),
+                *group.pytest_args(),
+            ],
             for_group(test.output, group),
             test.modules,
+            merge_stderr=test.merge_stderr,
             env={**test.env, **_retargeted(test.env, group)},
             group=group,
+            own_runner=test.own_runner,
         )
         for group in groups
     ]
@@ -184,9 +193,9 @@ def _coverage_args(measurement: Measurement) -> list[str]:
 def own_runner_runs(options: Options) -> bool:
     """The project's own runner runs its tests: its command is not pytest's, and nothing asks for pytest's features
     (shards, workers, test groups)."""
-    return (
-        options.test_command.own_runner and options.shard is None and not options.parallel.value and not options.groups
-    )
+    # A group that selects nothing of its own (the common layout's unit group, without other folders) is the whole run.
+    whole = all(not group.pytest_args() for group in options.groups)
+    return options.test_command.own_runner and options.shard is None and not options.parallel.value and whole
 
 
 def _coverage_env(options: Options, out: Path) -> dict[str, str]:

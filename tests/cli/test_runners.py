@@ -298,3 +298,14 @@ def test_it_runs_in_the_oldest_python_a_project_may_have(tmp_path: Path) -> None
         "test_add.AddTest.test_skipped": "skipped",
         "test_add.AddTest.test_fails": "failed",
     }
+
+
+def test_the_workflow_s_unit_group_runs_by_the_project_s_runner(py_ci: PyCI, tmp_path: Path) -> None:
+    # The reusable workflow's matrix job: the common layout's unit group, which selects every test, is the whole run.
+    write_files(tmp_path, STRICT_UNITTEST)
+    variables = {"PYTHONPATH": str(tmp_path), "PY_CI_GROUPS": "matrix", "PY_CI_CHECKS": "test", "PY_CI_LABEL": "x=1"}
+    outcome = py_ci("action", "--python", PYTHON, "--output-dir", "out", "--json", cwd=tmp_path, env=variables)
+    assert "unittest (unit) finished" in outcome.stderr
+    leg = json.loads((tmp_path / "out" / "result-unit.json").read_text())
+    assert (leg["tests"]["tests"], leg["tests"]["failed"]) == (4, 1)
+    assert "junit-unit.xml -m unittest discover -s tests -t ." in outcome.stdout  # how it ran, in the job's result

@@ -29,8 +29,8 @@ from py_ci.model import InstallResult
 from py_ci.options import Options
 from py_ci.readers.dependencies import find_test_dependencies, requirement_name
 from py_ci.readers.layout import project_layout
-from py_ci.readers.test_command import find_test_command
 from py_ci.readers.tool_pins import tool_pin
+from py_ci.tool_runs import own_runner_runs
 
 # What each check runs, as the modules to look for (their distributions are TOOL_VERSIONS' names).
 CHECK_MODULES = {
@@ -165,8 +165,7 @@ def _asked(options: Options, tools: list[str], log: IO[str]) -> dict[str, str]:
 def _modules(check: str, options: Options) -> tuple[str, ...]:
     """What a check runs; the project's own runner needs coverage.py alone, and pytest added beside it would change
     what its tests see (pytest brings Pygments, which a suite may test with or without)."""
-    own_runner = find_test_command(options.project).own_runner and not options.parallel.value and not options.groups
-    return ("coverage",) if check == "test" and own_runner else CHECK_MODULES[check]
+    return ("coverage",) if check == "test" and own_runner_runs(options) else CHECK_MODULES[check]
 
 
 def _tools_alone(

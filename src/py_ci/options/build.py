@@ -182,8 +182,9 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel"}:
         layers.files = _file_settings(project, environ)
     resolved: dict[str, Any] = {}
-    if command in ("run", "action", "init"):
+    if command in ("run", "action", "init", "install"):
         resolved["test_command"] = find_test_command(project)
+    if command in ("run", "action", "init"):
         resolved["measurement"] = _measurement(project, environ, resolved["test_command"])
     for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
         found = layers.find(field)
