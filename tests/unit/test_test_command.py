@@ -183,6 +183,21 @@ jobs:
             {"manage.py": "import django\n", "pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = site.settings\n"},
             TestCommand(PYTEST, "py-ci's default (the project names no test command)"),
         ),
+        (
+            {"Makefile": "test:\n\tCOVERAGE_FILE=x python3 -X dev -b -m coverage run --source pkg -m unittest\n"},
+            TestCommand(
+                UNITTEST,
+                "Makefile test target",
+                ("-m", "unittest"),
+                "COVERAGE_FILE=x python3 -X dev -b -m coverage run --source pkg -m unittest",
+                coverage_sources=("pkg",),
+            ),
+        ),
+        (
+            # A quote left open: the words as they are split by spaces.
+            {"hatch.toml": "[envs.test.scripts]\ntest = 'pytest -k \"fast'\n"},
+            TestCommand(PYTEST, "hatch.toml [envs.test.scripts] test", ("-k", '"fast'), 'pytest -k "fast'),
+        ),
         ({"setup.py": ""}, TestCommand(PYTEST, "py-ci's default (the project names no test command)")),
     ],
 )
