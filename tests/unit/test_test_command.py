@@ -208,6 +208,11 @@ def test_the_command_is_found_where_the_project_keeps_it(
     assert find_test_command(ProjectFiles(tmp_path)) == expected
 
 
+def test_a_file_that_is_not_text_names_no_command(tmp_path: Path) -> None:
+    (tmp_path / "Makefile").write_bytes(b"test:\n\tpython -m unittest \xff\n")
+    assert find_test_command(ProjectFiles(tmp_path)).runner == PYTEST
+
+
 def test_the_runner_is_named_as_the_maintainers_start_it() -> None:
     assert TestCommand(SCRIPT, "x", ("manage.py", "test", "-v2")).title == "manage.py test"
     assert TestCommand(SCRIPT, "x", ("./runtests.py", "--fast")).title == "runtests.py"

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from py_ci.errors import InputError
 from py_ci.readers.dependencies import NOX_SESSIONS, nox_sessions, strings, table_at, tox_config, tox_native
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.pytest_config import read_pytest_settings
@@ -149,9 +150,17 @@ def _pytest_args(words: list[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def _text(project: ProjectFiles, name: str) -> str:
+    """A file the command may be in; one that cannot be read (not UTF-8) holds none: pytest runs, as by default."""
+    try:
+        return project.text(name) or ""
+    except InputError:
+        return ""
+
+
 def _script_runner(project: ProjectFiles, script: str) -> str:
     """A script that starts pytest itself (`pytest.main`) is pytest's; any other runs unittest's kind of runner."""
-    text = project.text(script) or ""
+    text = _text(project, script)
     return PYTEST if re.search(r"^\s*(?:import pytest|from pytest )", text, re.MULTILINE) else SCRIPT
 
 
@@ -282,7 +291,7 @@ def _tasks(project: ProjectFiles) -> TestCommand | None:
 
 
 def _make(project: ProjectFiles) -> TestCommand | None:
-    text = project.text("Makefile")
+    text = _text(project, "Makefile")
     match = re.search(r"^tests?:[^\n]*\n((?:\t[^\n]*\n?)+)", text or "", re.MULTILINE)
     if match is None:
         return None
@@ -295,7 +304,7 @@ def _workflows(project: ProjectFiles) -> TestCommand | None:
     folder = project.root / ".github" / "workflows"
     files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]) if folder.is_dir() else []
     for path in files:
-        text = project.text(str(path.relative_to(project.root))) or ""
+        text = _text(project, str(path.relative_to(project.root)))
         lines = [re.sub(r"^\s*(?:-\s*)?(?:run:\s*)?[|>]?-?\s*", "", line) for line in text.splitlines()]
         found = _first(project, [line for line in lines if "${{" not in line], f".github/workflows/{path.name}")
         if found is not None:
@@ -308,7 +317,7 @@ def _script(project: ProjectFiles) -> TestCommand | None:
     name = next((name for name in SCRIPTS if project.exists(name)), None)
     if name is not None:
         return TestCommand(_script_runner(project, name), f"the project's {name}", (name,))
-    django = "django" in (project.text("manage.py") or "")
+    django = "django" in _text(project, "manage.py")
     if django and read_pytest_settings(project) is None and not project.exists("conftest.py"):
         return TestCommand(SCRIPT, "the project's manage.py (Django's own runner)", ("manage.py", "test"))
     return None
