@@ -471,3 +471,9 @@ def steps_of(path: Path) -> list[dict[str, Any]]:
         steps: list[dict[str, Any]] = document["runs"].get("steps", [])
         return steps
     return [step for job in document.get("jobs", {}).values() for step in job.get("steps", [])]
+
+
+def fresh_venv(root: Path, python: str = PYTHON) -> Path:
+    """A fresh environment's interpreter: nothing of the project or its tools in it."""
+    run([python, "-m", "venv", "--without-pip", str(root)], root.parent)
+    return root / "bin" / "python"

@@ -19,7 +19,8 @@ from py_ci.errors import InputError
 from py_ci.job_result import JobOutputs, job_result, read_tests
 from py_ci.model import JobResult, NotRun, Ran
 from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
-from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_outcome
+from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_outcome, runner_outcome
+from py_ci.renderers.how_it_ran import runner_said
 from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
 from py_ci.tool_runs import (
@@ -67,7 +68,10 @@ def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) 
         junit = junit_of(check)
         report = read_tests([junit], options.workspace, options.input_limit) if junit.is_file() else None
         group = None if check.group is None else check.group.name
-        problem = pytest_outcome(check.title, code, report, output, stderr, group)
+        if check.own_runner:
+            problem = runner_outcome(check.title, code, report, output)
+        else:
+            problem = pytest_outcome(check.title, code, report, output, stderr, group)
         if problem is None and not coverage_of(check).is_file():
             return coverage_outcome(check.title, coverage_problems.get(check.name, "coverage.py wrote no data"))
         return problem
@@ -171,8 +175,10 @@ def _ran(check: Check, options: Options) -> Ran:
         "format": "the project's ruff configuration",
     }
     workers = f"; pytest-xdist's workers, from {options.parallel.origin}" if options.parallel.value else ""
-    origin = settings.get(check.name, f"coverage: {options.measurement.origin}{workers}")
-    return Ran(check.title, shlex.join(check.command[2:]), origin)
+    command = options.test_command
+    env = f"; variables from {command.found.removesuffix(' commands')} setenv" if command.env else ""
+    tests = f"runner: {runner_said(command, check.own_runner)}; coverage: {options.measurement.origin}{workers}{env}"
+    return Ran(check.title, shlex.join(check.command[2:]), settings.get(check.name, tests))
 
 
 def _result(checks: list[Check], options: Options, console: Console, coverage_problems: dict[str, str]) -> JobResult:
@@ -181,8 +187,11 @@ def _result(checks: list[Check], options: Options, console: Console, coverage_pr
     done = {check.name: check for check in checks if check.name not in not_run}
     tests = [check for check in checks if check.name.startswith("test")]
     outputs = JobOutputs(
-        # An interrupted run's report still names its errors (a collection error is one).
-        junit=tuple(junit_of(c) for c in tests if junit_of(c).is_file() and (c.name in done or c.code == 2)),
+        # An interrupted run's report still names its errors (a collection error is one); the project's own runner's
+        # report holds every test it ran, whatever it did after.
+        junit=tuple(
+            junit_of(c) for c in tests if junit_of(c).is_file() and (c.name in done or c.code == 2 or c.own_runner)
+        ),
         mypy=(str(done["typecheck"].output),) if "typecheck" in done else (),
         ruff=tuple(str(done[name].output) for name in ("lint", "format") if name in done),
         coverage=tuple(coverage_of(check) for check in tests if check.name in done),
@@ -230,6 +239,9 @@ def run_locally(options: Options, console: Console) -> JobResult:
             (out / COVERAGERC).write_text(coverage_config(options), encoding="utf-8")
         names = ", ".join(check.title for check in checks)
         progress.write(f"py-ci run: {names} in {project}, with {environment.describe()}\n")
+        if any(check.name.startswith("test") for check in checks):
+            own = any(check.own_runner for check in checks)
+            progress.write(f"  tests: {runner_said(options.test_command, own)}\n")
         environ = {**options.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
         try:
             coverage_problems = _run_all(checks, options, environment, environ, progress)

@@ -94,3 +94,16 @@ def coverage_outcome(title: str, cause: str) -> NotRun:
     """The tests finished but left no coverage report: what was not measured is not judged, and not passed."""
     fix = "check the project's coverage configuration, and that the tests import the checkout"
     return NotRun("coverage", f"coverage of {title}", "was not measured", cause, fix)
+
+
+def runner_outcome(title: str, code: int, junit: TestReport | None, output: str) -> NotRun | None:
+    """The project's own runner's exit: a failure its report does not show (a module that did not import, its
+    own checks) is no pass either, and a run without one test is no count."""
+    lines = output.splitlines()
+    if junit is None or not junit.tests:
+        what = f"ran no tests (exit {code})"
+        return NotRun("tests", title, what, _last(lines, "error"), f"run {title} by hand to see why")
+    if code != 0 and not any(case.outcome in ("failed", "error") for case in junit.cases):
+        what = f"failed (exit {code}) with no failed test"
+        return NotRun("tests", title, what, _last(lines, "error", "fail"), f"run {title} by hand to see why")
+    return None

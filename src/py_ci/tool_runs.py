@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from py_ci.environment import Environment
-from py_ci.options import Options
+from py_ci.options import Measurement, Options
 from py_ci.test_groups import TestGroup
 
 # py_ci_shard, the pytest plugin that keeps one shard of the tests, and the durations file it writes.
@@ -40,6 +40,7 @@ class Check:
     seconds: float | None = None
     code: int | None = None
     timed_out: bool = False  # stopped at its group's timeout-minutes
+    own_runner: bool = False  # the project's runner, not pytest: its exit statuses are not pytest's
 
     @property
     def stderr_file(self) -> Path:
@@ -67,7 +68,7 @@ def plan(environment: Environment, options: Options, out: Path) -> list[Check]:
             out / "mypy.txt",
             ["mypy"],
         ),
-        "test": _pytest(python, options, out),
+        "test": _own_runner(python, options, out) if own_runner_runs(options) else _pytest(python, options, out),
     }
     return [every[name] for name in options.checks.value]
 
@@ -84,15 +85,24 @@ def _retarget(part: str, group: TestGroup) -> str:
 
 def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
     """The test check once per group, in parallel: its own selection, reports and coverage.py data file."""
+    junit = str(junit_of(test))  # the project's own runner is given its report's path as a word of its own
     return [
         Check(
             f"test-{group.name}",
-            f"pytest ({group.name})",
-            [*(_retarget(part, group) for part in test.command), *group.pytest_args()],
+            f"{test.title} ({group.name})",
+            [
+                *(
+                    str(for_group(Path(part), group)) if part == junit else _retarget(part, group)
+                    for part in test.command
+                ),
+                *group.pytest_args(),
+            ],
             for_group(test.output, group),
             test.modules,
+            merge_stderr=test.merge_stderr,
             env={**test.env, **_retargeted(test.env, group)},
             group=group,
+            own_runner=test.own_runner,
         )
         for group in groups
     ]
@@ -168,27 +178,69 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     """pytest under `coverage run`, so the lines pytest's own start-up imports count, measured once; on
     pytest-xdist's workers, under pytest-cov, which measures each worker and combines them."""
     measurement = options.measurement
-    env = {"COVERAGE_FILE": str(out / ".coverage")}
-    if measurement.py_ci_config:
-        env["COVERAGE_RCFILE"] = str(out / COVERAGERC)
+    env = _coverage_env(options, out)
     shard = _shard(options, out, env)
     if options.parallel.value:
         return _pytest_on_workers(python, options, out, env, shard)
-    source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
+    source = _coverage_args(measurement)
     # pytest-cov, started by the project's addopts, would measure the same run again over coverage.py's tracer.
     no_cov = ["--no-cov"] if measurement.pytest_cov_in_addopts else []
     command = [*python, "coverage", "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
-    return Check(
-        "test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", ["pytest", "coverage"], env=env
-    )
+    return Check("test", "pytest", [*command, *_args(options)], out / "pytest.txt", ["pytest", "coverage"], env=env)
+
+
+def _coverage_args(measurement: Measurement) -> list[str]:
+    """`coverage run`'s options: what to measure, unless py-ci's configuration says it; branches, when asked."""
+    source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
+    return [*source, *(["--branch"] if measurement.branch else [])]
+
+
+def own_runner_runs(options: Options) -> bool:
+    """The project's own runner runs its tests: its command is not pytest's, and nothing asks for pytest's features
+    (shards, workers, test groups)."""
+    # A group that selects nothing of its own (the common layout's unit group, without other folders) is the whole run.
+    whole = all(not group.pytest_args() for group in options.groups)
+    return options.test_command.own_runner and options.shard is None and not options.parallel.value and whole
+
+
+def _coverage_env(options: Options, out: Path) -> dict[str, str]:
+    """The test environment's variables (tox's setenv), and where coverage.py's data and settings are."""
+    env = {**options.test_command.env, "COVERAGE_FILE": str(out / ".coverage")}
+    if options.measurement.py_ci_config:
+        env["COVERAGE_RCFILE"] = str(out / COVERAGERC)
+    return env
+
+
+def _on_path(options: Options, env: dict[str, str]) -> None:
+    """py-ci's plugins first on the tests' path, before the path the project gives them."""
+    path = env.get("PYTHONPATH") or options.environ.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(PLUGINS) + (os.pathsep + path if path else "")
+
+
+def _own_runner(python: list[str], options: Options, out: Path) -> Check:
+    """The project's runner (unittest, its runtests.py, zope.testrunner) under `coverage run`, each test's result
+    written as JUnit by py_ci_unittest, which starts the runner as its maintainers do."""
+    measurement, command = options.measurement, options.test_command
+    env = _coverage_env(options, out)
+    _on_path(options, env)
+    source = _coverage_args(measurement)
+    runner = [*python, "coverage", "run", *source, "-m", "py_ci_unittest", str(out / "junit.xml"), *command.target]
+    output = out / "tests.txt"
+    return Check("test", command.title, runner, output, ["coverage"], merge_stderr=True, env=env, own_runner=True)
+
+
+def _args(options: Options) -> list[str]:
+    """pytest's arguments: the maintainers' command's (paths, markers) unless test groups select; then the user's."""
+    command = options.test_command
+    own = command.target if command.runner == "pytest" and not options.groups else ()
+    return [*own, *options.pytest_args.value]
 
 
 def _shard(options: Options, out: Path, env: dict[str, str]) -> list[str]:
     """pytest's arguments and `env`'s variables for one shard of the tests: py_ci_shard, on the tests' path."""
     if options.shard is None:
         return []
-    path = options.environ.get("PYTHONPATH", "")
-    env["PYTHONPATH"] = str(PLUGINS) + (os.pathsep + path if path else "")
+    _on_path(options, env)
     env["PYTEST_SHARD"] = "/".join(map(str, options.shard))
     env["PYTEST_SHARD_DURATIONS_OUT"] = str(out / DURATIONS)
     if options.durations is not None:
@@ -204,12 +256,13 @@ def _pytest_on_workers(python: list[str], options: Options, out: Path, env: dict
         cov = [f"--cov-config={out / COVERAGERC}", "--cov"]
     else:
         cov = [f"--cov={source}" for source in measurement.source] or ["--cov"]
+        cov += ["--cov-branch"] if measurement.branch else []
     # No report and no threshold of pytest-cov's: py-ci reads the data and the gate job judges the union.
     cov += ["--cov-report=", "--cov-fail-under=0"]
     workers = [] if measurement.workers_in_addopts else ["-n", "logical"]
     command = [*python, "pytest", f"--junitxml={out / 'junit.xml'}", *cov, *workers, *shard]
     modules = ["pytest", "coverage", "pytest_cov", "xdist"]
-    return Check("test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", modules, env=env)
+    return Check("test", "pytest", [*command, *_args(options)], out / "pytest.txt", modules, env=env)
 
 
 def coverage_config(options: Options) -> str:

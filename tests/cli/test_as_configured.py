@@ -13,6 +13,7 @@ import pytest
 from tests.helpers import PYTHON, Outcome, assert_one_line_error, run, write_files
 
 PyCI = Callable[..., Outcome]
+DEFAULT_RUNNER = "runner: pytest, from py-ci's default (the project names no test command)"
 
 TYPED = {
     "pkg/__init__.py": "",
@@ -126,7 +127,7 @@ def test_a_line_only_configuration_is_measured_as_lines(py_ci: PyCI, tmp_path: P
     assert outcome.status == 0, outcome.stderr
     assert result["coverage"]["branches_valid"] == 0
     assert result["coverage"]["total"] == pytest.approx(coverage_run_total(root), abs=1e-6)
-    assert ran(result, "pytest")["settings"] == "coverage: pyproject.toml [tool.coverage.run] source"
+    assert ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml [tool.coverage.run] source"
 
 
 def test_without_configuration_the_packages_are_measured_with_branches(py_ci: PyCI, tmp_path: Path) -> None:
@@ -173,7 +174,7 @@ def test_pytest_cov_in_addopts_measures_once_as_configured(py_ci: PyCI, tmp_path
     by_hand = coverage_run_total(root, "--source=pkg", pytest_args=("--no-cov",))
     assert result["coverage"]["total"] == pytest.approx(by_hand) == 75.0
     assert "--no-cov" in ran(result, "pytest")["command"]
-    assert ran(result, "pytest")["settings"] == "coverage: pyproject.toml addopts --cov"
+    assert ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml addopts --cov"
 
 
 def test_the_projects_own_mypy_configuration_is_not_made_strict(py_ci: PyCI, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from py_ci.tool_runs import PLUGINS
-from tests.helpers import BIN, PYTHON, Outcome, assert_one_line_error, find_python, run, write_files
+from tests.helpers import BIN, PYTHON, Outcome, assert_one_line_error, find_python, fresh_venv, run, write_files
 
 PyCI = Callable[..., Outcome]
 HATCHLING = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
@@ -115,10 +115,7 @@ CONVENTIONS: dict[str, tuple[dict[str, str], str, str]] = {
 }
 
 
-def venv(root: Path, python: str = PYTHON) -> Path:
-    """A fresh environment: nothing of the project or its tools in it."""
-    run([python, "-m", "venv", "--without-pip", str(root)], root.parent)
-    return root / "bin" / "python"
+venv = fresh_venv
 
 
 @pytest.mark.parametrize("name", CONVENTIONS)
@@ -349,3 +346,25 @@ def test_parallel_tests_get_pytest_xdist(py_ci: PyCI, tmp_path: Path) -> None:
     assert outcome.status == 0, outcome.stderr
     assert "pytest-xdist" in json.loads(outcome.stdout)["added_tools"]
     assert run([str(python), "-c", "import xdist, pytest_cov"], tmp_path).returncode == 0
+
+
+def test_a_tox_extra_beside_a_dependency_group_is_installed_too(py_ci: PyCI, tmp_path: Path) -> None:
+    # The group has what every test needs; the tox environment adds the extra one test needs: none is skipped.
+    project = tmp_path / "demo"
+    files = {
+        **CODE,
+        "pyproject.toml": f"{HATCHLING}{PROJECT}[project.optional-dependencies]\ntoml = ['tomli-w']\n"
+        "[dependency-groups]\ntest = ['six']\n",
+        "tox.ini": "[testenv]\nextras = toml\ncommands = pytest {posargs}\n",
+        "tests/test_toml.py": "import pytest\n\n\ndef test_dumps():\n    tomli_w = pytest.importorskip('tomli_w')\n"
+        "    assert tomli_w.dumps({'a': 1}) == 'a = 1\\n'\n",
+    }
+    write_files(project, files)
+    python = venv(tmp_path / "venv")
+    outcome = py_ci("install", str(project), "--python", str(python), "--json", cwd=tmp_path)
+    assert outcome.status == 0, outcome.stderr
+    result = json.loads(outcome.stdout)
+    assert result["layout"] == "dependency groups + tox"
+    assert result["found"] == "pyproject.toml [dependency-groups] test; tox.ini [testenv] deps"
+    tests = run([str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs"], project)
+    assert tests.stdout.splitlines()[-1].startswith("2 passed in")

@@ -73,6 +73,64 @@ UV = Installer("uv", ("python", "-m", "uv"))
             },
             TestDependencies("nox", "noxfile.py session 'tests'", extras=("x",), files=("r.txt",), requirements=("y",)),
         ),
+        (
+            {"setup.py": "", "setup.cfg": "[options.extras_require]\ndocs = y\ntesting = x\n"},
+            TestDependencies("extras", "setup.cfg [options.extras_require] testing", extras=("testing",)),
+        ),
+        (
+            {"setup.py": "", "hatch.toml": "[envs.test]\ndependencies = ['x']\n[envs.docs]\ndependencies = ['y']\n"},
+            TestDependencies("hatch", "hatch.toml [envs.test]", requirements=("x",)),
+        ),
+        (
+            # Read together: the group installs, tox's environment adds its extra and deps, nox its requirement;
+            # the requirements file (a whole setup of its own) is left.
+            {
+                "pyproject.toml": PROJECT + "[dependency-groups]\ntest = ['x']\n",
+                "tox.ini": "[testenv]\nextras = a\ndeps =\n    -r {toxinidir}/req.txt\n    y\n",
+                "noxfile.py": "import nox\n@nox.session\ndef tests(session):\n    session.install('.[a]', 'z')\n",
+                "requirements-dev.txt": "w\n",
+            },
+            TestDependencies(
+                "dependency groups + tox + nox",
+                "pyproject.toml [dependency-groups] test; tox.ini [testenv] deps; noxfile.py session 'tests'",
+                extras=("a",),
+                groups=("test",),
+                files=("req.txt",),
+                requirements=("y", "z"),
+            ),
+        ),
+        (
+            # A lock installs as locked: tox adds the extra the lock knows, not its loose requirements.
+            {"uv.lock": "", "pyproject.toml": PROJECT, "tox.ini": "[testenv]\nextras = a\ndeps = y\n"},
+            TestDependencies(
+                "uv.lock + tox", "uv.lock, with its default groups; tox.ini [testenv] deps", extras=("a",), lock=True
+            ),
+        ),
+        (
+            # Nothing to add: the same group twice is one convention.
+            {"uv.lock": "", "pyproject.toml": PROJECT + "[dependency-groups]\ntest = ['x']\n"},
+            TestDependencies("uv.lock", "uv.lock, with group test", groups=("test",), lock=True),
+        ),
+        (
+            # Requirements files alone install no project: an extra of tox's has nothing to go with.
+            {"requirements-dev.txt": "x\n", "tox.ini": "[testenv]\nextras = a\ndeps = y\n"},
+            TestDependencies(
+                "requirements files + tox",
+                "requirements-dev.txt; tox.ini [testenv] deps",
+                False,
+                files=("requirements-dev.txt",),
+                requirements=("y",),
+            ),
+        ),
+        (
+            # tox's environment builds the docs too (sphinx's doctest): py-ci takes what the tests need.
+            {"setup.py": "", "tox.ini": "[testenv]\nextras =\n    test\n    docs\ndependency_groups = testing\n"},
+            TestDependencies("tox", "tox.ini [testenv] deps", extras=("test",), groups=("testing",)),
+        ),
+        (
+            {"setup.py": "", "tox.toml": "[env_run_base]\nextras = ['re2']\ndeps = ['x', '-r r.txt']\n"},
+            TestDependencies("tox", "tox.toml [env_run_base] deps", extras=("re2",), requirements=("x",)),
+        ),
         ({"setup.py": ""}, TestDependencies("the project alone", "setup.py")),
         ({}, TestDependencies("nothing to install", "no pyproject.toml, setup.py or requirements file", project=False)),
     ],

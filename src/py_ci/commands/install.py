@@ -30,6 +30,7 @@ from py_ci.options import Options
 from py_ci.readers.dependencies import find_test_dependencies, requirement_name
 from py_ci.readers.layout import project_layout
 from py_ci.readers.tool_pins import tool_pin
+from py_ci.tool_runs import own_runner_runs
 
 # What each check runs, as the modules to look for (their distributions are TOOL_VERSIONS' names).
 CHECK_MODULES = {
@@ -161,6 +162,12 @@ def _asked(options: Options, tools: list[str], log: IO[str]) -> dict[str, str]:
     return asked
 
 
+def _modules(check: str, options: Options) -> tuple[str, ...]:
+    """What a check runs; the project's own runner needs coverage.py alone, and pytest added beside it would change
+    what its tests see (pytest brings Pygments, which a suite may test with or without)."""
+    return ("coverage",) if check == "test" and own_runner_runs(options) else CHECK_MODULES[check]
+
+
 def _tools_alone(
     options: Options, tools: list[str], why: str, python: str, installer: Installer, log: IO[str]
 ) -> InstallResult:
@@ -206,7 +213,7 @@ def run(options: Options, console: Console) -> InstallResult:
     uv_venv = deps is not None and deps.lock and installer.name == "uv"
     venv_python = project / ".venv" / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
     target = str(venv_python) if uv_venv else python
-    modules = list(dict.fromkeys(module for check in checks for module in CHECK_MODULES[check]))
+    modules = list(dict.fromkeys(module for check in checks for module in _modules(check, options)))
     if "test" in checks and options.parallel.value:
         modules.append("xdist")
     missing = missing_tools(Environment(Path(target), "the project's environment"), modules)

@@ -15,6 +15,8 @@ from py_ci.application import AppStart
 from py_ci.files import InputLimit
 from py_ci.model import NeededJob, Setting
 from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.test_command import DEFAULT as PYTEST_COMMAND
+from py_ci.readers.test_command import TestCommand
 from py_ci.test_groups import TestGroup
 
 # coverage.py's default, so an unconfigured gate agrees with `coverage report --fail-under`.
@@ -71,6 +73,7 @@ class Measurement:
     origin: str = "coverage.py's defaults"
     pytest_cov_in_addopts: bool = False  # pytest-cov would measure too: it is told not to (--no-cov)
     workers_in_addopts: bool = False  # the project's addopts start pytest-xdist's workers (-n)
+    branch: bool = False  # the maintainers' command measures branches (`coverage run --branch`, `--cov-branch`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +121,7 @@ class Options:
     groups: tuple[TestGroup, ...] = ()  # test groups, each its own pytest; none: one pytest
     run_groups: str | None = None  # the workflow job's kind of groups (matrix, single, all); None: not asked
     measurement: Measurement = Measurement()
+    test_command: TestCommand = PYTEST_COMMAND  # the maintainers' runner, found in the project's files
     app: AppStart | None = None
     # `py-ci install`, `py-ci init`
     tools_only: bool = False

@@ -18,6 +18,7 @@ from py_ci.readers.layout import project_layout
 from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.pytest_config import read_pytest_settings
+from py_ci.readers.test_command import TestCommand, find_test_command
 from py_ci.test_groups import (
     SERVICES,
     TestGroup,
@@ -146,8 +147,9 @@ def _file_settings(project: ProjectFiles, environ: Mapping[str, str]) -> dict[st
     return found
 
 
-def _measurement(project: ProjectFiles, environ: Mapping[str, str]) -> Measurement:
-    """The project's coverage configuration as it stands; its packages, with branches, where it has none."""
+def _measurement(project: ProjectFiles, environ: Mapping[str, str], command: TestCommand) -> Measurement:
+    """The project's coverage configuration as it stands; what the maintainers' test command measures; its packages,
+    with branches, where neither says."""
     coverage, pytest = read_coverage_settings(project, environ), read_pytest_settings(project)
     addopts = pytest is not None and pytest.uses_pytest_cov
     workers = pytest is not None and pytest.workers is not None
@@ -156,6 +158,12 @@ def _measurement(project: ProjectFiles, environ: Mapping[str, str]) -> Measureme
     if pytest is not None and pytest.cov_sources:
         origin = f"{pytest.file} addopts --cov"
         return Measurement(pytest.cov_sources, origin=origin, pytest_cov_in_addopts=addopts, workers_in_addopts=workers)
+    if command.coverage_sources:
+        rest = f"; the rest from {coverage.file}" if coverage is not None else ""
+        said = f"{command.found}: {', '.join(command.coverage_sources)}" + (
+            ", with branches" if command.coverage_branch else ""
+        )
+        return Measurement(command.coverage_sources, False, said + rest, addopts, workers, command.coverage_branch)
     layout = project_layout(project)
     source = () if layout is None else layout.paths
     where = "everything it runs (no package found)" if layout is None else f"the project's packages ({layout.origin})"
@@ -174,8 +182,10 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel"}:
         layers.files = _file_settings(project, environ)
     resolved: dict[str, Any] = {}
+    if command in ("run", "action", "init", "install"):
+        resolved["test_command"] = find_test_command(project)
     if command in ("run", "action", "init"):
-        resolved["measurement"] = _measurement(project, environ)
+        resolved["measurement"] = _measurement(project, environ, resolved["test_command"])
     for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
         found = layers.find(field)
         if found is not None:

@@ -1,8 +1,9 @@
 """What installs a project and its tests' dependencies, found in its own files the way its maintainers wrote it.
 
 The order (the README's table): uv.lock; poetry; pdm; a hatch test environment; dependency groups; extras;
-requirements files; tox's test environment; nox's test session; else the project alone. A group or an extra
-named test, tests or testing is taken first, dev only when there is none, and one that builds docs never.
+requirements files; tox's test environment; nox's test session; else the project alone. The first found installs,
+and every other one adds what it says the tests need. A group or an extra named test, tests or testing is taken
+first, dev only when there is none, and one that builds docs never.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import ast
 import configparser
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from py_ci.errors import InputError
 from py_ci.readers.poetry import poetry_requirements
 from py_ci.readers.project_files import ProjectFiles
 
 TEST_NAMES = ("test", "tests", "testing")
 DEV_NAMES = ("dev", "develop", "development")
+DOCS_NAMES = ("docs", "doc", "documentation")
 # Requirement files that hold the tests' dependencies, most specific first.
 REQUIREMENT_FILES = (
     "requirements/test.txt",
@@ -140,7 +143,17 @@ def _pdm(project: ProjectFiles) -> TestDependencies | None:
 
 
 def _hatch(project: ProjectFiles) -> TestDependencies | None:
-    envs = table_at(project.pyproject, "tool", "hatch", "envs")
+    for envs, where in (
+        (table_at(project.pyproject, "tool", "hatch", "envs"), "pyproject.toml [tool.hatch.envs.{}]"),
+        (table_at(project.toml("hatch.toml") or {}, "envs"), "hatch.toml [envs.{}]"),
+    ):
+        found = _hatch_env(envs, where)
+        if found is not None:
+            return found
+    return None
+
+
+def _hatch_env(envs: Mapping[str, object], where: str) -> TestDependencies | None:
     name = next((env for env in ("test", "tests", "default") if env in envs), None)
     if name is None:
         return None
@@ -152,9 +165,7 @@ def _hatch(project: ProjectFiles) -> TestDependencies | None:
     if not requirements and not extras:
         return None
     skip = any(env.get("skip-install") is True for env in chosen[:1])
-    return TestDependencies(
-        "hatch", f"pyproject.toml [tool.hatch.envs.{name}]", not skip, extras, requirements=requirements
-    )
+    return TestDependencies("hatch", where.format(name), not skip, extras, requirements=requirements)
 
 
 def _groups(project: ProjectFiles) -> TestDependencies | None:
@@ -167,11 +178,13 @@ def _groups(project: ProjectFiles) -> TestDependencies | None:
 
 def _extras(project: ProjectFiles) -> TestDependencies | None:
     chosen = pick(table_at(project.pyproject, "project", "optional-dependencies"))
+    where = "pyproject.toml [project.optional-dependencies]"
+    setup = project.ini("setup.cfg")
+    if not chosen and setup is not None and setup.has_section("options.extras_require"):
+        chosen, where = pick(setup.options("options.extras_require")), "setup.cfg [options.extras_require]"
     if not chosen:
         return None
-    return TestDependencies(
-        "extras", f"pyproject.toml [project.optional-dependencies] {', '.join(chosen)}", extras=chosen
-    )
+    return TestDependencies("extras", f"{where} {', '.join(chosen)}", extras=chosen)
 
 
 def _requirements(project: ProjectFiles) -> TestDependencies | None:
@@ -199,32 +212,52 @@ def _tox_lines(deps: str, root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(files), tuple(requirements)
 
 
-def _tox(project: ProjectFiles) -> TestDependencies | None:
+def tox_config(project: ProjectFiles) -> tuple[configparser.ConfigParser | None, str]:
+    """tox's INI configuration (tox.ini, else pyproject.toml's legacy_tox_ini) and where it is."""
     parser = project.ini("tox.ini")
+    if parser is not None:
+        return parser, "tox.ini"
     legacy = table_at(project.pyproject, "tool", "tox").get("legacy_tox_ini")
-    if parser is None and isinstance(legacy, str):
-        parser = configparser.ConfigParser(interpolation=None)
-        parser.read_string(legacy, source="pyproject.toml [tool.tox] legacy_tox_ini")
-    native = table_at(project.pyproject, "tool", "tox", "env_run_base")
+    if not isinstance(legacy, str):
+        return None, ""
+    where = "pyproject.toml [tool.tox] legacy_tox_ini"
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(legacy, source=where)
+    return parser, where
+
+
+def _words_of(value: str) -> tuple[str, ...]:
+    """A tox list written on one line or many, comma or space separated."""
+    return tuple(word for word in re.split(r"[,\s]+", value) if word)
+
+
+def tox_native(project: ProjectFiles) -> tuple[Mapping[str, object], str]:
+    """tox's TOML configuration of every environment (tox.toml, else pyproject.toml's [tool.tox]) and where."""
+    if project.exists("tox.toml"):
+        return table_at(project.toml("tox.toml"), "env_run_base"), "tox.toml [env_run_base]"
+    return table_at(project.pyproject, "tool", "tox", "env_run_base"), "pyproject.toml [tool.tox.env_run_base]"
+
+
+def _tox(project: ProjectFiles) -> TestDependencies | None:
+    parser, where = tox_config(project)
+    native, native_where = tox_native(project)
     if parser is not None and parser.has_section("testenv"):
         files, requirements = _tox_lines(parser.get("testenv", "deps", fallback=""), project.root)
-        extras = tuple(
-            e.strip() for e in re.split(r"[,\s]+", parser.get("testenv", "extras", fallback="")) if e.strip()
-        )
+        extras = _words_of(parser.get("testenv", "extras", fallback=""))
+        groups = _words_of(parser.get("testenv", "dependency_groups", fallback=""))
         skip = parser.get("testenv", "skip_install", fallback="false").strip().lower() == "true"
-        where = "tox.ini [testenv]" if project.exists("tox.ini") else "pyproject.toml [tool.tox] legacy_tox_ini"
+        where += " [testenv]"
     elif native:
         files, requirements = (), tuple(d for d in strings(native.get("deps")) if not d.startswith("-"))
-        extras, skip, where = (
-            strings(native.get("extras")),
-            native.get("skip_install") is True,
-            "[tool.tox.env_run_base]",
-        )
+        extras, groups = strings(native.get("extras")), strings(native.get("dependency_groups"))
+        skip, where = native.get("skip_install") is True, native_where
     else:
         return None
-    if not (files or requirements or extras):
+    # The environment may build the docs too (sphinx's doctest): py-ci runs the tests alone.
+    extras = tuple(extra for extra in extras if extra not in DOCS_NAMES)
+    if not (files or requirements or extras or groups):
         return None
-    return TestDependencies("tox", f"{where} deps", not skip, extras, files=files, requirements=requirements)
+    return TestDependencies("tox", f"{where} deps", not skip, extras, groups, files=files, requirements=requirements)
 
 
 def _session_name(function: ast.FunctionDef) -> str | None:
@@ -248,15 +281,17 @@ def _installs(function: ast.FunctionDef) -> list[str]:
     return words
 
 
-def _nox(project: ProjectFiles) -> TestDependencies | None:
-    path = project.root / "noxfile.py"
-    if not path.is_file():
-        return None
+def nox_sessions(project: ProjectFiles) -> dict[str, ast.FunctionDef]:
+    """noxfile.py's sessions by name; none when it has none, or cannot be parsed."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (SyntaxError, UnicodeDecodeError):
-        return None
-    sessions = {name: node for node in tree.body if isinstance(node, ast.FunctionDef) and (name := _session_name(node))}
+        tree = ast.parse(project.text("noxfile.py") or "")
+    except (SyntaxError, InputError):
+        return {}
+    return {name: node for node in tree.body if isinstance(node, ast.FunctionDef) and (name := _session_name(node))}
+
+
+def _nox(project: ProjectFiles) -> TestDependencies | None:
+    sessions = nox_sessions(project)
     name = next((candidate for candidate in NOX_SESSIONS if candidate in sessions), None)
     if name is None:
         return None
@@ -284,14 +319,44 @@ def _nox(project: ProjectFiles) -> TestDependencies | None:
     )
 
 
+def _joined(first: TestDependencies, other: TestDependencies, root: Path) -> TestDependencies:
+    """`first` and what `other` adds; a lock installs as locked: it takes only the extras and groups it knows."""
+    files: tuple[str, ...] = tuple(
+        str(Path(f).relative_to(root)) if Path(f).is_relative_to(root) else f for f in other.files
+    )
+    requirements = other.requirements
+    if first.lock:
+        files, requirements = (), ()
+    extras, groups = (other.extras if first.project else ()), other.groups
+    if not (set(extras) - set(first.extras) or set(groups) - set(first.groups) or files or requirements):
+        return first
+    return replace(
+        first,
+        convention=f"{first.convention} + {other.convention}",
+        found=f"{first.found}; {other.found}",
+        extras=tuple(dict.fromkeys((*first.extras, *extras))),
+        groups=tuple(dict.fromkeys((*first.groups, *groups))),
+        files=tuple(dict.fromkeys((*first.files, *files))),
+        requirements=tuple(dict.fromkeys((*first.requirements, *requirements))),
+    )
+
+
 def find_test_dependencies(project: ProjectFiles) -> TestDependencies:
-    """The first convention the project uses, in the documented order."""
-    for detect in (_uv_lock, _poetry, _pdm, _hatch, _groups, _extras, _requirements, _tox, _nox):
-        found = detect(project)
-        if found is not None:
-            return found
+    """Every convention the project uses, read together: the first found in the documented order installs, and each
+    other adds what its tests need (a tox environment's extras beside the dependency groups). Requirements files
+    count only where nothing else is found: they often pin a whole development setup of their own."""
+    found = [dep for detect in DETECTORS if (dep := detect(project)) is not None]
+    if found:
+        joined = found[0]
+        for other in found[1:]:
+            if other.convention != "requirements files":
+                joined = _joined(joined, other, project.root)
+        return joined
     if _has_project(project):
         return TestDependencies(
             "the project alone", "pyproject.toml" if project.exists("pyproject.toml") else "setup.py"
         )
     return TestDependencies("nothing to install", "no pyproject.toml, setup.py or requirements file", project=False)
+
+
+DETECTORS = (_uv_lock, _poetry, _pdm, _hatch, _groups, _extras, _requirements, _tox, _nox)

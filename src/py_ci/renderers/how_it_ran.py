@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from py_ci.model import NotRun, Ran
+from py_ci.readers.test_command import TestCommand
 from py_ci.renderers.markdown import code, details, escape, shorten, table
 
 COMMAND_CHARS = 200
@@ -23,3 +24,11 @@ def ran_markdown(ran: tuple[Ran, ...]) -> str:
         return ""
     rows = [[escape(r.title), code(shorten(r.command, COMMAND_CHARS)), escape(r.settings)] for r in ran]
     return "\n".join(details("How the checks ran", table(["Check", "Command", "Settings from"], "lll", rows))) + "\n\n"
+
+
+def runner_said(command: TestCommand, own_runner: bool) -> str:
+    """Which runner ran the tests and where its command came from; pytest for its features, when it stood in."""
+    said = f"{command.title}, from {command.found}" + (f" ({command.line})" if command.line else "")
+    if command.own_runner and not own_runner:
+        return f"pytest, for its shards, workers or test groups (the project's runner: {said})"
+    return said
