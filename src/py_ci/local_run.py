@@ -86,9 +86,7 @@ def _write_coverage(check: Check, environment: Environment, options: Options) ->
     if not files:
         return None
     measurement = options.measurement
-    include = (
-        None if measurement.py_ci_config else [f"{path}/*" if "." not in path else path for path in measurement.source]
-    )
+    include = None if measurement.py_ci_config else list(measurement.include)
     try:
         combine_to_xml(
             files,

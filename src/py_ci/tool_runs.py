@@ -66,10 +66,18 @@ def plan(environment: Environment, options: Options, out: Path) -> list[Check]:
             [*python, "mypy", *options.mypy_args.value, *options.mypy_targets.value],
             out / "mypy.txt",
             ["mypy"],
+            env=_mypy_path(options),
         ),
         "test": _pytest(python, options, out),
     }
     return [every[name] for name in options.checks.value]
+
+
+def _mypy_path(options: Options) -> dict[str, str]:
+    if not options.mypy_path:
+        return {}
+    given = options.environ.get("MYPYPATH", "")
+    return {"MYPYPATH": os.pathsep.join([*options.mypy_path, *([given] if given else [])])}
 
 
 def for_group(path: Path, group: TestGroup | None) -> Path:
