@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import subprocess
@@ -38,6 +39,8 @@ from py_ci.tool_runs import (
 
 # Where a workflow job's kind of test groups runs, for the note of a job that has none of them.
 GROUP_KINDS = {"matrix": "across the Python x OS matrix", "single": "once, beside the services", "all": "at all"}
+# Beside a coverage report: the measured files coverage.py could not report, each with why (JSON).
+LEFT_OUT = ".left-out.json"
 # A group past its timeout-minutes: what happened, and the way out.
 STOPPED = "py-ci stopped it at the group's timeout-minutes"
 TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
@@ -77,7 +80,8 @@ def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) 
 
 
 def _write_coverage(check: Check, environment: Environment, options: Options) -> str | None:
-    """The check's coverage report from coverage.py's data and a started application's beside it; what went wrong."""
+    """The check's coverage report from coverage.py's data and a started application's beside it, and the files it
+    leaves out (beside it, LEFT_OUT); what went wrong."""
     data = data_file_of(check)
     files = [
         *sorted(str(path) for path in data.parent.glob(f"{data.name}.*")),
@@ -88,7 +92,7 @@ def _write_coverage(check: Check, environment: Environment, options: Options) ->
     measurement = options.measurement
     include = None if measurement.py_ci_config else list(measurement.include)
     try:
-        combine_to_xml(
+        left_out = combine_to_xml(
             files,
             options.workspace,
             str(environment.python),
@@ -100,6 +104,7 @@ def _write_coverage(check: Check, environment: Environment, options: Options) ->
         )
     except InputError as problem:
         return problem.problem
+    coverage_of(check).with_suffix(LEFT_OUT).write_text(json.dumps(left_out), encoding="utf-8")
     return None
 
 
@@ -173,19 +178,34 @@ def _ran(check: Check, options: Options) -> Ran:
     return Ran(check.title, shlex.join(check.command[2:]), origin)
 
 
+def _tests_counted(check: Check, problem: NotRun | None) -> bool:
+    """Its tests are reported: they finished, or were interrupted (a collection error is one of them), or only their
+    coverage could not be reported, which never takes the tests' results with it."""
+    return junit_of(check).is_file() and (problem is None or check.code == 2 or problem.gate == "coverage")
+
+
+def _with_left_out(result: JobResult, tests: list[Check]) -> JobResult:
+    """The files coverage.py measured and cannot report, named with the coverage they are left out of."""
+    named = [json.loads(p.read_text("utf-8")) for c in tests if (p := coverage_of(c).with_suffix(LEFT_OUT)).is_file()]
+    left_out = tuple(dict.fromkeys(entry for entries in named for entry in entries))
+    if result.coverage is None or not left_out:
+        return result
+    report = replace(result.coverage.report, left_out=left_out)
+    return replace(result, coverage=replace(result.coverage, report=report))
+
+
 def _result(checks: list[Check], options: Options, console: Console, coverage_problems: dict[str, str]) -> JobResult:
     """The job's result from what the checks left; a check that did not finish is said so, never read as a pass."""
     not_run = {c.name: problem for c in checks if (problem := _not_run(c, options, coverage_problems)) is not None}
     done = {check.name: check for check in checks if check.name not in not_run}
     tests = [check for check in checks if check.name.startswith("test")]
     outputs = JobOutputs(
-        # An interrupted run's report still names its errors (a collection error is one).
-        junit=tuple(junit_of(c) for c in tests if junit_of(c).is_file() and (c.name in done or c.code == 2)),
+        junit=tuple(junit_of(c) for c in tests if _tests_counted(c, not_run.get(c.name))),
         mypy=(str(done["typecheck"].output),) if "typecheck" in done else (),
         ruff=tuple(str(done[name].output) for name in ("lint", "format") if name in done),
         coverage=tuple(coverage_of(check) for check in tests if check.name in done),
     )
-    result = job_result(outputs, options, console.stdin)
+    result = _with_left_out(job_result(outputs, options, console.stdin), tests)
     # A workflow job's groups are each a leg of the pipeline: each its own result file, labelled with its name.
     parts = (
         tuple(_group_result(c, options, console, not_run.get(c.name)) for c in tests if c.group is not None)
@@ -202,11 +222,11 @@ def _group_result(check: Check, options: Options, console: Console, problem: Not
     assert check.group is not None
     junit, coverage = junit_of(check), coverage_of(check)
     outputs = JobOutputs(
-        junit=(junit,) if junit.is_file() and (problem is None or check.code == 2) else (),
+        junit=(junit,) if _tests_counted(check, problem) else (),
         coverage=(coverage,) if problem is None and coverage.is_file() else (),
     )
     labelled = replace(options, labels={"group": check.group.name, **options.labels})
-    result = job_result(outputs, labelled, console.stdin)
+    result = _with_left_out(job_result(outputs, labelled, console.stdin), [check])
     return replace(result, not_run=() if problem is None else (problem,), ran=(_ran(check, options),))
 
 

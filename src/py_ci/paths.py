@@ -24,7 +24,7 @@ def relocate(report: CoverageReport, workspace: Path) -> CoverageReport:
         new = _workspace_path(path, inside, root)
         known = relocated.get(new)
         relocated[new] = file.renamed(new) if known is None else known.merge(file.renamed(new))
-    return CoverageReport(relocated, report.sources, report.origins)
+    return CoverageReport(relocated, report.sources, report.origins, report.left_out)
 
 
 def _workspace_path(path: str, sources: list[Path], root: Path) -> str:
