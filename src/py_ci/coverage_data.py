@@ -46,7 +46,8 @@ try:
         for warning in said:
             found = re.match(PARSE, str(warning.message))
             if found:
-                left_out.append([found[1], "no source" if "No source" in (found[2] or "") else "not Python"])
+                absent = "No source" in (found[2] or "")
+                left_out.append([found[1], "its source is not here" if absent else "not Python"])
         if not left_out:
             raise error
     print(json.dumps(left_out))
@@ -112,7 +113,13 @@ def combine_to_xml(
         raise InputError("", f"coverage.py could not combine the data: {said[-1] if said else done.returncode}", fix)
     lines = done.stdout.strip().splitlines()
     left_out = json.loads(lines[-1]) if lines else []
-    return tuple(f"{relative_to_workspace(path, project)} ({why})" for path, why in left_out)
+    named = (f"{_relative(path, [project, *map(Path, roots)])} ({why})" for path, why in left_out)
+    return tuple(dict.fromkeys(named))
+
+
+def _relative(path: str, roots: list[Path]) -> str:
+    """A path named from the project's folder: this one's, or the leg's that measured it."""
+    return next((named for root in roots if (named := relative_to_workspace(path, root)) != path), path)
 
 
 def combined_report(data: Path, workspace: Path, python: str, roots: list[str], limit: InputLimit) -> CoverageReport:
