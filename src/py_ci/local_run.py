@@ -24,6 +24,7 @@ from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_
 from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
 from py_ci.tool_runs import (
+    COVERAGE_RUN,
     COVERAGERC,
     Check,
     Progress,
@@ -174,8 +175,11 @@ def _ran(check: Check, options: Options) -> Ran:
         "format": "the project's ruff configuration",
     }
     workers = f"; pytest-xdist's workers, from {options.parallel.origin}" if options.parallel.value else ""
-    origin = settings.get(check.name, f"coverage: {options.measurement.origin}{workers}")
-    return Ran(check.title, shlex.join(check.command[2:]), origin)
+    children = _text(Path(check.env["PY_CI_COVERAGE_CHILDREN"])) if "PY_CI_COVERAGE_CHILDREN" in check.env else ""
+    origin = settings.get(check.name, f"coverage: {options.measurement.origin}{workers}{children and '; ' + children}")
+    # The launcher that adds the child processes is coverage.py's own `coverage run`, said so.
+    words = ["coverage", *check.command[2:]] if check.command[1] == str(COVERAGE_RUN) else check.command[2:]
+    return Ran(check.title, shlex.join(words), origin)
 
 
 def _tests_counted(check: Check, problem: NotRun | None) -> bool:

@@ -19,6 +19,9 @@ PLUGINS = Path(__file__).parent / "plugins"
 DURATIONS = "durations.json"
 POLL_SECONDS = 0.02
 MINUTE = 60.0  # a group's timeout-minutes, in seconds
+# `coverage run` that measures the tests' child processes too, and where it says whether it could.
+COVERAGE_RUN = PLUGINS / "py_ci_coverage_run.py"
+CHILDREN = "children.txt"
 # py-ci's own coverage configuration, for a project that has none: every part of the run reads it.
 COVERAGERC = "py-ci.coveragerc"
 
@@ -108,7 +111,7 @@ def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
 
 def _retargeted(env: dict[str, str], group: TestGroup) -> dict[str, str]:
     """The files a group writes of its own: coverage.py's data, and its shard's durations."""
-    files = ("COVERAGE_FILE", "PYTEST_SHARD_DURATIONS_OUT")
+    files = ("COVERAGE_FILE", "PYTEST_SHARD_DURATIONS_OUT", "PY_CI_COVERAGE_CHILDREN")
     return {name: str(for_group(Path(env[name]), group)) for name in files if name in env}
 
 
@@ -180,7 +183,11 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
     # pytest-cov, started by the project's addopts, would measure the same run again over coverage.py's tracer.
     no_cov = ["--no-cov"] if measurement.pytest_cov_in_addopts else []
-    command = [*python, "coverage", "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
+    coverage = [*python, "coverage"]
+    if measurement.children:
+        coverage = [python[0], str(COVERAGE_RUN)]
+        env["PY_CI_COVERAGE_CHILDREN"] = str(out / CHILDREN)
+    command = [*coverage, "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
     return Check(
         "test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", ["pytest", "coverage"], env=env
     )

@@ -72,6 +72,7 @@ class Measurement:
     origin: str = "coverage.py's defaults"
     pytest_cov_in_addopts: bool = False  # pytest-cov would measure too: it is told not to (--no-cov)
     workers_in_addopts: bool = False  # the project's addopts start pytest-xdist's workers (-n)
+    children: bool = True  # the tests' child processes measured too ([run] patch = subprocess), unless it names patches
 
 
 @dataclass(frozen=True, slots=True)

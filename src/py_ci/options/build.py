@@ -153,19 +153,20 @@ def _measurement(project: ProjectFiles, environ: Mapping[str, str], layout: Layo
     coverage, pytest = read_coverage_settings(project, environ), read_pytest_settings(project)
     addopts = pytest is not None and pytest.uses_pytest_cov
     workers = pytest is not None and pytest.workers is not None
+    children = coverage is None or not coverage.patches
     if coverage is not None and coverage.measured is not None:
-        return Measurement(origin=coverage.measured, pytest_cov_in_addopts=addopts, workers_in_addopts=workers)
+        return Measurement(
+            origin=coverage.measured, pytest_cov_in_addopts=addopts, workers_in_addopts=workers, children=children
+        )
     if pytest is not None and pytest.cov_sources:
         origin = f"{pytest.file} addopts --cov"
         include = tuple(f"{path}/*" if "." not in path else path for path in pytest.cov_sources)
-        return Measurement(
-            pytest.cov_sources, include, origin=origin, pytest_cov_in_addopts=addopts, workers_in_addopts=workers
-        )
+        return Measurement(pytest.cov_sources, include, False, origin, addopts, workers, children)
     source = () if layout is None else layout.coverage_source()
     include = () if layout is None else tuple(p if p.endswith(".py") else f"{p}/*" for p in layout.paths)
     where = "everything it runs (no package found)" if layout is None else f"the project's packages ({layout.origin})"
     rest = f"; the rest from {coverage.file}" if coverage is not None else ", with branches"
-    return Measurement(source, include, coverage is None, where + rest, addopts, workers)
+    return Measurement(source, include, coverage is None, where + rest, addopts, workers, children)
 
 
 def build_options(command: str, given: Mapping[str, object], environ: Mapping[str, str], cwd: Path) -> Options:
