@@ -30,7 +30,7 @@ try:
     if job["roots"]:
         paths["py-ci legs"] = [job["here"], *job["roots"]]
     cov.set_option("paths", paths)
-    cov.combine(job["files"], keep=True)
+    cov.combine(job["files"], keep=job["keep"])
     cov.save()
     left_out = []
     try:
@@ -81,16 +81,18 @@ def combine_to_xml(
     fix: str,
     config: str | None = None,
     include: list[str] | None = None,
+    combined: Path | None = None,
 ) -> tuple[str, ...]:
     """coverage.py's own combine over `files` in `project`, each of `roots` mapped onto it, written to `xml`.
 
     `config` is the configuration the data was measured with when it is not the project's; `include` the files
-    the report keeps. Returns the measured files coverage.py cannot report, each with why, left out of `xml`.
+    the report keeps; `combined` the data file that replaces `files` (else they are kept). Returns the measured files coverage.py cannot report, each with why, left out of `xml`.
     """
     here = str(project.resolve())
     with tempfile.TemporaryDirectory() as scratch:
         job = {
-            "combined": str(Path(scratch, ".coverage")),
+            "combined": str(combined or Path(scratch, ".coverage")),
+            "keep": combined is None,
             "xml": str(xml),
             "files": files,
             "here": here,

@@ -102,6 +102,8 @@ def _write_coverage(check: Check, environment: Environment, options: Options) ->
             "start the application as `python -m coverage run --parallel-mode ...`",
             check.env.get("COVERAGE_RCFILE"),
             include or None,
+            # Parallel pieces alone (each process's, the child processes' too): one data file, as a leg uploads it.
+            None if data.is_file() else data,
         )
     except InputError as problem:
         return problem.problem
