@@ -86,7 +86,8 @@ def combine_to_xml(
     """coverage.py's own combine over `files` in `project`, each of `roots` mapped onto it, written to `xml`.
 
     `config` is the configuration the data was measured with when it is not the project's; `include` the files
-    the report keeps; `combined` the data file that replaces `files` (else they are kept). Returns the measured files coverage.py cannot report, each with why, left out of `xml`.
+    the report keeps; `combined` the data file that replaces `files` (else they are kept). Returns the measured
+    files coverage.py cannot report, each with why, left out of `xml`.
     """
     here = str(project.resolve())
     with tempfile.TemporaryDirectory() as scratch:
