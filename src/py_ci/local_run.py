@@ -194,7 +194,7 @@ def _ran(check: Check, options: Options) -> Ran:
         "format": "the project's ruff configuration",
     }
     workers = f"; pytest-xdist's workers, from {options.parallel.origin}" if options.parallel.value else ""
-    children = _text(Path(check.env["PY_CI_COVERAGE_CHILDREN"])) if "PY_CI_COVERAGE_CHILDREN" in check.env else ""
+    children = _text(Path(check.env["COVERAGE_RUN_NOTE"])) if "COVERAGE_RUN_NOTE" in check.env else ""
     origin = settings.get(check.name, f"coverage: {options.measurement.origin}{workers}{children and '; ' + children}")
     # The launcher that adds the child processes is coverage.py's own `coverage run`, said so.
     words = ["coverage", *check.command[2:]] if check.command[1] == str(COVERAGE_RUN) else check.command[2:]

@@ -111,7 +111,7 @@ def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
 
 def _retargeted(env: dict[str, str], group: TestGroup) -> dict[str, str]:
     """The files a group writes of its own: coverage.py's data, and its shard's durations."""
-    files = ("COVERAGE_FILE", "PYTEST_SHARD_DURATIONS_OUT", "PY_CI_COVERAGE_CHILDREN")
+    files = ("COVERAGE_FILE", "PYTEST_SHARD_DURATIONS_OUT", "COVERAGE_RUN_NOTE")
     return {name: str(for_group(Path(env[name]), group)) for name in files if name in env}
 
 
@@ -186,7 +186,7 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     coverage = [*python, "coverage"]
     if measurement.children:
         coverage = [python[0], str(COVERAGE_RUN)]
-        env["PY_CI_COVERAGE_CHILDREN"] = str(out / CHILDREN)
+        env["COVERAGE_RUN_NOTE"] = str(out / CHILDREN)
     command = [*coverage, "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
     return Check(
         "test", "pytest", [*command, *options.pytest_args.value], out / "pytest.txt", ["pytest", "coverage"], env=env

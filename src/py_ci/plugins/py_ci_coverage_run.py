@@ -3,7 +3,7 @@ own `[run] patch = ["subprocess"]` added to the project's configuration, which i
 7.10.3 on, which hands every setting to the children; an older one runs as it is, and says so.
 
 py-ci runs it as `python py_ci_coverage_run.py run ...` where the project's configuration names no patch of its own;
-what it did goes to the file named by PY_CI_COVERAGE_CHILDREN (stdlib and coverage.py only).
+what it did goes to the file named by COVERAGE_RUN_NOTE (stdlib and coverage.py only).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ class _MeasuringChildren(coverage.Coverage):
 
 
 def _said(text: str) -> None:
-    where = os.environ.get("PY_CI_COVERAGE_CHILDREN")
+    where = os.environ.get("COVERAGE_RUN_NOTE")
     if where:
         Path(where).write_text(text, encoding="utf-8")
 
