@@ -40,6 +40,11 @@ try:
             raise
         # A measured file coverage.py cannot read as Python (a template, a file generated elsewhere): left out, named.
         cov.set_option("report:ignore_errors", True)
+        # Its warning names each file, even where the project silences it (jaraco's disable couldnt-parse).
+        silenced = cov.get_option("run:disable_warnings")
+        cov.set_option("run:disable_warnings", [slug for slug in silenced if slug != "couldnt-parse"])
+        if getattr(cov, "_no_warn_slugs", None):
+            cov._no_warn_slugs = type(cov._no_warn_slugs)()
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")
             cov.xml_report(outfile=job["xml"], include=job["include"])
