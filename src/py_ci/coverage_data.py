@@ -11,6 +11,7 @@ from pathlib import Path
 
 from py_ci.errors import InputError, UsageError
 from py_ci.files import InputLimit
+from py_ci.generated_sources import put_back
 from py_ci.model import CoverageReport
 from py_ci.paths import relative_to_workspace, relocate
 from py_ci.readers.cobertura import read_cobertura
@@ -138,5 +139,6 @@ def combined_report(data: Path, workspace: Path, python: str, roots: list[str], 
     with tempfile.TemporaryDirectory() as scratch:
         xml = Path(scratch, "coverage.xml")
         fix = f"check the data files in {data} and the project's [paths] configuration"
+        carried = put_back(data, workspace)
         left_out = combine_to_xml(files, workspace, python, xml, roots, fix)
-        return replace(relocate(read_cobertura(xml, limit), workspace), left_out=left_out)
+        return replace(relocate(read_cobertura(xml, limit), workspace), left_out=left_out, carried=carried)

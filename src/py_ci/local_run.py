@@ -17,6 +17,7 @@ from py_ci.commands import Console
 from py_ci.coverage_data import combine_to_xml
 from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
 from py_ci.errors import InputError
+from py_ci.generated_sources import carry
 from py_ci.install import TOOL_VERSIONS
 from py_ci.job_result import JobOutputs, job_result, read_tests
 from py_ci.model import JobResult, NotRun, Ran
@@ -279,4 +280,8 @@ def run_locally(options: Options, console: Console) -> JobResult:
             _raise_if_missing(environment, probe)
             raise
         _raise_if_missing(environment, probe)
-        return _result(checks, options, console, coverage_problems)
+        result = _result(checks, options, console, coverage_problems)
+        if options.output_dir is not None and result.coverage is not None:
+            # What the gate job's own checkout will lack, carried with the results it combines.
+            carry(result.coverage.report.files, project, out)
+        return result

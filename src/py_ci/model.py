@@ -131,6 +131,8 @@ class CoverageReport:
     origins: tuple[str, ...] = ()
     # Measured files coverage.py cannot report (not Python, no source here), each with why: out of the figure.
     left_out: tuple[str, ...] = ()
+    # Measured files the legs' installs generated, put back from their results where this checkout lacked them.
+    carried: tuple[str, ...] = ()
 
     @property
     def counts(self) -> Counts:
@@ -150,6 +152,7 @@ class CoverageReport:
         sources: list[str] = []
         origins: list[str] = []
         left_out: list[str] = []
+        carried: list[str] = []
         for report in reports:
             for path, file in report.files.items():
                 mine = files.get(path)
@@ -157,7 +160,8 @@ class CoverageReport:
             sources.extend(s for s in report.sources if s not in sources)
             origins.extend(report.origins)
             left_out.extend(f for f in report.left_out if f not in left_out)
-        return cls(files, tuple(sources), tuple(origins), tuple(left_out))
+            carried.extend(f for f in report.carried if f not in carried)
+        return cls(files, tuple(sources), tuple(origins), tuple(left_out), tuple(carried))
 
 
 @dataclass(frozen=True, slots=True)

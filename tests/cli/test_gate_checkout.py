@@ -10,6 +10,8 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import PYTHON, Outcome, commit, git, write_files
 
 PyCI = Callable[..., Outcome]
@@ -38,7 +40,10 @@ def checkout(origin: Path, where: Path) -> Path:
     return where
 
 
-def test_a_module_only_the_legs_have_is_left_out_named_and_never_red(py_ci: PyCI, tmp_path: Path) -> None:
+@pytest.mark.parametrize("carried", [True, False], ids=["carried with the legs' results", "results without it"])
+def test_a_module_only_the_legs_have_is_carried_or_left_out_never_red(
+    py_ci: PyCI, tmp_path: Path, carried: bool
+) -> None:
     origin = tmp_path / "origin"
     origin.mkdir()
     git(origin, "init", "-q")
@@ -52,6 +57,9 @@ def test_a_module_only_the_legs_have_is_left_out_named_and_never_red(py_ci: PyCI
         env |= {"PY_CI_GATE_COVERAGE": "false", "PY_CI_LABEL": f"shard={shard}"}
         ran = py_ci("action", "--python", PYTHON, "--output-dir", str(out), cwd=leg, env=env)
         assert ran.status == 0, ran.stderr
+        assert (out / "py-ci-sources" / "src/stamp/_version.py").is_file()  # git ignores it: the leg carries it
+        if not carried:
+            shutil.rmtree(out / "py-ci-sources")  # as results of a py-ci before it carried them
         shutil.copytree(out, uploads / f"py-ci-leg-{shard}")  # what upload-artifact and download-artifact carry
         shutil.rmtree(leg)  # the leg's runner is gone: only its uploaded results reach the gate
     gate = checkout(origin, tmp_path / "gate")
@@ -62,11 +70,19 @@ def test_a_module_only_the_legs_have_is_left_out_named_and_never_red(py_ci: PyCI
     outcome = py_ci("combine", str(uploads), *args, "--json", "--summary", "s.md", cwd=gate, env=env)
     assert outcome.status == 0, outcome.stderr
     coverage = json.loads(outcome.stdout)["coverage"]
-    assert [file["path"] for file in coverage["files"]] == ["src/stamp/__init__.py", "src/stamp/core.py"]
-    assert coverage["left_out"] == ["src/stamp/_version.py (its source is not here)"]
-    assert json.loads(durations.read_text()).keys() == {
-        "tests/test_core.py::test_label",
-        "tests/test_empty.py::test_empty",
-    }
+    tests = {"tests/test_core.py::test_label", "tests/test_empty.py::test_empty"}
+    assert json.loads(durations.read_text()).keys() == tests
+    summary = (gate / "s.md").read_text()
+    files = [file["path"] for file in coverage["files"]]
+    if carried:
+        assert files == ["src/stamp/__init__.py", "src/stamp/_version.py", "src/stamp/core.py"]
+        assert (coverage["carried"], "left_out" in coverage) == (["src/stamp/_version.py"], False)
+        assert (
+            "Carried from the legs, generated at their install and absent from this checkout: `src/stamp/_version.py`"
+            in summary
+        )
+    else:
+        assert files == ["src/stamp/__init__.py", "src/stamp/core.py"]
+        assert coverage["left_out"] == ["src/stamp/_version.py (its source is not here)"]
+        assert "`src/stamp/_version.py (its source is not here)`" in summary
     assert coverage["total"] == 100.0  # each leg ran half of the tests: the union is whole
-    assert "`src/stamp/_version.py (its source is not here)`" in (gate / "s.md").read_text()

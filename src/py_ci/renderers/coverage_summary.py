@@ -29,6 +29,8 @@ def coverage_markdown(section: CoverageSection, options: Gates, budget: Budget) 
     lines.append(f"{measured} covered in {plural(len(report.files), 'file')}.")
     if report.left_out:
         lines += ["", f"Left out of the figure: {left_out_text(report, code)}."]
+    if report.carried:
+        lines += ["", f"{carried_text(report, code)}."]
     lines += ["", *_threshold_lines(options, verdicts), ""]
     for line in lines:
         budget.take(line)
@@ -43,6 +45,11 @@ def left_out_text(report: CoverageReport, show: Callable[[str], str]) -> str:
     """The measured files coverage.py cannot report, each with why."""
     named = ", ".join(show(entry) for entry in report.left_out)
     return f"{plural(len(report.left_out), 'measured file')} coverage.py cannot report ({named})"
+
+
+def carried_text(report: CoverageReport, show: Callable[[str], str]) -> str:
+    named = ", ".join(show(path) for path in report.carried)
+    return f"Carried from the legs, generated at their install and absent from this checkout: {named}"
 
 
 def _threshold_lines(options: Gates, verdicts: list[Verdict]) -> list[str]:
