@@ -84,14 +84,14 @@ def mypy_outcome(code: int, output: str, stderr: str) -> NotRun | None:
 
 
 def ruff_outcome(
-    title: str, gate: str, code: int, output: str, stderr: str, too_old: Callable[[str], NotRun] | None = None
+    title: str, gate: str, code: int, output: str, stderr: str, too_old: Callable[[str], NotRun]
 ) -> NotRun | None:
     """ruff's exit 2: it could not read its configuration or its input, and printed no findings; or it does not
     know what py-ci asks of it (`too_old` says which ruff, and the way out)."""
     if code != 2:
         return None
     rejected = _first(output.splitlines() + stderr.splitlines(), "error: unexpected argument")
-    if rejected is not None and too_old is not None:
+    if rejected is not None:
         return too_old(rejected)
     if output.strip():
         return None

@@ -31,8 +31,8 @@ NAMESPACE = {
 }
 
 
-def py_ci_run(py_ci: PyCI, root: Path, pythonpath: Path) -> tuple[Outcome, dict[str, Any]]:
-    env = {"PYTHONPATH": str(pythonpath)}
+def py_ci_run(py_ci: PyCI, root: Path, pythonpath: Path, **env: str) -> tuple[Outcome, dict[str, Any]]:
+    env["PYTHONPATH"] = str(pythonpath)
     outcome = py_ci("run", "--python", PYTHON, "--json", "--checks", "typecheck,test", cwd=root, env=env)
     return outcome, json.loads(outcome.stdout)
 
@@ -68,13 +68,17 @@ def test_the_checkout_proof_of_a_single_module_leaves_its_tests_alone(py_ci: PyC
 
 def test_a_namespace_package_is_what_mypy_checks_and_coverage_measures(py_ci: PyCI, tmp_path: Path) -> None:
     write_files(tmp_path, NAMESPACE)
-    outcome, result = py_ci_run(py_ci, tmp_path, tmp_path / "src")
+    # The project's own MYPYPATH (its stubs) is kept, after the namespace's base.
+    typed = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from other import other\n"
+    write_files(tmp_path, {"stubs/other.pyi": "def other() -> int: ...\n", "src/ns/pkg/typed.py": typed})
+    outcome, result = py_ci_run(py_ci, tmp_path, tmp_path / "src", MYPYPATH="stubs")
     assert outcome.status == 0, outcome.stderr
     assert command_of(result, "mypy") == "mypy --strict --explicit-package-bases src/ns/pkg"
     assert result["mypy"]["errors"] == 0
     assert sorted(file["path"] for file in result["coverage"]["files"]) == [
         "src/ns/pkg/__init__.py",
         "src/ns/pkg/core.py",
+        "src/ns/pkg/typed.py",
     ]
     assert result["tests"]["passed"] == 1
 
