@@ -48,6 +48,7 @@ LEFT_OUT = ".left-out.json"
 # The first ruff with everything py-ci asks of it: `check --output-format` (0.0.291), a stable `format --check`.
 RUFF_FIRST = "0.1.2"
 RUFF = TOOL_VERSIONS["ruff"]
+RUFF_JSON, OLD_RUFF_JSON = "--output-format", "--format=json"
 # A group past its timeout-minutes: what happened, and the way out.
 STOPPED = "py-ci stopped it at the group's timeout-minutes"
 TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
@@ -85,6 +86,19 @@ def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) 
         return mypy_outcome(code, output, stderr)
     gate = "ruff" if check.name == "lint" else "ruff-format"
     return ruff_outcome(check.title, gate, code, output, stderr, lambda said: _ruff_too_old(check, gate, said, options))
+
+
+def _lint_with_an_old_ruff(checks: list[Check], project: Path, environ: dict[str, str]) -> None:
+    """A ruff before 0.0.291 names its JSON output `--format`: the project's own ruff lints again with it."""
+    for check in checks:
+        said = _text(check.stderr_file)
+        if check.name == "lint" and check.code == 2 and f"unexpected argument '{RUFF_JSON}'" in said:
+            check.command = [OLD_RUFF_JSON if part == f"{RUFF_JSON}=json" else part for part in check.command]
+            with check.output.open("wb") as stdout, check.stderr_file.open("wb") as stderr:
+                done = subprocess.run(
+                    check.command, cwd=project, stdout=stdout, stderr=stderr, env=environ, check=False
+                )
+            check.code = done.returncode
 
 
 def _ruff_too_old(check: Check, gate: str, rejected: str, options: Options) -> NotRun:
@@ -183,6 +197,7 @@ def _run_all(
         for check, app in with_app:
             _start_application(stack, app, check, (environment, project, environ), progress)
         run_checks(checks, project, environ, Progress(progress, live))
+    _lint_with_an_old_ruff(checks, project, environ)
     written = {check.name: _write_coverage(check, environment, options) for check in tests}
     return {name: problem for name, problem in written.items() if problem is not None}
 
@@ -230,6 +245,11 @@ def _result(checks: list[Check], options: Options, console: Console, coverage_pr
         coverage=tuple(coverage_of(check) for check in tests if check.name in done),
     )
     result = _with_left_out(job_result(outputs, options, console.stdin), tests)
+    if result.ruff is not None:
+        # A ruff check that did not run is judged by its not-run verdict alone, never passed for reading no output.
+        unjudged = {problem.gate for problem in not_run.values()}
+        verdicts = tuple(v for v in result.ruff.verdicts if v.gate not in unjudged)
+        result = replace(result, ruff=replace(result.ruff, verdicts=verdicts))
     # A workflow job's groups are each a leg of the pipeline: each its own result file, labelled with its name.
     parts = (
         tuple(_group_result(c, options, console, not_run.get(c.name)) for c in tests if c.group is not None)

@@ -1,5 +1,6 @@
-"""A tool older than what py-ci asks of it: named as not run, with the reason and the fix, and every other check still
-reports. The real ruff 0.0.272 (before `ruff format` and `--output-format`), installed as the project pins it."""
+"""A tool older than what py-ci asks of it: run with its own flags where it has them, else named as not run with the
+reason and the fix, and every other check still reports. The real ruff 0.0.272 (its JSON is `--format json`, before
+`--output-format`; no `ruff format --check`), installed as the project pins it."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ PINNED = {
         lint = ["ruff==0.0.272"]
         test = ["pytest"]
         """,
-    "pinned/__init__.py": "def double(value: int) -> int:\n    return value * 2\n",
+    "pinned/__init__.py": "import os\n\n\ndef double(value: int) -> int:\n    return value * 2\n",
     "tests/test_pinned.py": "from pinned import double\n\n\ndef test_double() -> None:\n    assert double(2) == 4\n",
 }
 
@@ -43,17 +44,23 @@ def test_a_ruff_too_old_is_not_run_and_every_other_check_reports(py_ci: PyCI, tm
         "raise the project's pin in pyproject.toml dependency-groups lint (ruff==0.0.272) to ruff>=0.1.2, the first "
         "with a stable `ruff format` (py-ci's own is 0.17.5)"
     )
-    assert [(item["title"], item["what"], item["fix"]) for item in result["not_run"]] == [
-        ("ruff check", "was not run (ruff too old)", fix),
-        ("ruff format --check", "was not run (ruff too old)", fix),
-    ]
-    assert result["not_run"][0]["cause"] == (
-        "ruff 0.0.272 does not know `check --output-format=json .` (unexpected argument '--output-format' found)"
+    # ruff 0.0.272 lints as its maintainers run it, its JSON asked for by its own flag; it has no `format --check`.
+    [problem] = result["not_run"]
+    assert (problem["title"], problem["what"], problem["fix"]) == (
+        "ruff format --check",
+        "was not run (ruff too old)",
+        fix,
     )
+    assert problem["cause"] == "ruff 0.0.272 does not know `format --check .` (unexpected argument '--check' found)"
+    assert (
+        next(item for item in result["ran"] if item["check"] == "ruff check")["command"] == "ruff check --format=json ."
+    )
+    assert (result["ruff"]["violations"], result["ruff"]["findings"][0]["code"]) == (1, "F401")
+    assert [v["gate"] for v in result["ruff"]["verdicts"]] == ["ruff"]  # no format verdict for a format never run
     # mypy, the tests and their coverage still ran and reported.
     assert (result["mypy"]["errors"], result["tests"]["passed"], result["coverage"]["total"]) == (0, 1, 100.0)
-    assert "ruff check was not run (ruff too old)" in (project / "s.md").read_text()
+    assert "ruff format --check was not run (ruff too old)" in (project / "s.md").read_text()
     assert outcome.status == 2  # as any check that did not finish
     assert outcome.stderr.splitlines()[-1].startswith(
-        "py-ci: error: ruff check was not run (ruff too old): ruff 0.0.272"
+        "py-ci: error: ruff format --check was not run (ruff too old): ruff 0.0.272"
     )
