@@ -18,12 +18,11 @@ from py_ci.coverage_data import combine_to_xml
 from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
 from py_ci.errors import InputError
 from py_ci.generated_sources import carry
-from py_ci.install import TOOL_VERSIONS
 from py_ci.job_result import JobOutputs, job_result, read_tests
 from py_ci.model import JobResult, NotRun, Ran
+from py_ci.old_ruff import lint_with_an_old_ruff, ruff_too_old
 from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
 from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_outcome
-from py_ci.readers.tool_pins import tool_pin
 from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
 from py_ci.tool_runs import (
@@ -45,10 +44,6 @@ from py_ci.tool_runs import (
 GROUP_KINDS = {"matrix": "across the Python x OS matrix", "single": "once, beside the services", "all": "at all"}
 # Beside a coverage report: the measured files coverage.py could not report, each with why (JSON).
 LEFT_OUT = ".left-out.json"
-# The first ruff with everything py-ci asks of it: `check --output-format` (0.0.291), a stable `format --check`.
-RUFF_FIRST = "0.1.2"
-RUFF = TOOL_VERSIONS["ruff"]
-RUFF_JSON, OLD_RUFF_JSON = "--output-format", "--format=json"
 # A group past its timeout-minutes: what happened, and the way out.
 STOPPED = "py-ci stopped it at the group's timeout-minutes"
 TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
@@ -85,31 +80,7 @@ def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) 
     if check.name == "typecheck":
         return mypy_outcome(code, output, stderr)
     gate = "ruff" if check.name == "lint" else "ruff-format"
-    return ruff_outcome(check.title, gate, code, output, stderr, lambda said: _ruff_too_old(check, gate, said, options))
-
-
-def _lint_with_an_old_ruff(checks: list[Check], project: Path, environ: dict[str, str]) -> None:
-    """A ruff before 0.0.291 names its JSON output `--format`: the project's own ruff lints again with it."""
-    for check in checks:
-        said = _text(check.stderr_file)
-        if check.name == "lint" and check.code == 2 and f"unexpected argument '{RUFF_JSON}'" in said:
-            check.command = [OLD_RUFF_JSON if part == f"{RUFF_JSON}=json" else part for part in check.command]
-            with check.output.open("wb") as stdout, check.stderr_file.open("wb") as stderr:
-                done = subprocess.run(
-                    check.command, cwd=project, stdout=stdout, stderr=stderr, env=environ, check=False
-                )
-            check.code = done.returncode
-
-
-def _ruff_too_old(check: Check, gate: str, rejected: str, options: Options) -> NotRun:
-    """A ruff older than what py-ci asks of it (`check --output-format`, `format --check`): not run, and why."""
-    said = subprocess.run([check.command[0], "-m", "ruff", "--version"], capture_output=True, text=True, check=False)
-    version = said.stdout.strip() or "its ruff"
-    pin = tool_pin(options.project, "ruff")
-    where = f"the project's pin in {pin.where} ({pin.requirement})" if pin else "the environment's ruff"
-    cause = f"{version} does not know `{shlex.join(check.command[3:])}` ({rejected.removeprefix('error: ')})"
-    fix = f"raise {where} to ruff>={RUFF_FIRST}, the first with a stable `ruff format` (py-ci's own is {RUFF})"
-    return NotRun(gate, check.title, "was not run (ruff too old)", cause, fix)
+    return ruff_outcome(check.title, gate, code, output, stderr, lambda said: ruff_too_old(check, gate, said, options))
 
 
 def _write_coverage(check: Check, environment: Environment, options: Options) -> str | None:
@@ -197,7 +168,7 @@ def _run_all(
         for check, app in with_app:
             _start_application(stack, app, check, (environment, project, environ), progress)
         run_checks(checks, project, environ, Progress(progress, live))
-    _lint_with_an_old_ruff(checks, project, environ)
+    lint_with_an_old_ruff(checks, project, environ)
     written = {check.name: _write_coverage(check, environment, options) for check in tests}
     return {name: problem for name, problem in written.items() if problem is not None}
 
