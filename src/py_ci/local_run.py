@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shlex
 import subprocess
@@ -16,14 +17,17 @@ from py_ci.commands import Console
 from py_ci.coverage_data import combine_to_xml
 from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
 from py_ci.errors import InputError
+from py_ci.generated_sources import carry
 from py_ci.job_result import JobOutputs, job_result, read_tests
 from py_ci.model import JobResult, NotRun, Ran
+from py_ci.old_ruff import lint_with_an_old_ruff, ruff_too_old
 from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
 from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_outcome, runner_outcome
 from py_ci.renderers.how_it_ran import runner_said
 from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
 from py_ci.tool_runs import (
+    COVERAGE_RUN,
     COVERAGERC,
     Check,
     Progress,
@@ -39,6 +43,8 @@ from py_ci.tool_runs import (
 
 # Where a workflow job's kind of test groups runs, for the note of a job that has none of them.
 GROUP_KINDS = {"matrix": "across the Python x OS matrix", "single": "once, beside the services", "all": "at all"}
+# Beside a coverage report: the measured files coverage.py could not report, each with why (JSON).
+LEFT_OUT = ".left-out.json"
 # A group past its timeout-minutes: what happened, and the way out.
 STOPPED = "py-ci stopped it at the group's timeout-minutes"
 TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
@@ -77,11 +83,13 @@ def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) 
         return problem
     if check.name == "typecheck":
         return mypy_outcome(code, output, stderr)
-    return ruff_outcome(check.title, "ruff" if check.name == "lint" else "ruff-format", code, output, stderr)
+    gate = "ruff" if check.name == "lint" else "ruff-format"
+    return ruff_outcome(check.title, gate, code, output, stderr, lambda said: ruff_too_old(check, gate, said, options))
 
 
 def _write_coverage(check: Check, environment: Environment, options: Options) -> str | None:
-    """The check's coverage report from coverage.py's data and a started application's beside it; what went wrong."""
+    """The check's coverage report from coverage.py's data and a started application's beside it, and the files it
+    leaves out (beside it, LEFT_OUT); what went wrong."""
     data = data_file_of(check)
     files = [
         *sorted(str(path) for path in data.parent.glob(f"{data.name}.*")),
@@ -90,11 +98,9 @@ def _write_coverage(check: Check, environment: Environment, options: Options) ->
     if not files:
         return None
     measurement = options.measurement
-    include = (
-        None if measurement.py_ci_config else [f"{path}/*" if "." not in path else path for path in measurement.source]
-    )
+    include = None if measurement.py_ci_config else list(measurement.include)
     try:
-        combine_to_xml(
+        left_out = combine_to_xml(
             files,
             options.workspace,
             str(environment.python),
@@ -103,9 +109,12 @@ def _write_coverage(check: Check, environment: Environment, options: Options) ->
             "start the application as `python -m coverage run --parallel-mode ...`",
             check.env.get("COVERAGE_RCFILE"),
             include or None,
+            # Parallel pieces alone (each process's, the child processes' too): one data file, as a leg uploads it.
+            None if data.is_file() else data,
         )
     except InputError as problem:
         return problem.problem
+    coverage_of(check).with_suffix(LEFT_OUT).write_text(json.dumps(left_out), encoding="utf-8")
     return None
 
 
@@ -163,6 +172,7 @@ def _run_all(
         for check, app in with_app:
             _start_application(stack, app, check, (environment, project, environ), progress)
         run_checks(checks, project, environ, Progress(progress, live))
+    lint_with_an_old_ruff(checks, project, environ)
     written = {check.name: _write_coverage(check, environment, options) for check in tests}
     return {name: problem for name, problem in written.items() if problem is not None}
 
@@ -177,8 +187,31 @@ def _ran(check: Check, options: Options) -> Ran:
     workers = f"; pytest-xdist's workers, from {options.parallel.origin}" if options.parallel.value else ""
     command = options.test_command
     env = f"; variables from {command.found.removesuffix(' commands')} setenv" if command.env else ""
-    tests = f"runner: {runner_said(command, check.own_runner)}; coverage: {options.measurement.origin}{workers}{env}"
-    return Ran(check.title, shlex.join(check.command[2:]), settings.get(check.name, tests))
+    children = _text(Path(check.env["COVERAGE_RUN_NOTE"])) if "COVERAGE_RUN_NOTE" in check.env else ""
+    measured = f"coverage: {options.measurement.origin}{workers}{children and '; ' + children}"
+    tests = f"runner: {runner_said(command, check.own_runner)}; {measured}{env}"
+    # The launcher that adds the child processes is coverage.py's own `coverage run`, said so.
+    words = ["coverage", *check.command[2:]] if check.command[1] == str(COVERAGE_RUN) else check.command[2:]
+    return Ran(check.title, shlex.join(words), settings.get(check.name, tests))
+
+
+def _tests_counted(check: Check, problem: NotRun | None) -> bool:
+    """Its tests are reported: they finished, or were interrupted (a collection error is one of them), or only their
+    coverage could not be reported, which never takes the tests' results with it; the project's own runner's report
+    holds every test it ran, whatever it did after."""
+    return junit_of(check).is_file() and (
+        problem is None or check.code == 2 or problem.gate == "coverage" or check.own_runner
+    )
+
+
+def _with_left_out(result: JobResult, tests: list[Check]) -> JobResult:
+    """The files coverage.py measured and cannot report, named with the coverage they are left out of."""
+    named = [json.loads(p.read_text("utf-8")) for c in tests if (p := coverage_of(c).with_suffix(LEFT_OUT)).is_file()]
+    left_out = tuple(dict.fromkeys(entry for entries in named for entry in entries))
+    if result.coverage is None or not left_out:
+        return result
+    report = replace(result.coverage.report, left_out=left_out)
+    return replace(result, coverage=replace(result.coverage, report=report))
 
 
 def _result(checks: list[Check], options: Options, console: Console, coverage_problems: dict[str, str]) -> JobResult:
@@ -187,16 +220,17 @@ def _result(checks: list[Check], options: Options, console: Console, coverage_pr
     done = {check.name: check for check in checks if check.name not in not_run}
     tests = [check for check in checks if check.name.startswith("test")]
     outputs = JobOutputs(
-        # An interrupted run's report still names its errors (a collection error is one); the project's own runner's
-        # report holds every test it ran, whatever it did after.
-        junit=tuple(
-            junit_of(c) for c in tests if junit_of(c).is_file() and (c.name in done or c.code == 2 or c.own_runner)
-        ),
+        junit=tuple(junit_of(c) for c in tests if _tests_counted(c, not_run.get(c.name))),
         mypy=(str(done["typecheck"].output),) if "typecheck" in done else (),
         ruff=tuple(str(done[name].output) for name in ("lint", "format") if name in done),
         coverage=tuple(coverage_of(check) for check in tests if check.name in done),
     )
-    result = job_result(outputs, options, console.stdin)
+    result = _with_left_out(job_result(outputs, options, console.stdin), tests)
+    if result.ruff is not None:
+        # A ruff check that did not run is judged by its not-run verdict alone, never passed for reading no output.
+        unjudged = {problem.gate for problem in not_run.values()}
+        verdicts = tuple(v for v in result.ruff.verdicts if v.gate not in unjudged)
+        result = replace(result, ruff=replace(result.ruff, verdicts=verdicts))
     # A workflow job's groups are each a leg of the pipeline: each its own result file, labelled with its name.
     parts = (
         tuple(_group_result(c, options, console, not_run.get(c.name)) for c in tests if c.group is not None)
@@ -213,11 +247,11 @@ def _group_result(check: Check, options: Options, console: Console, problem: Not
     assert check.group is not None
     junit, coverage = junit_of(check), coverage_of(check)
     outputs = JobOutputs(
-        junit=(junit,) if junit.is_file() and (problem is None or check.code == 2) else (),
+        junit=(junit,) if _tests_counted(check, problem) else (),
         coverage=(coverage,) if problem is None and coverage.is_file() else (),
     )
     labelled = replace(options, labels={"group": check.group.name, **options.labels})
-    result = job_result(outputs, labelled, console.stdin)
+    result = _with_left_out(job_result(outputs, labelled, console.stdin), [check])
     return replace(result, not_run=() if problem is None else (problem,), ran=(_ran(check, options),))
 
 
@@ -250,4 +284,8 @@ def run_locally(options: Options, console: Console) -> JobResult:
             _raise_if_missing(environment, probe)
             raise
         _raise_if_missing(environment, probe)
-        return _result(checks, options, console, coverage_problems)
+        result = _result(checks, options, console, coverage_problems)
+        if options.output_dir is not None and result.coverage is not None:
+            # What the gate job's own checkout will lack, carried with the results it combines.
+            carry(result.coverage.report.files, project, out)
+        return result

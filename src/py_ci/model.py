@@ -129,6 +129,10 @@ class CoverageReport:
     files: Mapping[str, FileCoverage]
     sources: tuple[str, ...] = ()
     origins: tuple[str, ...] = ()
+    # Measured files coverage.py cannot report (not Python, no source here), each with why: out of the figure.
+    left_out: tuple[str, ...] = ()
+    # Measured files the legs' installs generated, put back from their results where this checkout lacked them.
+    carried: tuple[str, ...] = ()
 
     @property
     def counts(self) -> Counts:
@@ -147,13 +151,17 @@ class CoverageReport:
         files: dict[str, FileCoverage] = {}
         sources: list[str] = []
         origins: list[str] = []
+        left_out: list[str] = []
+        carried: list[str] = []
         for report in reports:
             for path, file in report.files.items():
                 mine = files.get(path)
                 files[path] = file if mine is None else mine.merge(file)
             sources.extend(s for s in report.sources if s not in sources)
             origins.extend(report.origins)
-        return cls(files, tuple(sources), tuple(origins))
+            left_out.extend(f for f in report.left_out if f not in left_out)
+            carried.extend(f for f in report.carried if f not in carried)
+        return cls(files, tuple(sources), tuple(origins), tuple(left_out), tuple(carried))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from py_ci.errors import InputError
 from py_ci.model import NotRun, TestReport
 from py_ci.readers.mypy import read_mypy
@@ -81,9 +83,17 @@ def mypy_outcome(code: int, output: str, stderr: str) -> NotRun | None:
     return NotRun("mypy", "mypy", f"{what} (exit {code})", cause, fix)
 
 
-def ruff_outcome(title: str, gate: str, code: int, output: str, stderr: str) -> NotRun | None:
-    """ruff's exit 2: it could not read its configuration or its input, and printed no findings."""
-    if code != 2 or output.strip():
+def ruff_outcome(
+    title: str, gate: str, code: int, output: str, stderr: str, too_old: Callable[[str], NotRun]
+) -> NotRun | None:
+    """ruff's exit 2: it could not read its configuration or its input, and printed no findings; or it does not
+    know what py-ci asks of it (`too_old` says which ruff, and the way out)."""
+    if code != 2:
+        return None
+    rejected = _first(output.splitlines() + stderr.splitlines(), "error: unexpected argument")
+    if rejected is not None:
+        return too_old(rejected)
+    if output.strip():
         return None
     return NotRun(
         gate, title, f"failed (exit {code})", _last(stderr.splitlines(), "error"), "run it by hand to see why"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from py_ci.model import CoverageReport, FileCoverage
@@ -24,7 +25,7 @@ def relocate(report: CoverageReport, workspace: Path) -> CoverageReport:
         new = _workspace_path(path, inside, root)
         known = relocated.get(new)
         relocated[new] = file.renamed(new) if known is None else known.merge(file.renamed(new))
-    return CoverageReport(relocated, report.sources, report.origins)
+    return replace(report, files=relocated)
 
 
 def _workspace_path(path: str, sources: list[Path], root: Path) -> str:

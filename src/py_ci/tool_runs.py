@@ -19,6 +19,9 @@ PLUGINS = Path(__file__).parent / "plugins"
 DURATIONS = "durations.json"
 POLL_SECONDS = 0.02
 MINUTE = 60.0  # a group's timeout-minutes, in seconds
+# `coverage run` that measures the tests' child processes too, and where it says whether it could.
+COVERAGE_RUN = PLUGINS / "py_ci_coverage_run.py"
+CHILDREN = "children.txt"
 # py-ci's own coverage configuration, for a project that has none: every part of the run reads it.
 COVERAGERC = "py-ci.coveragerc"
 
@@ -67,10 +70,18 @@ def plan(environment: Environment, options: Options, out: Path) -> list[Check]:
             [*python, "mypy", *options.mypy_args.value, *options.mypy_targets.value],
             out / "mypy.txt",
             ["mypy"],
+            env=_mypy_path(options),
         ),
         "test": _own_runner(python, options, out) if own_runner_runs(options) else _pytest(python, options, out),
     }
     return [every[name] for name in options.checks.value]
+
+
+def _mypy_path(options: Options) -> dict[str, str]:
+    if not options.mypy_path:
+        return {}
+    given = options.environ.get("MYPYPATH", "")
+    return {"MYPYPATH": os.pathsep.join([*options.mypy_path, *([given] if given else [])])}
 
 
 def for_group(path: Path, group: TestGroup | None) -> Path:
@@ -110,7 +121,7 @@ def group_checks(test: Check, groups: list[TestGroup]) -> list[Check]:
 
 def _retargeted(env: dict[str, str], group: TestGroup) -> dict[str, str]:
     """The files a group writes of its own: coverage.py's data, and its shard's durations."""
-    files = ("COVERAGE_FILE", "PYTEST_SHARD_DURATIONS_OUT")
+    files = ("COVERAGE_FILE", "PYTEST_SHARD_DURATIONS_OUT", "COVERAGE_RUN_NOTE")
     return {name: str(for_group(Path(env[name]), group)) for name in files if name in env}
 
 
@@ -185,8 +196,17 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     source = _coverage_args(measurement)
     # pytest-cov, started by the project's addopts, would measure the same run again over coverage.py's tracer.
     no_cov = ["--no-cov"] if measurement.pytest_cov_in_addopts else []
-    command = [*python, "coverage", "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
+    coverage = _coverage_run(python, measurement, out, env)
+    command = [*coverage, "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
     return Check("test", "pytest", [*command, *_args(options)], out / "pytest.txt", ["pytest", "coverage"], env=env)
+
+
+def _coverage_run(python: list[str], measurement: Measurement, out: Path, env: dict[str, str]) -> list[str]:
+    """coverage.py's command: through py-ci's launcher, which adds [run] patch = subprocess, where children count."""
+    if not measurement.children:
+        return [*python, "coverage"]
+    env["COVERAGE_RUN_NOTE"] = str(out / CHILDREN)
+    return [python[0], str(COVERAGE_RUN)]
 
 
 def _coverage_args(measurement: Measurement) -> list[str]:
@@ -224,7 +244,8 @@ def _own_runner(python: list[str], options: Options, out: Path) -> Check:
     env = _coverage_env(options, out)
     _on_path(options, env)
     source = _coverage_args(measurement)
-    runner = [*python, "coverage", "run", *source, "-m", "py_ci_unittest", str(out / "junit.xml"), *command.target]
+    coverage = _coverage_run(python, measurement, out, env)
+    runner = [*coverage, "run", *source, "-m", "py_ci_unittest", str(out / "junit.xml"), *command.target]
     output = out / "tests.txt"
     return Check("test", command.title, runner, output, ["coverage"], merge_stderr=True, env=env, own_runner=True)
 

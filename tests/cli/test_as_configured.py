@@ -14,6 +14,7 @@ from tests.helpers import PYTHON, Outcome, assert_one_line_error, run, write_fil
 
 PyCI = Callable[..., Outcome]
 DEFAULT_RUNNER = "runner: pytest, from py-ci's default (the project names no test command)"
+CHILDREN = "child processes measured too (coverage.py's [run] patch = subprocess)"
 
 TYPED = {
     "pkg/__init__.py": "",
@@ -127,7 +128,8 @@ def test_a_line_only_configuration_is_measured_as_lines(py_ci: PyCI, tmp_path: P
     assert outcome.status == 0, outcome.stderr
     assert result["coverage"]["branches_valid"] == 0
     assert result["coverage"]["total"] == pytest.approx(coverage_run_total(root), abs=1e-6)
-    assert ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml [tool.coverage.run] source"
+    expected = f"{DEFAULT_RUNNER}; coverage: pyproject.toml [tool.coverage.run] source; {CHILDREN}"
+    assert ran(result, "pytest")["settings"] == expected
 
 
 def test_without_configuration_the_packages_are_measured_with_branches(py_ci: PyCI, tmp_path: Path) -> None:
@@ -174,7 +176,7 @@ def test_pytest_cov_in_addopts_measures_once_as_configured(py_ci: PyCI, tmp_path
     by_hand = coverage_run_total(root, "--source=pkg", pytest_args=("--no-cov",))
     assert result["coverage"]["total"] == pytest.approx(by_hand) == 75.0
     assert "--no-cov" in ran(result, "pytest")["command"]
-    assert ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml addopts --cov"
+    assert ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml addopts --cov; {CHILDREN}"
 
 
 def test_the_projects_own_mypy_configuration_is_not_made_strict(py_ci: PyCI, tmp_path: Path) -> None:
@@ -198,3 +200,71 @@ def test_mypys_own_stop_is_no_count_in_its_output_alone(py_ci: PyCI, tmp_path: P
     result = json.loads(outcome.stdout)
     assert (outcome.status, result["passed"]) == (1, False)  # five errors allowed: a stop is no count
     assert result["verdicts"][0]["message"].startswith("mypy stopped before checking everything")
+
+
+# A CLI its tests run in child processes, as `python -m`: coverage.py measures them only with its subprocess patch.
+CLI = {
+    "pkg/__main__.py": """
+        import sys
+
+        from pkg.core import double
+
+
+        def main() -> int:
+            if len(sys.argv) < 2:
+                print("usage: pkg NUMBER")
+                return 2
+            print(double(int(sys.argv[1])))
+            return 0
+
+
+        raise SystemExit(main())
+        """,
+    "tests/test_cli.py": """
+        import subprocess
+        import sys
+
+
+        def test_the_cli_doubles() -> None:
+            done = subprocess.run([sys.executable, "-m", "pkg", "4"], capture_output=True, text=True, check=True)
+            assert done.stdout == "8\\n"
+        """,
+}
+
+
+@pytest.mark.parametrize("configured", [False, True], ids=["py-ci's configuration", "the project's"])
+def test_the_cli_run_in_child_processes_is_measured(py_ci: PyCI, tmp_path: Path, configured: bool) -> None:
+    pyproject = '[tool.coverage.run]\nsource = ["pkg"]\nbranch = true\n' if configured else ""
+    root = project(tmp_path, CLI, pyproject)
+    outcome, result = py_ci_run(py_ci, root, "--checks", "test")
+    assert outcome.status == 0, outcome.stderr
+    files = {file["path"]: file for file in result["coverage"]["files"]}
+    # main()'s lines past the usage branch ran in the child alone; the usage branch ran nowhere.
+    assert files["pkg/__main__.py"]["missing"] == "9-10"
+    assert ran(result, "pytest")["settings"].endswith(f"; {CHILDREN}")
+    assert ran(result, "pytest")["command"].startswith("coverage run ")
+
+
+def test_a_project_that_names_its_patches_is_left_as_it_says(py_ci: PyCI, tmp_path: Path) -> None:
+    pyproject = '[tool.coverage.run]\nsource = ["pkg"]\npatch = ["_exit"]\n'
+    root = project(tmp_path, CLI, pyproject)
+    outcome, result = py_ci_run(py_ci, root, "--checks", "test")
+    assert outcome.status == 0, outcome.stderr
+    files = {file["path"]: file for file in result["coverage"]["files"]}
+    assert files["pkg/__main__.py"]["missing"] == "2-15"  # its own choice: the child processes are not measured
+    assert ran(result, "pytest")["settings"] == "coverage: pyproject.toml [tool.coverage.run] source"
+
+
+def test_a_coverage_older_than_the_patch_runs_as_it_is_and_says_so(py_ci: PyCI, tmp_path: Path) -> None:
+    root = project(tmp_path / "project", CLI, '[tool.coverage.run]\nsource = ["pkg"]\n')
+    run([PYTHON, "-m", "venv", "--without-pip", str(tmp_path / "venv")], tmp_path)
+    python = str(tmp_path / "venv" / "bin" / "python")
+    run([PYTHON, "-m", "uv", "pip", "install", "--python", python, "coverage==7.6.1", "pytest==9.2.0"], tmp_path)
+    outcome = py_ci("run", "--python", python, "--checks", "test", "--json", cwd=root, env={"PYTHONPATH": str(root)})
+    result = json.loads(outcome.stdout)
+    assert outcome.status == 0, outcome.stderr
+    assert result["tests"]["passed"] == 2
+    assert ran(result, "pytest")["settings"].endswith(
+        "; child processes not measured: coverage.py 7.6.1 predates [run] patch = subprocess (7.10.3); "
+        "pin coverage>=7.10.3 to measure them"
+    )

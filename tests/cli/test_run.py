@@ -47,8 +47,9 @@ def test_the_example_passes_with_the_tools_own_numbers(example: Path, py_ci: PyC
     for group in ("unit", "integration", "e2e"):
         assert f"✓ pytest ({group}) finished" in outcome.stderr
     # The union, as coverage.py combines the groups' data and the shop's own (`coverage run -p` beside e2e's).
+    # Each group's pieces (the tests', their child processes', the shop's) are combined into the group's data file.
     data = sorted(str(path) for path in (example / "out").glob(".coverage-*"))
-    assert any(".coverage-e2e." in name for name in data)
+    assert [Path(name).name for name in data] == [".coverage-e2e", ".coverage-integration", ".coverage-unit"]
     run(coverage("combine", "--keep", "-q", "--data-file=all.coverage", *data), example)
     total = run(coverage("report", "--format=total", "--precision=10", "--data-file=all.coverage"), example).stdout
     assert f"{result['coverage']['total']:.10f}" == total.strip()

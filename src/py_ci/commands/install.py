@@ -102,7 +102,7 @@ def _installer(options: Options, log: IO[str]) -> Installer:
 def _checked(python: str, options: Options) -> tuple[tuple[str, str], ...]:
     """Each of the project's packages imports from the checkout, or the tests would test another copy."""
     layout = project_layout(options.project)
-    names = [Path(path).stem if path.endswith(".py") else Path(path).name for path in (layout.paths if layout else ())]
+    names = list(layout.modules() if layout else ())
     if not names:
         return ()
     root = options.workspace.resolve()

@@ -68,11 +68,13 @@ class Measurement:
     What the project configures is kept; where it says nothing, py-ci measures its packages, with branches.
     """
 
-    source: tuple[str, ...] = ()  # given to coverage run as --source (and the report's include); () adds none
+    source: tuple[str, ...] = ()  # given to coverage run as --source; () adds none
+    include: tuple[str, ...] = ()  # the report's include patterns: the files of `source`
     py_ci_config: bool = False  # the project has no coverage configuration: every part of the run reads py-ci's
     origin: str = "coverage.py's defaults"
     pytest_cov_in_addopts: bool = False  # pytest-cov would measure too: it is told not to (--no-cov)
     workers_in_addopts: bool = False  # the project's addopts start pytest-xdist's workers (-n)
+    children: bool = True  # the tests' child processes measured too ([run] patch = subprocess), unless it names patches
     branch: bool = False  # the maintainers' command measures branches (`coverage run --branch`, `--cov-branch`)
 
 
@@ -110,6 +112,7 @@ class Options:
     python: str | None = None
     checks: Setting[tuple[str, ...]] = _CHECKS
     mypy_targets: Setting[tuple[str, ...]] = _MYPY_TARGETS
+    mypy_path: tuple[str, ...] = ()  # MYPYPATH: where a PEP 420 namespace package's import name starts
     mypy_args: Setting[tuple[str, ...]] = _MYPY_ARGS
     pytest_args: Setting[tuple[str, ...]] = _PYTEST_ARGS
     parallel: Setting[bool] = _SERIAL  # pytest-xdist's workers, measured by pytest-cov in each

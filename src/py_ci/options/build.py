@@ -14,7 +14,7 @@ from py_ci.options import DEFAULT_INPUT_LIMIT, PIPELINE_FAIL_UNDER, Gates, Measu
 from py_ci.options.table import COMMON, FIELDS, FLAGS, TABLE_KEYS, VALUES, Flag
 from py_ci.options.values import MAX_JOBS, BadValue
 from py_ci.readers.coverage_config import read_coverage_settings
-from py_ci.readers.layout import project_layout
+from py_ci.readers.layout import Layout, project_layout
 from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.pytest_config import read_pytest_settings
@@ -121,7 +121,7 @@ def _workspace(command: str, layers: _Layers, cwd: Path) -> Path:
     return cwd
 
 
-def _file_settings(project: ProjectFiles, environ: Mapping[str, str]) -> dict[str, _Found]:
+def _file_settings(project: ProjectFiles, environ: Mapping[str, str], layout: Layout | None) -> dict[str, _Found]:
     """What coverage.py's and mypy's own configuration say, as the lowest layer above the defaults."""
     found: dict[str, _Found] = {}
     coverage = read_coverage_settings(project, environ)
@@ -133,7 +133,7 @@ def _file_settings(project: ProjectFiles, environ: Mapping[str, str]) -> dict[st
     if pytest is not None and pytest.workers is not None:
         # The project runs its tests on pytest-xdist's workers: so do its jobs, each worker measured.
         found["parallel"] = _Found(True, f"{pytest.file} addopts -n {pytest.workers}")
-    mypy, layout = read_mypy_settings(project), project_layout(project)
+    mypy = read_mypy_settings(project)
     if mypy is not None:
         # The project's own strictness: nothing is added over it.
         found["mypy_args"] = _Found((), f"{mypy.file} [{mypy.section}], the project's own mypy configuration")
@@ -143,32 +143,43 @@ def _file_settings(project: ProjectFiles, environ: Mapping[str, str]) -> dict[st
         # mypy checks its configured files when given none.
         found["mypy_targets"] = _Found((), mypy.origin("files"))
     elif layout is not None:
-        found["mypy_targets"] = _Found(layout.paths, f"the project's packages, from {layout.origin}")
+        # A PEP 420 namespace package's import name starts above its folder: mypy is told where (MYPYPATH).
+        bases = ("--explicit-package-bases",) if layout.namespace_roots() else ()
+        found["mypy_targets"] = _Found((*bases, *layout.paths), f"the project's packages, from {layout.origin}")
     return found
 
 
-def _measurement(project: ProjectFiles, environ: Mapping[str, str], command: TestCommand) -> Measurement:
+def _measurement(
+    project: ProjectFiles, environ: Mapping[str, str], command: TestCommand, layout: Layout | None
+) -> Measurement:
     """The project's coverage configuration as it stands; what the maintainers' test command measures; its packages,
     with branches, where neither says."""
     coverage, pytest = read_coverage_settings(project, environ), read_pytest_settings(project)
     addopts = pytest is not None and pytest.uses_pytest_cov
     workers = pytest is not None and pytest.workers is not None
+    children = coverage is None or not coverage.patches
     if coverage is not None and coverage.measured is not None:
-        return Measurement(origin=coverage.measured, pytest_cov_in_addopts=addopts, workers_in_addopts=workers)
+        return Measurement(
+            origin=coverage.measured, pytest_cov_in_addopts=addopts, workers_in_addopts=workers, children=children
+        )
     if pytest is not None and pytest.cov_sources:
         origin = f"{pytest.file} addopts --cov"
-        return Measurement(pytest.cov_sources, origin=origin, pytest_cov_in_addopts=addopts, workers_in_addopts=workers)
+        include = tuple(f"{path}/*" if "." not in path else path for path in pytest.cov_sources)
+        return Measurement(pytest.cov_sources, include, False, origin, addopts, workers, children)
     if command.coverage_sources:
         rest = f"; the rest from {coverage.file}" if coverage is not None else ""
         said = f"{command.found}: {', '.join(command.coverage_sources)}" + (
             ", with branches" if command.coverage_branch else ""
         )
-        return Measurement(command.coverage_sources, False, said + rest, addopts, workers, command.coverage_branch)
-    layout = project_layout(project)
-    source = () if layout is None else layout.paths
+        # Its --source names packages or folders: what they hold is the report's, no include narrows it.
+        return Measurement(
+            command.coverage_sources, (), False, said + rest, addopts, workers, children, command.coverage_branch
+        )
+    source = () if layout is None else layout.coverage_source()
+    include = () if layout is None else tuple(p if p.endswith(".py") else f"{p}/*" for p in layout.paths)
     where = "everything it runs (no package found)" if layout is None else f"the project's packages ({layout.origin})"
     rest = f"; the rest from {coverage.file}" if coverage is not None else ", with branches"
-    return Measurement(source, coverage is None, where + rest, addopts, workers)
+    return Measurement(source, include, coverage is None, where + rest, addopts, workers, children)
 
 
 def build_options(command: str, given: Mapping[str, object], environ: Mapping[str, str], cwd: Path) -> Options:
@@ -179,17 +190,23 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     project = ProjectFiles(workspace)
     if any(VALUES[field].table for field in layers.fields if field in VALUES):
         layers.table = _tool_table(project)
+    # One reading of the layout: mypy's targets and coverage.py's source.
+    wanted = "mypy_targets" in layers.fields or command in ("run", "action", "init")
+    layout = project_layout(project) if wanted else None
     if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel"}:
-        layers.files = _file_settings(project, environ)
+        layers.files = _file_settings(project, environ, layout)
     resolved: dict[str, Any] = {}
     if command in ("run", "action", "init", "install"):
         resolved["test_command"] = find_test_command(project)
     if command in ("run", "action", "init"):
-        resolved["measurement"] = _measurement(project, environ, resolved["test_command"])
+        resolved["measurement"] = _measurement(project, environ, resolved["test_command"], layout)
     for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
         found = layers.find(field)
         if found is not None:
             resolved[field] = Setting(found.value, found.origin) if VALUES[field].origin else found.value
+    targets = resolved.get("mypy_targets")
+    if layout is not None and isinstance(targets, Setting) and "--explicit-package-bases" in targets.value:
+        resolved["mypy_path"] = layout.namespace_roots()
     resolved.update(_labels(layers))
     resolved["publishing"] = _publishing(layers, environ)
     limit = layers.value("input_limit_mb")

@@ -26,6 +26,8 @@ class CoverageSettings:
     precision: int | None = None
     # [run] source or include: the project says what to measure (else coverage.py measures everything it runs).
     measured: str | None = None
+    # [run] patch: the project says which of coverage.py's patches it wants (none added over it).
+    patches: bool = False
 
     def origin(self, option: str) -> str:
         return f"{self.file} [{self.section}] {option}"
@@ -70,11 +72,12 @@ def _from_ini(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str
         return None
     run = section("run")
     measured = next((f"{name} [{run}] {key}" for key in _MEASURED if run and parser.has_option(run, key)), None)
+    patches = run is not None and parser.has_option(run, "patch")
     report = section("report")
     if report is None:
-        return CoverageSettings(name, "report", measured=measured)
+        return CoverageSettings(name, "report", measured=measured, patches=patches)
     values = {key: _substitute(value, environ, name) for key, value in parser.items(report)}
-    return replace(_settings(name, report, values), measured=measured)
+    return replace(_settings(name, report, values), measured=measured, patches=patches)
 
 
 def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
@@ -94,7 +97,7 @@ def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[st
         }
         run: dict[str, object] = table["run"] if isinstance(table.get("run"), dict) else {}
         measured = next((f"{name} [{prefix}run] {key}" for key in _MEASURED if key in run), None)
-        return replace(_settings(name, f"{prefix}report", values), measured=measured)
+        return replace(_settings(name, f"{prefix}report", values), measured=measured, patches="patch" in run)
     return CoverageSettings(name, "report") if ours else None
 
 

@@ -69,4 +69,5 @@ def _coverage(data: dict[str, Any], origin: str) -> CoverageReport:
             for line, valid, covered, missing in file["branches"]
         }
         files[str(path)] = FileCoverage(str(path), hits, branches)
-    return CoverageReport(files, tuple(map(str, data.get("sources", []))), (origin,))
+    left_out = tuple(map(str, data.get("left_out", [])))
+    return CoverageReport(files, tuple(map(str, data.get("sources", []))), (origin,), left_out)

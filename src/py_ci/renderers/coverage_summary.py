@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from py_ci.gates import display_percent, effective_precision
 from py_ci.model import CoverageReport, CoverageSection, FileCoverage, Verdict
 from py_ci.options import Gates
@@ -25,6 +27,10 @@ def coverage_markdown(section: CoverageSection, options: Gates, budget: Budget) 
     if counts.branches_valid:
         measured += f" and {number(counts.branches_covered)} of {number(counts.branches_valid)} branches"
     lines.append(f"{measured} covered in {plural(len(report.files), 'file')}.")
+    if report.left_out:
+        lines += ["", f"Left out of the figure: {left_out_text(report, code)}."]
+    if report.carried:
+        lines += ["", f"{carried_text(report, code)}."]
     lines += ["", *_threshold_lines(options, verdicts), ""]
     for line in lines:
         budget.take(line)
@@ -33,6 +39,17 @@ def coverage_markdown(section: CoverageSection, options: Gates, budget: Budget) 
     if section.diff is not None:
         markdown += diff_markdown(section.diff, options, diff_gate(section), budget)
     return markdown
+
+
+def left_out_text(report: CoverageReport, show: Callable[[str], str]) -> str:
+    """The measured files coverage.py cannot report, each with why."""
+    named = ", ".join(show(entry) for entry in report.left_out)
+    return f"{plural(len(report.left_out), 'measured file')} coverage.py cannot report ({named})"
+
+
+def carried_text(report: CoverageReport, show: Callable[[str], str]) -> str:
+    named = ", ".join(show(path) for path in report.carried)
+    return f"Carried from the legs, generated at their install and absent from this checkout: {named}"
 
 
 def _threshold_lines(options: Gates, verdicts: list[Verdict]) -> list[str]:

@@ -36,6 +36,7 @@ def render_result(job: JobResult) -> str:
 def _coverage(report: CoverageReport) -> JSON:
     return {
         "sources": list(report.sources),
+        **({"left_out": list(report.left_out)} if report.left_out else {}),
         "files": {
             path: {
                 "hits": sorted(file.hits.items()),

@@ -78,6 +78,10 @@ def coverage_json(section: CoverageSection, gates: Gates) -> JSON:
             for file in sorted(report.files.values(), key=lambda f: f.path)
         ],
     }
+    if report.left_out:
+        result["left_out"] = list(report.left_out)
+    if report.carried:
+        result["carried"] = list(report.carried)
     if section.diff is not None:
         result["diff"] = diff_json(section.diff, gates)
     return result

@@ -6,6 +6,7 @@ from py_ci.gates import display_percent
 from py_ci.model import CheckSection, CoverageSection, TestsSection, Verdict
 from py_ci.options import Gates
 from py_ci.renderers.check_summary import headline, limit_origin
+from py_ci.renderers.coverage_summary import carried_text, left_out_text
 from py_ci.renderers.diff_summary import diff_text
 from py_ci.renderers.files import diff_gate, missing_text, worst_first
 from py_ci.renderers.findings import location
@@ -44,7 +45,12 @@ def coverage_text(section: CoverageSection, options: Gates) -> str:
     out = [line(header), rule, *map(line, rows)]
     if len(files) > len(shown):
         out.append(f"... {len(files) - len(shown):,} more files with the same or higher coverage (all are in --json)")
-    out += [rule, line(total), "", _verdict_text(options, verdicts)]
+    out += [rule, line(total)]
+    if report.left_out:
+        out.append(f"Left out of the figure: {left_out_text(report, str)}.")
+    if report.carried:
+        out.append(f"{carried_text(report, str)}.")
+    out += ["", _verdict_text(options, verdicts)]
     text = "\n".join(out) + "\n"
     if section.diff is not None:
         text += diff_text(section.diff, options, diff_gate(section))

@@ -1,0 +1,38 @@
+"""The `coverage run` that measures the tests' child processes: what it adds, and what an older coverage.py gets.
+
+The whole run, child processes measured, is tests/cli/test_as_configured.py's; here, its two ways in-process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import coverage
+import pytest
+from coverage import cmdline
+
+from py_ci.plugins import py_ci_coverage_run as launcher
+
+
+@pytest.fixture
+def note(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setattr(cmdline, "Coverage", coverage.Coverage)  # restored after the test
+    monkeypatch.setattr(cmdline, "main", lambda: None)
+    monkeypatch.setenv("COVERAGE_RUN_NOTE", str(tmp_path / "children.txt"))
+    return tmp_path / "children.txt"
+
+
+def test_the_patch_is_added_over_the_configuration(note: Path, tmp_path: Path) -> None:
+    assert launcher.main() == 0
+    assert note.read_text() == "child processes measured too (coverage.py's [run] patch = subprocess)"
+    made: coverage.Coverage = vars(cmdline)["Coverage"](data_file=str(tmp_path / ".coverage"), config_file=False)
+    assert (made.get_option("run:patch"), made.get_option("run:parallel")) == (["subprocess"], True)
+    assert made.config.config_file == os.devnull  # no file read: the patch needs one named
+
+
+def test_an_older_coverage_runs_as_it_is(note: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(coverage, "version_info", (7, 6, 1, "final", 0))
+    monkeypatch.setattr(coverage, "__version__", "7.6.1")
+    assert launcher.main() == 0
+    assert vars(cmdline)["Coverage"] is coverage.Coverage
+    assert note.read_text().startswith("child processes not measured: coverage.py 7.6.1 predates")
