@@ -252,7 +252,7 @@ def test_a_project_that_names_its_patches_is_left_as_it_says(py_ci: PyCI, tmp_pa
     assert outcome.status == 0, outcome.stderr
     files = {file["path"]: file for file in result["coverage"]["files"]}
     assert files["pkg/__main__.py"]["missing"] == "2-15"  # its own choice: the child processes are not measured
-    assert ran(result, "pytest")["settings"] == "coverage: pyproject.toml [tool.coverage.run] source"
+    assert ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml [tool.coverage.run] source"
 
 
 def test_a_coverage_older_than_the_patch_runs_as_it_is_and_says_so(py_ci: PyCI, tmp_path: Path) -> None:
