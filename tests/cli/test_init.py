@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.helpers import BIN, LEGACY_PROJECT, PYTHON, Outcome, commit, git, run, write_files
 
@@ -93,6 +94,28 @@ def test_the_workflow_it_writes_lints_clean(py_ci: PyCI, legacy: Path) -> None:
     assert linted.returncode == 0, linted.stdout
     checked = run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)], legacy)
     assert checked.returncode == 0, checked.stdout
+    audited = run(
+        [str(BIN / "zizmor"), "--offline", "--persona=auditor", str(workflow)],
+        legacy,
+        allowed=(0, 1, 10, 11, 12, 13, 14),
+    )
+    assert audited.returncode == 0, audited.stdout + audited.stderr
+    assert "No findings to report" in audited.stdout + audited.stderr
+
+
+def test_the_workflow_reports_in_merge_queues_and_cancels_only_superseded_pull_request_runs(
+    py_ci: PyCI, legacy: Path
+) -> None:
+    py_ci("init", "--python", PYTHON, cwd=legacy)
+    workflow = yaml.safe_load((legacy / ".github" / "workflows" / "py-ci.yml").read_text())
+    assert set(workflow[True]) == {"push", "pull_request", "merge_group"}  # YAML 1.1 reads `on` as true
+    group = workflow["concurrency"]["group"]
+    # Pull requests share a group per ref; every other run (a push to the default branch, a queue entry) its own.
+    assert group == "${{ github.workflow }}-${{ github.event_name == 'pull_request' && github.ref || github.run_id }}"
+    assert workflow["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
+    text = (legacy / ".github" / "workflows" / "py-ci.yml").read_text()
+    assert "strictest" not in text
+    assert "pins this workflow's jobs, not their steps" in text
 
 
 def test_failing_tests_are_not_hidden(py_ci: PyCI, legacy: Path) -> None:
