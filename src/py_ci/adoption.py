@@ -35,18 +35,18 @@ def workflow_yaml(
             "permissions:",
             "  contents: read",
             "",
-            "# A new push to a pull request cancels the run it supersedes. Every other run has a group of its own: a",
-            "# group holds one pending run and drops the one before, so pushes to the default branch must not share one.",
+            "# A new push to a pull request cancels the run it supersedes. Any other run has a group of its own: a",
+            "# group keeps one pending run and drops the one before, so pushes to the default branch share none.",
             "concurrency:",
             "  group: ${{ github.workflow }}-${{ github.event_name == 'pull_request' && github.ref || github.run_id }}",
             "  cancel-in-progress: ${{ github.event_name == 'pull_request' }}",
             "",
             "jobs:",
             "  ci:",
-            "    # `@v1` follows py-ci's major line. A full commit SHA here pins this workflow's jobs, not their steps:",
-            "    # they run the action `org/py-ci@v1`, which follows the major line. To pin every step, call the action",
-            '    # `org/py-ci@<SHA>` from jobs of your own (the README\'s "Versions, pinning and releases").',
-            "    uses: org/py-ci/.github/workflows/py-ci.yml@v1 # zizmor: ignore[unpinned-uses] (the line above says why)",
+            "    # `@v1` follows py-ci's major line. A full commit SHA here pins this workflow's jobs, not their",
+            "    # steps: they run the action `org/py-ci@v1`, which follows the major line. To pin every step, call",
+            "    # the action `org/py-ci@<SHA>` from jobs of your own (py-ci's README says how).",
+            "    uses: org/py-ci/.github/workflows/py-ci.yml@v1 # zizmor: ignore[unpinned-uses] (said above)",
             "    with:",
             *inputs,
             "",
@@ -67,6 +67,8 @@ def with_tool_table(text: str, settings: Mapping[str, str], replace: bool) -> tu
     """
     lines = text.splitlines()
     header = next((i for i, line in enumerate(lines) if _HEADER.match(line)), None)
+    if header is None and not settings:
+        return text, [], []
     if header is None:
         table = ["", "[tool.py-ci]", *(f"{key} = {value}" for key, value in settings.items())]
         body = "\n".join(lines).rstrip("\n")

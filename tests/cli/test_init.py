@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import BIN, LEGACY_PROJECT, PYTHON, Outcome, commit, git, run, write_files
+from tests.helpers import BIN, LEGACY_PROJECT, PYTHON, Outcome, assert_one_line_error, commit, git, run, write_files
 
 PyCI = Callable[..., Outcome]
 
@@ -115,7 +115,7 @@ def test_the_workflow_reports_in_merge_queues_and_cancels_only_superseded_pull_r
     assert workflow["concurrency"]["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
     text = (legacy / ".github" / "workflows" / "py-ci.yml").read_text()
     assert "strictest" not in text
-    assert "pins this workflow's jobs, not their steps" in text
+    assert "pins this workflow's jobs, not their\n    # steps: they run the action `org/py-ci@v1`" in text
 
 
 def test_failing_tests_are_not_hidden(py_ci: PyCI, legacy: Path) -> None:
@@ -133,3 +133,108 @@ def test_its_json_is_alone_on_stdout_in_actions(py_ci: PyCI, legacy: Path) -> No
     assert (outcome.status, result["passed"]) == (0, True)
     assert [item["state"] for item in result["files"]] == ["new", "new", "updated", "new"]
     assert result["job"]["mypy"]["errors"] > 0
+
+
+# A project's own CI, as projects write theirs: a matrix over runners and Pythons, doctests, tox.
+OWN_CI = {
+    ".github/workflows/tests.yml": """
+        name: tests
+        on: [push, pull_request]
+        jobs:
+          test:
+            runs-on: ${{ matrix.os }}
+            strategy:
+              matrix:
+                os: [ubuntu-latest, windows-latest]  # Windows users report most bugs
+                python-version:
+                  - "3.10"
+                  - "3.11"
+                  - "3.7"
+            steps:
+              - uses: actions/checkout@v4
+              - uses: actions/setup-python@v5
+                with:
+                  python-version: ${{ matrix.python-version }}
+              - run: pip install tox && tox -e py
+              - run: pytest --doctest-modules legacy
+          self:
+            runs-on: [self-hosted, gpu]
+            steps:
+              - run: pytest
+        """,
+    ".github/workflows/docs.yml": """
+        name: docs
+        on: push
+        jobs:
+          d:
+            runs-on: ubuntu-latest
+            steps:
+              - run: make html
+        """,
+    ".flake8": "[flake8]\nmax-line-length = 100\n",
+}
+
+
+def test_it_looks_around_carries_the_projects_ci_over_and_names_what_git_would_hide(py_ci: PyCI, legacy: Path) -> None:
+    pyproject = legacy / "pyproject.toml"
+    commit(legacy, {**OWN_CI, "pyproject.toml": pyproject.read_text() + "\n[tool.black]\nline-length = 100\n"}, "ci")
+    commit(legacy, {".gitignore": ".*\n"}, "hide the dot files")  # as a real project did
+    outcome = py_ci("init", "--python", PYTHON, cwd=legacy)
+    assert outcome.status == 0, outcome.stdout + outcome.stderr
+    said = outcome.stdout
+    assert "found: .github/workflows/docs.yml: run no tests, left as they are" in said
+    assert (
+        "found: .github/workflows/tests.yml (tests) tests too: py-ci's workflow takes over Python 3.10; "
+        "runners windows-latest (os)" in said
+    )
+    assert (
+        "found: .github/workflows/tests.yml (tests): Python 3.7 left out: setup-python no longer provides them" in said
+    )
+    assert (
+        "found: .github/workflows/tests.yml (tests): runner labels gpu, self-hosted left out: py-ci's workflow runs "
+        "on GitHub's hosted runners" in said
+    )
+    assert "found: .github/workflows/tests.yml (tests) runs doctests, which py-ci's tests do not collect" in said
+    assert "found: .github/workflows/tests.yml (tests) runs tox: what its environments run beyond pytest" in said
+    workflow = (legacy / ".github" / "workflows" / "py-ci.yml").read_text()
+    assert 'python-versions: \'["3.10", "3.11", "3.12"]\'' in workflow
+    assert 'os: \'["ubuntu-latest", "windows-latest"]\'' in workflow
+    assert (
+        "found: the project uses black (pyproject.toml [tool.black]) and flake8 (.flake8 [flake8]); py-ci runs ruff "
+        "in their place: ruff check finds 1 (1 F401), ruff format would reformat 3 files; accepted in the ruff baseline"
+        in said
+    )
+    hidden = "git ignores it (.gitignore:1:.*): commit it with `git add -f`, or add `!/.github/` to .gitignore"
+    assert f"found: .github/workflows/py-ci.yml: {hidden}" in said
+    assert (
+        "found: .py-ci/ruff-baseline.json: git ignores it (.gitignore:1:.*): commit it with `git add -f`, "
+        "or add `!/.py-ci/`" in said
+    )
+    line = next(line for line in said.splitlines() if line.startswith("commit them: "))
+    assert line.startswith("commit them: git add -f ")
+    git(legacy, *line.removeprefix("commit them: git ").split())  # what it says works
+    staged = git(legacy, "diff", "--cached", "--name-only").split()
+    assert sorted(staged) == sorted(line.removeprefix("commit them: git add -f ").split())
+
+
+def test_outside_a_git_repository_it_says_so_and_writes_nothing(py_ci: PyCI, tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    write_files(root, LEGACY_PROJECT)
+    outcome = py_ci("init", "--python", PYTHON, cwd=root)
+    assert_one_line_error(
+        outcome, f"{root}: is not inside a git repository; run py-ci init in the project's git checkout"
+    )
+    assert not (root / ".github").exists()
+    assert "[tool.py-ci]" not in (root / "pyproject.toml").read_text()
+
+
+def test_a_project_without_tests_is_told_and_gets_no_workflow_that_would_be_red(py_ci: PyCI, legacy: Path) -> None:
+    git(legacy, "rm", "-q", "-r", "tests")
+    outcome = py_ci("init", "--python", PYTHON, cwd=legacy)
+    assert outcome.status == 1, outcome.stdout + outcome.stderr
+    assert outcome.stderr.count("py-ci: error") == 0
+    assert (
+        "still red: no tests: pytest collected none, and the pipeline's test jobs would fail: "
+        ".github/workflows/py-ci.yml not written; add a test (tests/test_*.py) and run py-ci init again"
+    ) in outcome.stdout
+    assert not (legacy / ".github").exists()

@@ -181,7 +181,8 @@ def adoption_publication(adoption: Adoption, options: Options) -> Publication:
         "passed": adoption.passed,
         "job": results.job_json(job, options.gates),
     }
-    error = job.not_run[0].line if job.not_run else None
+    # No tests is said in the notes (and no workflow is written): the next run stays red, nothing broke.
+    error = next((problem.line for problem in job.not_run if not problem.no_tests), None)
     markdown, text = adoption_markdown(adoption), adoption_text(adoption)
     return _publication(adoption.passed, document, markdown, text, {}, files=files, judged=False, error=error)
 
