@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 import yaml
 
@@ -67,6 +68,7 @@ def test_red_today_green_after_init_and_only_new_problems_fail(py_ci: PyCI, lega
     assert red.status == 1
     assert 'Incompatible return value type (got "str", expected "int")  [return-value] (new)' in red.stdout
     assert "mypy FAILED: 1 new error, more than the 0 allowed" in red.stdout
+    assert "py-ci init" not in red.stdout  # a baseline is configured: the new error is the change's own
 
 
 def test_nothing_is_overwritten_without_force(py_ci: PyCI, legacy: Path) -> None:
@@ -238,3 +240,21 @@ def test_a_project_without_tests_is_told_and_gets_no_workflow_that_would_be_red(
         ".github/workflows/py-ci.yml not written; add a test (tests/test_*.py) and run py-ci init again"
     ) in outcome.stdout
     assert not (legacy / ".github").exists()
+
+
+def test_a_red_first_day_ends_naming_py_ci_init(py_ci: PyCI, legacy: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    red = py_ci("run", "--python", PYTHON, "--summary", str(summary), cwd=legacy)
+    assert red.status == 1
+    accepts = "it accepts today's mypy and ruff findings in baselines, so only new ones fail"
+    assert red.stdout.splitlines()[-2:] == [
+        "py-ci: FAILED (mypy, ruff, ruff-format)",
+        f"to adopt py-ci without a red first run: `py-ci init` ({accepts})",
+    ]
+    # The summary as GitHub shows it (cmark-gfm renders job summaries): its last paragraph names the command.
+    html = str(cmarkgfm.github_flavored_markdown_to_html(summary.read_text()))
+    command = "uvx --from git+https://github.com/org/py-ci@v1 py-ci init"
+    assert html.rstrip().endswith(
+        f"<p><strong>To adopt py-ci without a red first run:</strong> <code>{command}</code> in your checkout "
+        f"({accepts}).</p>"
+    )
