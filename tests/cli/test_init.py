@@ -253,6 +253,9 @@ def test_a_red_first_day_ends_naming_py_ci_init(py_ci: PyCI, legacy: Path, tmp_p
     ]
     # The summary as GitHub shows it (cmark-gfm renders job summaries): its last paragraph names the command.
     html = str(cmarkgfm.github_flavored_markdown_to_html(summary.read_text()))
+    # Every section is a heading (a `</details>` without a blank line after it once showed the next one as text).
+    assert html.count("<h3>") == 4
+    assert "###" not in html
     command = "uvx --from git+https://github.com/org/py-ci@v1 py-ci init"
     assert html.rstrip().endswith(
         f"<p><strong>To adopt py-ci without a red first run:</strong> <code>{command}</code> in your checkout "

@@ -43,7 +43,8 @@ def table(headers: Sequence[str], align: str, rows: Iterable[Sequence[str]]) -> 
 
 def details(summary: str, body: Sequence[str]) -> list[str]:
     """A collapsed block; the blank lines let GitHub render the Markdown inside."""
-    return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>"]
+    # The blank line after it ends the HTML block: a heading right after `</details>` would be shown as text.
+    return ["<details>", f"<summary>{summary}</summary>", "", *body, "", "</details>", ""]
 
 
 class Budget:
