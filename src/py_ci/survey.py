@@ -12,7 +12,7 @@ from pathlib import Path
 
 from py_ci.git import ignore_rules
 from py_ci.model import CheckSection, Finding
-from py_ci.pythons import key, unavailable
+from py_ci.pythons import SUPPORTED, key, unavailable
 from py_ci.readers.ruff import FORMAT_TOOL
 from py_ci.readers.workflows import ExistingWorkflow
 
@@ -47,7 +47,12 @@ def carried_over(workflows: tuple[ExistingWorkflow, ...], versions: tuple[str, .
     others = [workflow.path for workflow in workflows if not workflow.tests]
     if others:
         said.append(f"{_names(others)}: run no tests, left as they are")
-    wanted, runners = list(versions), [DEFAULT_RUNNER]
+    wanted, runners = [v for v in versions if unavailable(v) is None], [DEFAULT_RUNNER]
+    if len(wanted) < len(versions):
+        # The project's classifiers may still name 3.7: a leg setup-python cannot set up would be red on day one.
+        old = [v for v in versions if v not in wanted]
+        said.append(f"Python {_names(old)} left out of python-versions: setup-python no longer provides them")
+        wanted = wanted or list(SUPPORTED)
     for workflow in testing:
         head = f"{workflow.path} ({workflow.name})"
         extra = [v for v in workflow.pythons if v not in wanted and unavailable(v) is None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from py_ci.model import CheckReport, CheckSection, Finding, JobResult, Setting, Verdict
+from py_ci.pythons import SUPPORTED
 from py_ci.readers.formatters import used_tools
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.workflows import ExistingWorkflow
@@ -33,6 +34,10 @@ def test_a_workflow_that_tests_what_py_ci_does_is_said_to_be_covered() -> None:
         "both run on every push until you trim the old workflow to what py-ci's does not cover",
     )
     assert carried_over((), ("3.12",), False).said == ()
+    old = carried_over((), ("3.7", "3.8", "3.12"), False)
+    assert old.versions == ("3.8", "3.12")
+    assert old.said == ("Python 3.7 left out of python-versions: setup-python no longer provides them",)
+    assert carried_over((), ("3.6",), False).versions == SUPPORTED  # none left: the releases that get fixes
 
 
 def section(findings: tuple[Finding, ...], baseline: Setting[str] | None = None) -> CheckSection:
