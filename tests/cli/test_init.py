@@ -134,6 +134,8 @@ def test_its_json_is_alone_on_stdout_in_actions(py_ci: PyCI, legacy: Path) -> No
     result = json.loads(outcome.stdout)
     assert (outcome.status, result["passed"]) == (0, True)
     assert [item["state"] for item in result["files"]] == ["new", "new", "updated", "new"]
+    assert [item["hidden"] for item in result["files"]] == ["", "", "", ""]
+    assert result["found"] == []  # no workflow of its own, no black, no flake8
     assert result["job"]["mypy"]["errors"] > 0
 
 

@@ -177,8 +177,9 @@ def adoption_publication(adoption: Adoption, options: Options) -> Publication:
     files = {options.workspace / f.path: f.text for f in adoption.files if f.state in WRITTEN}
     job = adoption.job
     document = {
-        "files": [{"path": f.path, "state": f.state, "holds": f.holds} for f in adoption.files],
+        "files": [{"path": f.path, "state": f.state, "holds": f.holds, "hidden": f.hidden} for f in adoption.files],
         "notes": list(adoption.notes),
+        "found": list(adoption.said),
         "passed": adoption.passed,
         "job": results.job_json(job, options.gates),
     }
