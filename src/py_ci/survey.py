@@ -40,56 +40,57 @@ def _names(items: list[str] | tuple[str, ...]) -> str:
     return ", ".join(items)
 
 
+def _left_out(head: str, workflow: ExistingWorkflow, gone: list[str], doctests: bool) -> list[str]:
+    """What a workflow of the project's tests that py-ci's will not: said, for the maintainer to keep or drop."""
+    own = [r for r in workflow.runners if not r.startswith(HOSTED)]
+    said = [f"{head}: Python {_names(gone)} left out: setup-python no longer provides them"] if gone else []
+    if own:
+        said.append(f"{head}: runner labels {_names(own)} left out: py-ci's workflow runs on GitHub's hosted runners")
+    if workflow.doctests and not doctests:
+        said.append(
+            f"{head} runs doctests, which py-ci's tests do not collect: keep that step, or add --doctest-modules"
+            " to pytest's addopts with the package in its testpaths"
+        )
+    if workflow.tools:
+        said.append(
+            f"{head} runs {_names(workflow.tools)}: what its environments run beyond pytest (docs, packaging) "
+            "stays there"
+        )
+    return said
+
+
+def _available(versions: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """The project's versions setup-python provides (the project's classifiers may still name 3.7), and what was not."""
+    wanted = [v for v in versions if unavailable(v) is None]
+    if len(wanted) == len(versions):
+        return wanted, []
+    old = [v for v in versions if v not in wanted]
+    # None left: the releases that get fixes, rather than an empty matrix.
+    return wanted or list(SUPPORTED), [
+        f"Python {_names(old)} left out of python-versions: setup-python no longer provides them"
+    ]
+
+
 def carried_over(workflows: tuple[ExistingWorkflow, ...], versions: tuple[str, ...], doctests: bool) -> Coverage:
     """The Pythons and hosted runners the project's workflows test, added to init's; what cannot be, said."""
-    said: list[str] = []
-    testing = [workflow for workflow in workflows if workflow.tests]
+    wanted, said = _available(versions)
     others = [workflow.path for workflow in workflows if not workflow.tests]
-    if others:
-        said.append(f"{_names(others)}: run no tests, left as they are")
-    wanted, runners = [v for v in versions if unavailable(v) is None], [DEFAULT_RUNNER]
-    if len(wanted) < len(versions):
-        # The project's classifiers may still name 3.7: a leg setup-python cannot set up would be red on day one.
-        old = [v for v in versions if v not in wanted]
-        said.append(f"Python {_names(old)} left out of python-versions: setup-python no longer provides them")
-        wanted = wanted or list(SUPPORTED)
+    said += [f"{_names(others)}: run no tests, left as they are"] if others else []
+    runners = [DEFAULT_RUNNER]
+    testing = [workflow for workflow in workflows if workflow.tests]
     for workflow in testing:
         head = f"{workflow.path} ({workflow.name})"
         extra = [v for v in workflow.pythons if v not in wanted and unavailable(v) is None]
         gone = [v for v in workflow.pythons if v not in wanted and unavailable(v) is not None]
         hosted = [r for r in workflow.runners if r.startswith(HOSTED) and r not in runners]
-        own = [r for r in workflow.runners if not r.startswith(HOSTED)]
-        wanted += extra
-        if any(not r.startswith("ubuntu-") for r in hosted):
-            runners += hosted
-        else:
-            hosted = []
-        carried = [f"Python {_names(extra)}"] if extra else []
-        carried += [f"runners {_names(hosted)} (os)"] if hosted else []
-        said.append(
-            f"{head} tests too: "
-            + (
-                f"py-ci's workflow takes over {'; '.join(carried)}"
-                if carried
-                else "py-ci's workflow covers its Pythons and runners"
-            )
+        # Other Linux runners alone add nothing the default runner does not test.
+        hosted = hosted if any(not r.startswith("ubuntu-") for r in hosted) else []
+        wanted, runners = wanted + extra, runners + hosted
+        carried = ([f"Python {_names(extra)}"] if extra else []) + (
+            [f"runners {_names(hosted)} (os)"] if hosted else []
         )
-        if gone:
-            said.append(f"{head}: Python {_names(gone)} left out: setup-python no longer provides them")
-        if own:
-            said.append(
-                f"{head}: runner labels {_names(own)} left out: py-ci's workflow runs on GitHub's hosted runners"
-            )
-        if workflow.doctests and not doctests:
-            said.append(
-                f"{head} runs doctests, which py-ci's tests do not collect: keep that step, or add --doctest-modules"
-                " to pytest's addopts with the package in its testpaths"
-            )
-        if workflow.tools:
-            said.append(
-                f"{head} runs {_names(workflow.tools)}: what its environments run beyond pytest (docs, packaging) "
-                "stays there"
-            )
+        took = f"takes over {'; '.join(carried)}" if carried else "covers its Pythons and runners"
+        said += [f"{head} tests too: py-ci's workflow {took}", *_left_out(head, workflow, gone, doctests)]
     if testing:
         said.append("both run on every push until you trim the old workflow to what py-ci's does not cover")
     return Coverage(_ordered(wanted), tuple(runners) if len(runners) > 1 else (), tuple(said))
