@@ -71,8 +71,21 @@ def _available(versions: tuple[str, ...]) -> tuple[list[str], list[str]]:
     ]
 
 
-def carried_over(workflows: tuple[ExistingWorkflow, ...], versions: tuple[str, ...], doctests: bool) -> Coverage:
-    """The Pythons and hosted runners the project's workflows test, added to init's; what cannot be, said."""
+def _release(version: str) -> str:
+    """The X.Y a leg runs: `3.13t` -> 3.13, `pypy3.10` -> 3.10."""
+    return version.removeprefix("pypy").removeprefix("-").removesuffix("t").removesuffix("-dev")
+
+
+def carried_over(
+    workflows: tuple[ExistingWorkflow, ...],
+    versions: tuple[str, ...],
+    doctests: bool,
+    admitted: tuple[str, ...] | None = None,
+) -> Coverage:
+    """The Pythons and hosted runners the project's workflows test, added to init's; what cannot be, said.
+
+    `admitted`: the releases the project's requires-python admits (None: it says none); a leg outside it fails.
+    """
     wanted, said = _available(versions)
     others = [workflow.path for workflow in workflows if not workflow.tests]
     said += [f"{_names(others)}: run no tests, left as they are"] if others else []
@@ -80,8 +93,10 @@ def carried_over(workflows: tuple[ExistingWorkflow, ...], versions: tuple[str, .
     testing = [workflow for workflow in workflows if workflow.tests]
     for workflow in testing:
         head = f"{workflow.path} ({workflow.name})"
-        extra = [v for v in workflow.pythons if v not in wanted and unavailable(v) is None]
-        gone = [v for v in workflow.pythons if v not in wanted and unavailable(v) is not None]
+        new = [v for v in workflow.pythons if v not in wanted]
+        excluded = [v for v in new if admitted is not None and _release(v) not in admitted]
+        extra = [v for v in new if unavailable(v) is None and v not in excluded]
+        gone = [v for v in new if unavailable(v) is not None and v not in excluded]
         hosted = [r for r in workflow.runners if r.startswith(HOSTED) and r not in runners]
         # Other Linux runners alone add nothing the default runner does not test.
         hosted = hosted if any(not r.startswith("ubuntu-") for r in hosted) else []
@@ -91,6 +106,8 @@ def carried_over(workflows: tuple[ExistingWorkflow, ...], versions: tuple[str, .
         )
         took = f"takes over {'; '.join(carried)}" if carried else "covers its Pythons and runners"
         said += [f"{head} tests too: py-ci's workflow {took}", *_left_out(head, workflow, gone, doctests)]
+        if excluded:
+            said.append(f"{head}: Python {_names(excluded)} left out: the project's requires-python excludes them")
     if testing:
         said.append("both run on every push until you trim the old workflow to what py-ci's does not cover")
     return Coverage(_ordered(wanted), tuple(runners) if len(runners) > 1 else (), tuple(said))

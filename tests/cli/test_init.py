@@ -153,6 +153,7 @@ OWN_CI = {
                 python-version:
                   - "3.10"
                   - "3.11"
+                  - "3.13"
                   - "3.7"
             steps:
               - uses: actions/checkout@v4
@@ -188,11 +189,12 @@ def test_it_looks_around_carries_the_projects_ci_over_and_names_what_git_would_h
     said = outcome.stdout
     assert "found: .github/workflows/docs.yml: run no tests, left as they are" in said
     assert (
-        "found: .github/workflows/tests.yml (tests) tests too: py-ci's workflow takes over Python 3.10; "
+        "found: .github/workflows/tests.yml (tests) tests too: py-ci's workflow takes over Python 3.13; "
         "runners windows-latest (os)" in said
     )
     assert (
-        "found: .github/workflows/tests.yml (tests): Python 3.7 left out: setup-python no longer provides them" in said
+        "found: .github/workflows/tests.yml (tests): Python 3.10, 3.7 left out: the project's requires-python "
+        "excludes them" in said
     )
     assert (
         "found: .github/workflows/tests.yml (tests): runner labels gpu, self-hosted left out: py-ci's workflow runs "
@@ -201,7 +203,7 @@ def test_it_looks_around_carries_the_projects_ci_over_and_names_what_git_would_h
     assert "found: .github/workflows/tests.yml (tests) runs doctests, which py-ci's tests do not collect" in said
     assert "found: .github/workflows/tests.yml (tests) runs tox: what its environments run beyond pytest" in said
     workflow = (legacy / ".github" / "workflows" / "py-ci.yml").read_text()
-    assert 'python-versions: \'["3.10", "3.11", "3.12"]\'' in workflow
+    assert 'python-versions: \'["3.11", "3.12", "3.13"]\'' in workflow
     assert 'os: \'["ubuntu-latest", "windows-latest"]\'' in workflow
     assert (
         "found: the project uses black (pyproject.toml [tool.black]) and flake8 (.flake8 [flake8]); py-ci runs ruff "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from py_ci.readers.workflows import ExistingWorkflow, read_workflow, read_workflows
 
 MATRIX = """
@@ -54,3 +56,22 @@ def test_a_workflow_that_names_neither_is_named_by_its_file_and_tests_nothing(tm
         ExistingWorkflow(".github/workflows/release.yaml", "release", False, ("ubuntu-latest",), (), False, ()),
     )
     assert read_workflows(tmp_path / "elsewhere") == ()
+
+
+@pytest.mark.parametrize(
+    ("run", "tools"),
+    [
+        ("tox", ("tox",)),  # the default environments: the tests
+        ("pip install tox && tox -e py", ("tox",)),
+        ("tox -e py312,docs", ("tox",)),
+        ("nox -s tests-3.12", ("nox",)),
+        ("tox -e ${{ matrix.env }}", ("tox",)),  # unknown until it runs: counted
+        ("uvx --with tox-uv tox -e docs", ()),
+        ("python -m pip install tox tox-gh", ()),  # installed, not run
+        ("pip install tox; tox -e lint", ()),
+        ("nox --session=lint", ()),
+    ],
+)
+def test_tox_and_nox_count_where_they_run_test_environments(run: str, tools: tuple[str, ...]) -> None:
+    found = read_workflow("ci.yml", f"jobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - run: {run}\n")
+    assert (found.tools, found.tests) == (tools, bool(tools))

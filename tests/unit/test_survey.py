@@ -73,3 +73,15 @@ def test_a_baseline_silences_the_way_out_it_names() -> None:
     assert adopting_text(JobResult({}, ruff=section(finding, Setting(".py-ci/ruff-baseline.json", "pyproject")))) == ""
     assert adopting_markdown(JobResult({}, ruff=section(()))) == ""
     assert "`py-ci init`" in adopting_text(JobResult({}, ruff=section(finding)))
+
+
+def test_versions_the_project_no_longer_admits_or_setup_python_no_longer_has_are_said_not_carried() -> None:
+    own = workflow(("ubuntu-latest",), ("3.7", "3.9", "pypy3.10", "3.14t"))
+    found = carried_over((own,), ("3.10", "3.11"), False, admitted=("3.10", "3.11", "3.12", "3.13", "3.14"))
+    assert found.versions == ("3.10", "3.11", "pypy3.10", "3.14t")
+    assert found.said[-2] == (
+        ".github/workflows/ci.yml (CI): Python 3.7, 3.9 left out: the project's requires-python excludes them"
+    )
+    unsaid = carried_over((own,), ("3.10", "3.11"), False)  # no requires-python: setup-python is the bound
+    assert unsaid.versions == ("3.9", "3.10", "3.11", "pypy3.10", "3.14t")
+    assert unsaid.said[1] == ".github/workflows/ci.yml (CI): Python 3.7 left out: setup-python no longer provides them"

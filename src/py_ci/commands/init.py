@@ -16,7 +16,7 @@ from py_ci.model import AdoptedFile, Adoption, CheckSection, JobResult
 from py_ci.options import Options
 from py_ci.readers.formatters import used_tools
 from py_ci.readers.pytest_config import read_pytest_settings
-from py_ci.readers.python_versions import supported_versions
+from py_ci.readers.python_versions import admitted, supported_versions
 from py_ci.readers.workflows import read_workflows
 from py_ci.renderers.adoption import WRITTEN
 from py_ci.survey import carried_over, hidden, ruff_for
@@ -93,7 +93,9 @@ def _workflow(options: Options, job: JobResult, repository: Path) -> tuple[Adopt
     pytest = read_pytest_settings(options.project)
     doctests = pytest is not None and any(word.startswith("--doctest") for word in pytest.addopts)
     own = read_workflows(repository, skip=frozenset({(root / WORKFLOW).relative_to(repository).as_posix()}))
-    matrix = carried_over(own, versions.versions, doctests)
+    metadata = options.project.pyproject.get("project")
+    requires = metadata.get("requires-python") if isinstance(metadata, dict) else None
+    matrix = carried_over(own, versions.versions, doctests, admitted(requires) if isinstance(requires, str) else None)
     if any(problem.no_tests for problem in job.not_run):
         return None, list(matrix.said)
     needed = {service for group in options.groups for service in group.services}

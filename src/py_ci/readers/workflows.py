@@ -14,8 +14,11 @@ _KEY = re.compile(r"^(?P<indent>\s*)(?:-\s+)?(?P<key>[A-Za-z_][\w.-]*)\s*:(?:\s+
 _ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<value>.*)$")
 _MATRIX = re.compile(r"^\$\{\{\s*matrix\.(?P<key>[\w-]+)\s*\}\}$")
 _VERSION = re.compile(r"^(?:\d\.\d+(?:t|-dev)?|pypy-?\d\.\d+)$")
-_TESTS = re.compile(r"(?<![\w.-])(?:pytest|tox|nox|unittest|hatch\s+test|make\s+test)(?![\w.-])")
-_RUNNERS = re.compile(r"(?<![\w./-])(tox|nox)(?![\w./-])")
+_TESTS = re.compile(r"(?<![\w.-])(?:pytest|unittest|hatch\s+test|make\s+test)(?![\w.-])")
+_RUNNERS = re.compile(r"(?<![\w./-])(?P<tool>tox|nox)(?![\w./-])(?P<args>[^\n;&|]*)")
+_NAMED = re.compile(r"(?:^|\s)(?:-e|-s|--sessions?|--env)[\s=]+(?P<names>\S+)")
+# tox's and nox's environments that run the tests (py312, pypy3, tests, unit-3.12), not docs, lint or a release.
+_TEST_ENV = re.compile(r"^(?:py[\d.]*|pypy[\d.]*|tests?|unit|coverage|cov)(?:[-_].*)?$|\$\{\{")
 # The matrix keys projects name their Python versions and runners by, besides those runs-on and setup-python use.
 PYTHON_KEYS = frozenset({"python-version", "python-versions", "python", "python_version", "py", "pyver"})
 RUNNER_KEYS = frozenset({"os", "runs-on", "platform", "runner"})
@@ -27,11 +30,11 @@ class ExistingWorkflow:
 
     path: str  # from the repository's root
     name: str
-    tests: bool  # it runs pytest, unittest, tox or nox
+    tests: bool  # it runs pytest, unittest, or tox or nox on a test environment
     runners: tuple[str, ...]
     pythons: tuple[str, ...]
     doctests: bool
-    tools: tuple[str, ...]  # tox, nox: their environments may run more than the tests
+    tools: tuple[str, ...]  # tox, nox where they run tests: their environments may run more than pytest
 
 
 def _uncommented(line: str) -> str:
@@ -91,6 +94,20 @@ def _resolved(keys: dict[str, list[str]], names: frozenset[str], followed: str) 
     return list(dict.fromkeys(values))
 
 
+def _test_runners(body: str) -> tuple[str, ...]:
+    """tox and nox where they run the tests: their default environments, or ones named as test environments."""
+    found = set()
+    for match in _RUNNERS.finditer(body):
+        # The command it stands in: from the line's start, or the last `;`, `&&` or `|` before it.
+        command = re.split(r"[;&|]", body[body.rfind("\n", 0, match.start()) + 1 : match.start()])[-1]
+        if "install" in command:
+            continue  # `pip install tox tox-gh`: installed, not run
+        named = [name for m in _NAMED.finditer(match["args"]) for name in m["names"].split(",")]
+        if not named or any(_TEST_ENV.match(name) for name in named):
+            found.add(match["tool"])
+    return tuple(sorted(found))
+
+
 def read_workflow(path: str, text: str) -> ExistingWorkflow:
     lines = [_uncommented(line) for line in text.splitlines()]
     keys = _keys(lines)
@@ -98,14 +115,15 @@ def read_workflow(path: str, text: str) -> ExistingWorkflow:
     body = "\n".join(lines)
     runners = [value for value in _resolved(keys, RUNNER_KEYS, "runs-on") if not value.startswith("[")]
     pythons = [value for value in _resolved(keys, PYTHON_KEYS, "python-version") if _VERSION.match(value)]
+    tools = _test_runners(body)
     return ExistingWorkflow(
         path=path,
         name=name,
-        tests=bool(_TESTS.search(body)),
+        tests=bool(_TESTS.search(body) or tools),
         runners=tuple(sorted(runners)),
         pythons=tuple(pythons),
         doctests="doctest" in body,
-        tools=tuple(sorted(set(_RUNNERS.findall(body)))),
+        tools=tools,
     )
 
 
