@@ -12,7 +12,7 @@ from pathlib import Path
 
 from py_ci.git import ignore_rules
 from py_ci.model import CheckSection, Finding
-from py_ci.pythons import SUPPORTED, key, unavailable
+from py_ci.pythons import AVAILABLE, SUPPORTED, key, unavailable
 from py_ci.readers.ruff import FORMAT_TOOL
 from py_ci.readers.workflows import ExistingWorkflow
 
@@ -94,7 +94,8 @@ def carried_over(
     for workflow in testing:
         head = f"{workflow.path} ({workflow.name})"
         new = [v for v in workflow.pythons if v not in wanted]
-        excluded = [v for v in new if admitted is not None and _release(v) not in admitted]
+        # `admitted` holds the releases setup-python has: the next one (3.16t before its release) is not judged.
+        excluded = [v for v in new if admitted is not None and _release(v) in AVAILABLE and _release(v) not in admitted]
         extra = [v for v in new if unavailable(v) is None and v not in excluded]
         gone = [v for v in new if unavailable(v) is not None and v not in excluded]
         hosted = [r for r in workflow.runners if r.startswith(HOSTED) and r not in runners]

@@ -193,8 +193,11 @@ def test_it_looks_around_carries_the_projects_ci_over_and_names_what_git_would_h
         "runners windows-latest (os)" in said
     )
     assert (
-        "found: .github/workflows/tests.yml (tests): Python 3.10, 3.7 left out: the project's requires-python "
+        "found: .github/workflows/tests.yml (tests): Python 3.10 left out: the project's requires-python "
         "excludes them" in said
+    )
+    assert (
+        "found: .github/workflows/tests.yml (tests): Python 3.7 left out: setup-python no longer provides them" in said
     )
     assert (
         "found: .github/workflows/tests.yml (tests): runner labels gpu, self-hosted left out: py-ci's workflow runs "
