@@ -66,6 +66,12 @@ def test_black_and_flake8_are_found_wherever_they_are_configured(tmp_path: Path)
     (tmp_path / ".pre-commit-config.yaml").write_text(hooks)
     assert used_tools(ProjectFiles(tmp_path)) == {"black": ".pre-commit-config.yaml", "flake8": "setup.cfg [flake8]"}
     assert used_tools(ProjectFiles(tmp_path / "none")) == {}
+    tox = tmp_path / "tox"
+    tox.mkdir()
+    (tox / "tox.ini").write_text(
+        "[testenv]\ncommands = pytest\n\n[testenv:lint]\ncommands = flake8 --ignore=E501 src\n"
+    )
+    assert used_tools(ProjectFiles(tox)) == {"flake8": "tox.ini [testenv:lint]"}
 
 
 def test_a_baseline_silences_the_way_out_it_names() -> None:
