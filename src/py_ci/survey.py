@@ -132,7 +132,8 @@ def ruff_for(tools: Mapping[str, str], ruff: CheckSection | None) -> str | None:
     found += f", ruff format would reformat {len(formatted)} file{'s' if len(formatted) != 1 else ''}"
     where = "accepted in the ruff baseline: only new ones fail" if checked or formatted else "nothing to accept"
     return (
-        f"the project uses {uses}; py-ci runs ruff in their place: {found}; {where}. ruff format is black's style and "
+        f"the project uses {uses}; py-ci runs ruff in {'their' if len(tools) > 1 else 'its'} place: {found}; {where}. "
+        "ruff format is black's style and "
         "ruff's E, W and F rules are flake8's: `ruff format` once empties the format part"
     )
 

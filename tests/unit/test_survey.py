@@ -48,7 +48,7 @@ def section(findings: tuple[Finding, ...], baseline: Setting[str] | None = None)
 def test_ruff_is_told_to_a_black_and_flake8_project_only() -> None:
     tools = {"black": ".pre-commit-config.yaml"}
     assert ruff_for(tools, section(())) == (
-        "the project uses black (.pre-commit-config.yaml); py-ci runs ruff in their place: ruff check finds 0, "
+        "the project uses black (.pre-commit-config.yaml); py-ci runs ruff in its place: ruff check finds 0, "
         "ruff format would reformat 0 files; nothing to accept. ruff format is black's style and ruff's E, W and "
         "F rules are flake8's: `ruff format` once empties the format part"
     )
