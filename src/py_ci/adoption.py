@@ -11,32 +11,42 @@ _ANY_HEADER = re.compile(r"^\s*\[")
 MULTI_LINE = ("[", "{", '"' * 3, "'" * 3)
 
 
-def workflow_yaml(branch: str, versions: tuple[str, ...], services: Mapping[str, str]) -> str:
-    """A workflow calling the reusable pipeline on the project's Python versions, with the services it needs."""
+def workflow_yaml(
+    branch: str, versions: tuple[str, ...], services: Mapping[str, str], runners: tuple[str, ...] = ()
+) -> str:
+    """A workflow calling the reusable pipeline on the project's Python versions and runners, with its services."""
     inputs = [f"      python-versions: '{json.dumps(list(versions))}'"]
+    inputs += [f"      os: '{json.dumps(list(runners))}'"] if runners else []
     inputs += [f'      {name}: "{tag}"' for name, tag in services.items()]
     return "\n".join(
         [
             "# Written by `py-ci init`: lint, typecheck, tests across Python versions, combined coverage and one gate.",
-            "# Require the check `ci / py-ci gate` in branch protection. Thresholds and baselines: [tool.py-ci].",
+            "# Require the check `ci / py-ci gate` in branch protection (and in the merge queue's ruleset, if you use",
+            "# one). Thresholds and baselines: [tool.py-ci] in pyproject.toml.",
             "name: ci",
             "",
             "on:",
             "  push:",
             f"    branches: [{json.dumps(branch)}]",
             "  pull_request:",
+            "  # In a merge queue the required check must report on the queue's own branch, or the queue waits for it.",
+            "  merge_group:",
             "",
             "permissions:",
             "  contents: read",
             "",
+            "# A new push to a pull request cancels the run it supersedes. Any other run has a group of its own: a",
+            "# group keeps one pending run and drops the one before, so pushes to the default branch share none.",
             "concurrency:",
-            "  group: ci-${{ github.ref }}",
-            "  cancel-in-progress: true",
+            "  group: ${{ github.workflow }}-${{ github.event_name == 'pull_request' && github.ref || github.run_id }}",
+            "  cancel-in-progress: ${{ github.event_name == 'pull_request' }}",
             "",
             "jobs:",
             "  ci:",
-            "    # `@v1` follows py-ci's major line; pin a full commit SHA instead for the strictest supply chain.",
-            "    uses: org/py-ci/.github/workflows/py-ci.yml@v1",
+            "    # `@v1` follows py-ci's major line. A full commit SHA here pins this workflow's jobs, not their",
+            "    # steps: they run the action `org/py-ci@v1`, which follows the major line. To pin every step, call",
+            "    # the action `org/py-ci@<SHA>` from jobs of your own (py-ci's README says how).",
+            "    uses: org/py-ci/.github/workflows/py-ci.yml@v1 # zizmor: ignore[unpinned-uses] (said above)",
             "    with:",
             *inputs,
             "",
@@ -57,6 +67,8 @@ def with_tool_table(text: str, settings: Mapping[str, str], replace: bool) -> tu
     """
     lines = text.splitlines()
     header = next((i for i, line in enumerate(lines) if _HEADER.match(line)), None)
+    if header is None and not settings:
+        return text, [], []
     if header is None:
         table = ["", "[tool.py-ci]", *(f"{key} = {value}" for key, value in settings.items())]
         body = "\n".join(lines).rstrip("\n")

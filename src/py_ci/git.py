@@ -67,3 +67,20 @@ def default_branch(cwd: Path) -> str:
         return remote.stdout.strip().split("/", 1)[1]
     current = _git(["symbolic-ref", "--quiet", "--short", "HEAD"], cwd)
     return current.stdout.strip() if current.returncode == 0 and current.stdout.strip() else "main"
+
+
+def ignore_rules(paths: list[str], cwd: Path, tracked_too: bool = False) -> dict[str, str]:
+    """The paths (a folder ends in `/`) git ignores, each with its rule (`.gitignore:3:.*`).
+
+    A tracked file is never ignored, nor a folder holding one, unless `tracked_too` (the rules alone) is asked.
+    """
+    if not paths:
+        return {}
+    done = _git(["check-ignore", "--verbose", *(["--no-index"] if tracked_too else []), "--", *paths], cwd)
+    rules = {}
+    for line in done.stdout.splitlines():
+        rule, _, path = line.rpartition("\t")
+        # A path that a negated rule (`!.github/`) matches is shown too, and is not ignored.
+        if rule and not rule.split(":", 2)[-1].startswith("!"):
+            rules[path] = rule
+    return rules

@@ -12,6 +12,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+NO_TESTS = "collected no tests"  # how pytest's exit 5 is said
+
+
 @dataclass(frozen=True, slots=True)
 class Setting(Generic[T]):
     """A value and where it came from, so the summary can say why a gate applies."""
@@ -424,6 +427,11 @@ class NotRun:
         return Verdict(self.gate, False, f"{self.title} {self.what}: {self.cause}")
 
     @property
+    def no_tests(self) -> bool:
+        """pytest collected no tests: a project with none yet, not a tool that broke."""
+        return self.gate == "tests" and self.what.startswith(NO_TESTS)
+
+    @property
     def line(self) -> str:
         """The one line of an error: what, where and how to fix it."""
         return f"{self.title} {self.what}: {self.cause}; {self.fix}"
@@ -576,6 +584,7 @@ class AdoptedFile:
     text: str
     state: str  # new, updated (keys added), same, kept (it differs and --force was not given), replaced
     holds: str
+    hidden: str = ""  # why git would not see it (a .gitignore rule), and the fix
 
 
 @dataclass(frozen=True)
@@ -585,6 +594,7 @@ class Adoption:
     job: JobResult
     files: tuple[AdoptedFile, ...]
     notes: tuple[str, ...]  # what the next run will say all the same (failing tests, a check that cannot run)
+    said: tuple[str, ...] = ()  # what init found around the project: its own CI, its linters, what it left out
 
     @property
     def passed(self) -> bool:

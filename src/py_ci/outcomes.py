@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from py_ci.errors import InputError
-from py_ci.model import NotRun, TestReport
+from py_ci.model import NO_TESTS, NotRun, TestReport
 from py_ci.readers.mypy import read_mypy
 
 CAUSE_CHARS = 300
@@ -14,7 +14,7 @@ PYTEST_EXITS = {
     2: ("was interrupted", "fix what stopped it (the Tests section shows each error), or run pytest by hand"),
     3: ("hit an internal error", "run pytest by hand to see the whole traceback"),
     4: ("was called wrongly", "check pytest-args and the project's pytest configuration"),
-    5: ("collected no tests", "check testpaths in the project's pytest configuration"),
+    5: (NO_TESTS, "check testpaths in the project's pytest configuration"),
 }
 
 
@@ -39,9 +39,7 @@ def pytest_outcome(
         return None
     if junit is not None and not junit.tests and group is not None:
         fix = "check its paths and markers (test-groups)"
-        return NotRun(
-            "tests", title, f"collected no tests (exit {code})", f"test group {group!r} selected no tests", fix
-        )
+        return NotRun("tests", title, f"{NO_TESTS} (exit {code})", f"test group {group!r} selected no tests", fix)
     if junit is None and code in (0, 1):
         return NotRun("tests", title, f"wrote no report (exit {code})", _last(err + out, "error"), "run pytest by hand")
     what, fix = PYTEST_EXITS.get(code, ("did not run the tests", "run pytest by hand to see why"))

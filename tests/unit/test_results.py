@@ -96,7 +96,12 @@ def test_a_job_on_every_surface(tmp_path: Path) -> None:
         "1",
         "1",
     )
-    assert publication.text.endswith("\npy-ci: FAILED (tests, mypy)\n")
+    # mypy's findings fail it with no baseline: the way to adopt without a red first run is the last word.
+    accepts = "it accepts today's mypy findings in baselines, so only new ones fail"
+    assert publication.text.endswith(
+        f"\npy-ci: FAILED (tests, mypy)\nto adopt py-ci without a red first run: `py-ci init` ({accepts})\n"
+    )
+    assert publication.markdown.endswith(f"py-ci init` in your checkout ({accepts}).\n")
     assert set(publication.result) == {"passed", "labels", "tests", "mypy", "coverage"}
     assert [a.title for a in publication.annotations] == ["tests/test_a.py::test_x failed", "mypy [misc]"]
     assert tmp_path / "r.json" in publication.files

@@ -21,6 +21,7 @@ from py_ci.model import (
 from py_ci.options import Options
 from py_ci.publication import Publication
 from py_ci.renderers import results
+from py_ci.renderers.adopting import adopting_markdown, adopting_text
 from py_ci.renderers.adoption import WRITTEN, adoption_markdown, adoption_text
 from py_ci.renderers.annotations import (
     capped,
@@ -128,7 +129,7 @@ def job_publication(job: JobResult, options: Options) -> Publication:
     if job.coverage is not None:
         markdown.append(coverage_markdown(job.coverage, gates, budget))
         text.append(coverage_text(job.coverage, gates))
-    markdown.append(ran_markdown(job.ran))
+    markdown += [ran_markdown(job.ran), adopting_markdown(job)]
     files = _baseline_file(job.mypy or job.ruff, options)
     if options.save is not None and options.run_groups is None:
         files[options.save] = render_result(job)
@@ -140,7 +141,7 @@ def job_publication(job: JobResult, options: Options) -> Publication:
         job.passed,
         results.job_json(job, gates),
         "".join(markdown),
-        "\n".join(text) + verdict_line(job.verdicts),
+        "\n".join(text) + verdict_line(job.verdicts) + adopting_text(job),
         results.job_outputs(job),
         job_annotations(job, gates, options.workspace),
         files,
@@ -176,12 +177,14 @@ def adoption_publication(adoption: Adoption, options: Options) -> Publication:
     files = {options.workspace / f.path: f.text for f in adoption.files if f.state in WRITTEN}
     job = adoption.job
     document = {
-        "files": [{"path": f.path, "state": f.state, "holds": f.holds} for f in adoption.files],
+        "files": [{"path": f.path, "state": f.state, "holds": f.holds, "hidden": f.hidden} for f in adoption.files],
         "notes": list(adoption.notes),
+        "found": list(adoption.said),
         "passed": adoption.passed,
         "job": results.job_json(job, options.gates),
     }
-    error = job.not_run[0].line if job.not_run else None
+    # No tests is said in the notes (and no workflow is written): the next run stays red, nothing broke.
+    error = next((problem.line for problem in job.not_run if not problem.no_tests), None)
     markdown, text = adoption_markdown(adoption), adoption_text(adoption)
     return _publication(adoption.passed, document, markdown, text, {}, files=files, judged=False, error=error)
 
