@@ -84,15 +84,15 @@ def input_default(path: Path, name: str) -> str:
 
 
 def test_one_list_of_pythons() -> None:
-    """action.yml, the reusable workflow, their README tables, our classifiers and our own CI agree with pythons.py."""
+    """action.yml, the reusable workflow, their docs tables, our classifiers and our own CI agree with pythons.py."""
     assert input_default(ACTION, "python-version") == pythons.NEWEST
     # The version the action falls back on, a list without one X.Y in it.
     assert re.findall(r"version=\$\{version:-([\d.]+)\}", ACTION.read_text()) == [pythons.NEWEST]
     workflow = ROOT / ".github" / "workflows" / "py-ci.yml"
     assert json.loads(input_default(workflow, "python-versions")) == list(pythons.SUPPORTED)
-    readme = (ROOT / "README.md").read_text()
-    assert f"| `python-version` | `{pythons.NEWEST}` |" in readme
-    assert f"| `python-versions` | string | `{json.dumps(list(pythons.SUPPORTED))}` |" in readme
+    assert f"| `python-version` | `{pythons.NEWEST}` |" in (ROOT / "docs" / "action.md").read_text()
+    listed = f"| `python-versions` | string | `{json.dumps(list(pythons.SUPPORTED))}` |"
+    assert listed in (ROOT / "docs" / "workflow.md").read_text()
     classifiers = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["classifiers"]
     prefix = "Programming Language :: Python :: 3."
     ours = [c.removeprefix("Programming Language :: Python :: ") for c in classifiers if c.startswith(prefix)]

@@ -175,6 +175,11 @@ jobs:
             TestCommand(PYTEST, ".github/workflows/test.yaml", ("tests",), "uv run --frozen --group test pytest tests"),
         ),
         (
+            # The doctests' own step is not the test run.
+            {".github/workflows/ci.yml": "    steps:\n      - run: pytest --doctest-modules pkg\n      - run: pytest\n"},
+            TestCommand(PYTEST, ".github/workflows/ci.yml", (), "pytest"),
+        ),
+        (
             {"manage.py": "import django\n"},
             TestCommand(SCRIPT, "the project's manage.py (Django's own runner)", ("manage.py", "test")),
         ),

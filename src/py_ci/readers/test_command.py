@@ -299,6 +299,9 @@ def _make(project: ProjectFiles) -> TestCommand | None:
     return _first(project, lines, "Makefile test target")
 
 
+_DOCTESTS = {"--doctest-modules", "--doctest-glob"}
+
+
 def _workflows(project: ProjectFiles) -> TestCommand | None:
     """The first step line of the project's workflows that starts a test runner (read as lines: no YAML parser)."""
     folder = project.root / ".github" / "workflows"
@@ -306,9 +309,12 @@ def _workflows(project: ProjectFiles) -> TestCommand | None:
     for path in files:
         text = _text(project, str(path.relative_to(project.root)))
         lines = [re.sub(r"^\s*(?:-\s*)?(?:run:\s*)?[|>]?-?\s*", "", line) for line in text.splitlines()]
-        found = _first(project, [line for line in lines if "${{" not in line], f".github/workflows/{path.name}")
-        if found is not None:
-            return found
+        where = f".github/workflows/{path.name}"
+        found = [c for line in lines if "${{" not in line and (c := classify(project, line, where)) is not None]
+        # A step that runs the doctests beside the tests is not the test run: init names it apart.
+        tests = [command for command in found if not _DOCTESTS.intersection(_words(command.line))]
+        if found:
+            return (tests or found)[0]
     return None
 
 
