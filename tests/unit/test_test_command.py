@@ -176,7 +176,7 @@ jobs:
         ),
         (
             # The doctests' own step is not the test run.
-            {".github/workflows/ci.yml": "    steps:\n      - run: pytest --doctest-modules pkg\n      - run: pytest\n"},
+            {".github/workflows/ci.yml": "steps:\n  - run: pytest --doctest-modules pkg\n  - run: pytest\n"},
             TestCommand(PYTEST, ".github/workflows/ci.yml", (), "pytest"),
         ),
         (
