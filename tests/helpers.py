@@ -483,6 +483,7 @@ def fresh_venv(root: Path, python: str = PYTHON) -> Path:
 def unittest_runs_skips() -> int:
     """1 when this Python's unittest starts, and counts as run, a test its decorator skips; 0 where it does not
     (3.12's first releases skipped it unstarted: `Ran 3 tests ... (skipped=1)` where 3.11 and 3.13 say 4)."""
+
     class Probe(unittest.TestCase):
         @unittest.skip("probe")
         def test_skipped(self) -> None:
