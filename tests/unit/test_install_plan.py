@@ -49,6 +49,14 @@ UV = Installer("uv", ("python", "-m", "uv"))
             TestDependencies("hatch", "pyproject.toml [tool.hatch.envs.tests]", extras=("z",), requirements=("y", "x")),
         ),
         (
+            # A test environment that is its own template inherits nothing of the default's (platformdirs 4.3.7).
+            {
+                "pyproject.toml": PROJECT + "[tool.hatch.envs.default]\nfeatures = ['test', 'docs']\n"
+                "[tool.hatch.envs.test]\ntemplate = 'test'\nfeatures = ['test']\n"
+            },
+            TestDependencies("hatch", "pyproject.toml [tool.hatch.envs.test]", extras=("test",)),
+        ),
+        (
             {"requirements.txt": "", "requirements/test.txt": "x\n", "requirements-dev.txt": "y\n"},
             TestDependencies(
                 "requirements files",

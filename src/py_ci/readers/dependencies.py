@@ -153,11 +153,25 @@ def _hatch(project: ProjectFiles) -> TestDependencies | None:
     return None
 
 
+def _inherited(envs: Mapping[str, object], name: str) -> list[Mapping[str, object]]:
+    """An environment and the ones it inherits from, as hatch reads them: its `template`, "default" unless it says;
+    one that names itself inherits nothing (platformdirs' test environment leaves the default's docs extra out)."""
+    chain: list[Mapping[str, object]] = []
+    while name in envs and len(chain) < len(envs):
+        env = table_at(envs, name)
+        chain.append(env)
+        template = env.get("template", "default")
+        if not isinstance(template, str) or template == name:
+            break
+        name = template
+    return chain
+
+
 def _hatch_env(envs: Mapping[str, object], where: str) -> TestDependencies | None:
     name = next((env for env in ("test", "tests", "default") if env in envs), None)
     if name is None:
         return None
-    chosen = [table_at(envs, name), *([] if name == "default" else [table_at(envs, "default")])]
+    chosen = _inherited(envs, name)
     requirements = tuple(
         r for env in chosen for key in ("dependencies", "extra-dependencies") for r in strings(env.get(key))
     )
