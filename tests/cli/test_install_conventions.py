@@ -264,6 +264,20 @@ def test_a_tool_alone_for_a_job_that_needs_only_it(py_ci: PyCI, tmp_path: Path) 
     assert_one_line_error(py_ci("install", "--tool", "nose", cwd=tmp_path), "argument --tool: 'nose' is not one of")
 
 
+def test_coverage_alone_brings_the_plugins_its_configuration_names(py_ci: PyCI, tmp_path: Path) -> None:
+    """coverage.py imports [run] plugins to read its configuration: the gate's combine needs them (platformdirs')."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "1"\noptional-dependencies.test = ["covdefaults==2.3.0"]\n'
+        '[tool.coverage.run]\nplugins = ["covdefaults"]\n'
+    )
+    python = venv(tmp_path / "venv")
+    outcome = py_ci("install", "--python", str(python), "--tool", "coverage", cwd=tmp_path)
+    assert outcome.status == 0, outcome.stderr
+    assert "+ covdefaults==2.3.0" in outcome.stderr  # at the version the project's test extra names
+    # coverage.py reads the configuration, plugin and all, where it failed with "No module named 'covdefaults'".
+    assert run([str(python), "-m", "coverage", "report"], tmp_path, allowed=(1,)).stdout.startswith("No data")
+
+
 def test_on_python_3_9_the_tools_are_the_newest_that_still_support_it(py_ci: PyCI, tmp_path: Path) -> None:
     """py-ci's pins are ceilings: pytest 9 and coverage 7.11 left 3.9 behind, so a 3.9 leg gets their last releases."""
     python = venv(tmp_path / "venv", find_python("3.9"))

@@ -27,6 +27,7 @@ from py_ci.install import (
 )
 from py_ci.model import InstallResult
 from py_ci.options import Options
+from py_ci.readers.coverage_config import read_coverage_settings
 from py_ci.readers.dependencies import find_test_dependencies, requirement_name
 from py_ci.readers.layout import project_layout
 from py_ci.readers.tool_pins import tool_pin
@@ -168,6 +169,13 @@ def _modules(check: str, options: Options) -> tuple[str, ...]:
     return ("coverage",) if check == "test" and own_runner_runs(options) else CHECK_MODULES[check]
 
 
+def _coverage_plugins(options: Options) -> list[str]:
+    """The packages of the coverage.py plugins the project's configuration names, at the versions it asks for."""
+    settings = read_coverage_settings(options.project, options.environ)
+    names = [plugin.split(".")[0] for plugin in settings.plugins] if settings is not None else []
+    return [pin.requirement if (pin := tool_pin(options.project, name)) else name for name in dict.fromkeys(names)]
+
+
 def _tools_alone(
     options: Options, tools: list[str], why: str, python: str, installer: Installer, log: IO[str]
 ) -> InstallResult:
@@ -178,6 +186,10 @@ def _tools_alone(
     log.write(f"py-ci install: {', '.join(tools)} alone ({why}), with {installer.name}, into {python}\n")
     asked = _asked(options, missing, log)
     steps = [tool_step(missing, python, installer, None, asked)] if missing else []
+    plugins = _coverage_plugins(options) if "coverage" in tools else []
+    if plugins:
+        # coverage.py imports them to read the configuration at all: combining in a job of its own needs them too.
+        steps.append(Step(f"coverage.py's plugins ({', '.join(plugins)})", (*installer.pip_install(python), *plugins)))
     for step in steps:
         _run(step, options.workspace, log, dict(options.environ), OVERRIDE)
     return InstallResult(

@@ -28,6 +28,8 @@ class CoverageSettings:
     measured: str | None = None
     # [run] patch: the project says which of coverage.py's patches it wants (none added over it).
     patches: bool = False
+    # [run] plugins: modules coverage.py imports to read the configuration, whatever it does (covdefaults).
+    plugins: tuple[str, ...] = ()
 
     def origin(self, option: str) -> str:
         return f"{self.file} [{self.section}] {option}"
@@ -73,11 +75,14 @@ def _from_ini(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str
     run = section("run")
     measured = next((f"{name} [{run}] {key}" for key in _MEASURED if run and parser.has_option(run, key)), None)
     patches = run is not None and parser.has_option(run, "patch")
+    plugins = (
+        tuple(parser.get(run, "plugins").replace(",", " ").split()) if run and parser.has_option(run, "plugins") else ()
+    )
     report = section("report")
     if report is None:
-        return CoverageSettings(name, "report", measured=measured, patches=patches)
+        return CoverageSettings(name, "report", measured=measured, patches=patches, plugins=plugins)
     values = {key: _substitute(value, environ, name) for key, value in parser.items(report)}
-    return replace(_settings(name, report, values), measured=measured, patches=patches)
+    return replace(_settings(name, report, values), measured=measured, patches=patches, plugins=plugins)
 
 
 def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
@@ -97,7 +102,10 @@ def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[st
         }
         run: dict[str, object] = table["run"] if isinstance(table.get("run"), dict) else {}
         measured = next((f"{name} [{prefix}run] {key}" for key in _MEASURED if key in run), None)
-        return replace(_settings(name, f"{prefix}report", values), measured=measured, patches="patch" in run)
+        listed = run.get("plugins")
+        plugins = tuple(str(p) for p in listed) if isinstance(listed, list) else ()
+        settings = _settings(name, f"{prefix}report", values)
+        return replace(settings, measured=measured, patches="patch" in run, plugins=plugins)
     return CoverageSettings(name, "report") if ours else None
 
 
