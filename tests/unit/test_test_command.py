@@ -199,6 +199,39 @@ jobs:
             ),
         ),
         (
+            # make's own lower-case name; `-mMODULE` as Python reads it (jsonpointer's makefile).
+            {"makefile": "test:\n\tpython3 -munittest\n"},
+            TestCommand(UNITTEST, "makefile test target", ("-m", "unittest"), "python3 -munittest"),
+        ),
+        (
+            # coverage by tox's environment's path (django-js-asset's tox.ini).
+            {
+                "tox.ini": "[testenv]\ncommands =\n"
+                "    python -Wd {envbindir}/coverage run tests/manage.py test -v2 {posargs:testapp}\n",
+                "tests/manage.py": "import django\n",
+            },
+            TestCommand(
+                SCRIPT,
+                "tox.ini [testenv] commands",
+                ("tests/manage.py", "test", "-v2", "testapp"),
+                "python -Wd {envbindir}/coverage run tests/manage.py test -v2 {posargs:testapp}",
+            ),
+        ),
+        (
+            # django-admin found by the shell, its settings exported by the Makefile (django-formtools').
+            {
+                "Makefile": "export DJANGO_SETTINGS_MODULE = tests.settings\nexport PYTHONPATH := $(shell pwd)\n\n"
+                "test:\n\t@ruff check .\n\t@ python -W error -m coverage run `which django-admin` test tests\n"
+            },
+            TestCommand(
+                SCRIPT,
+                "Makefile test target",
+                ("-m", "django", "test", "tests"),
+                "python -W error -m coverage run `which django-admin` test tests",
+                {"DJANGO_SETTINGS_MODULE": "tests.settings"},
+            ),
+        ),
+        (
             # A quote left open: the words as they are split by spaces.
             {"hatch.toml": "[envs.test.scripts]\ntest = 'pytest -k \"fast'\n"},
             TestCommand(PYTEST, "hatch.toml [envs.test.scripts] test", ("-k", '"fast'), 'pytest -k "fast'),

@@ -42,6 +42,9 @@ _NO_TESTS = frozenset({"--version", "-V", "--help", "-h", "--co", "--collect-onl
 _PYTHON = re.compile(r"^(?:\{env_?python\}|python(?:\d(?:\.\d+)?)?|\$\(PYTHON\)|\$PYTHON|\$\{PYTHON\})$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # a tox line only some environments take
+_EXPORT = re.compile(r"^export\s+([A-Za-z_]\w*)\s*[:?]?=[ \t]*(.*)$", re.MULTILINE)
+# A program found by the shell: `which django-admin` or $(which django-admin) is django-admin.
+_WHICH = re.compile(r"`which\s+([^`\s]+)`|\$\(which\s+([^)\s]+)\)")
 _POSARGS = re.compile(r"\{posargs(?::([^}]*))?\}|\[\]|\{env:[^:}]+:([^}]*)\}")  # their defaults, or nothing
 
 
@@ -85,10 +88,14 @@ def _words(line: str) -> list[str]:
     text = _POSARGS.sub(lambda match: match[1] or match[2] or "", line).replace("\\\n", " ")
     for name in ("{toxinidir}", "{tox_root}"):
         text = text.replace(name, ".")
+    # tox's environment's programs are on its PATH: `{envbindir}/coverage run` is `coverage run`.
+    text = _WHICH.sub(lambda match: match[1] or match[2], text.replace("{envbindir}/", ""))
     try:
-        return shlex.split(text)
+        words = shlex.split(text)
     except ValueError:
-        return text.split()
+        words = text.split()
+    # `-mMODULE` is `-m MODULE`, as Python reads it (`python3 -munittest`).
+    return [part for word in words for part in (["-m", word[2:]] if re.fullmatch(r"-m\w[\w.]*", word) else [word])]
 
 
 def _without_coverage(words: list[str]) -> list[str]:
@@ -291,12 +298,16 @@ def _tasks(project: ProjectFiles) -> TestCommand | None:
 
 
 def _make(project: ProjectFiles) -> TestCommand | None:
-    text = _text(project, "Makefile")
+    # The names make itself looks for, in its order.
+    name = next((name for name in ("GNUmakefile", "makefile", "Makefile") if project.exists(name)), "Makefile")
+    text = _text(project, name)
     match = re.search(r"^tests?:[^\n]*\n((?:\t[^\n]*\n?)+)", text or "", re.MULTILINE)
     if match is None:
         return None
     lines = [line.strip().lstrip("@-").strip() for line in match[1].splitlines()]
-    return _first(project, lines, "Makefile test target")
+    # The variables it exports to its recipes (`export DJANGO_SETTINGS_MODULE = tests.settings`), where literal.
+    exported = {key: value.strip() for key, value in _EXPORT.findall(text) if "$" not in value}
+    return _first(project, lines, f"{name} test target", exported)
 
 
 _DOCTESTS = {"--doctest-modules", "--doctest-glob"}
