@@ -39,7 +39,7 @@ jobs:
                 "tox.ini [testenv] commands",
                 ("-m", "unittest", "-v"),
                 "{envpython} -W error -m unittest {posargs:-v}",
-                {"MODE": "test"},
+                {"MODE": "test", "PYTHONWARNINGS": "error"},
             ),
         ),
         (
@@ -215,6 +215,7 @@ jobs:
                 "tox.ini [testenv] commands",
                 ("tests/manage.py", "test", "-v2", "testapp"),
                 "python -Wd {envbindir}/coverage run tests/manage.py test -v2 {posargs:testapp}",
+                {"PYTHONWARNINGS": "d"},
             ),
         ),
         (
@@ -228,7 +229,7 @@ jobs:
                 "Makefile test target",
                 ("-m", "django", "test", "tests"),
                 "python -W error -m coverage run `which django-admin` test tests",
-                {"DJANGO_SETTINGS_MODULE": "tests.settings"},
+                {"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONWARNINGS": "error"},
             ),
         ),
         (

@@ -127,6 +127,21 @@ def _started(words: list[str]) -> list[str] | None:
     return words or None
 
 
+def _warning_filters(words: list[str]) -> list[str]:
+    """The interpreter's `-W` filters before what it starts (`python -W error::DeprecationWarning -m coverage run`):
+    the tests are given them as PYTHONWARNINGS, which says the same."""
+    start = next((index for index, word in enumerate(words) if _PYTHON.match(word)), None)
+    rest, filters = words[start + 1 :] if start is not None else [], []
+    while rest and rest[0].startswith("-") and rest[0] != "-m":
+        flag = rest.pop(0)
+        if flag in ("-W", "-X") and rest:
+            value = rest.pop(0)
+            filters += [value] if flag == "-W" else []
+        elif flag.startswith("-W"):
+            filters.append(flag[2:])
+    return filters
+
+
 def _measured(words: list[str]) -> tuple[tuple[str, ...], bool]:
     """What the command's coverage options measure (`coverage run --source`, pytest-cov's `--cov`), and branches."""
     sources: list[str] = []
@@ -179,9 +194,12 @@ def classify(project: ProjectFiles, line: str, found: str, env: Mapping[str, str
         return None
     program, module = Path(words[0]).name, words[1] if words[0] == "-m" and len(words) > 1 else ""
     sources, branch = _measured(written)
+    given = dict(env or {})
+    if filters := _warning_filters(written):
+        given["PYTHONWARNINGS"] = ",".join([*filter(None, [given.get("PYTHONWARNINGS")]), *filters])
 
     def said(runner: str, target: tuple[str, ...] = ()) -> TestCommand:
-        return TestCommand(runner, found, target, line.strip(), dict(env or {}), sources, branch)
+        return TestCommand(runner, found, target, line.strip(), given, sources, branch)
 
     if set(words) & _NO_TESTS:
         return None
