@@ -186,7 +186,10 @@ def _ran(check: Check, options: Options) -> Ran:
     }
     workers = f"; pytest-xdist's workers, from {options.parallel.origin}" if options.parallel.value else ""
     command = options.test_command
-    env = f"; variables from {command.found.removesuffix(' commands')} setenv" if command.env else ""
+    # tox's setenv, or the variables a Makefile exports to its recipes.
+    tox = command.found.endswith(" commands")
+    given = f"{command.found.removesuffix(' commands')} setenv" if tox else command.found
+    env = f"; variables from {given}" if command.env else ""
     children = _text(Path(check.env["COVERAGE_RUN_NOTE"])) if "COVERAGE_RUN_NOTE" in check.env else ""
     measured = f"coverage: {options.measurement.origin}{workers}{children and '; ' + children}"
     tests = f"runner: {runner_said(command, check.own_runner)}; {measured}{env}"

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from py_ci.readers.ruff import read_ruff
 from tests.helpers import PYTHON, Outcome, run, write_files
 
 PyCI = Callable[..., Outcome]
@@ -64,3 +65,15 @@ def test_a_ruff_too_old_is_not_run_and_every_other_check_reports(py_ci: PyCI, tm
     assert outcome.stderr.splitlines()[-1].startswith(
         "py-ci: error: ruff format --check was not run (ruff too old): ruff 0.0.272"
     )
+
+
+def test_an_older_ruffs_format_summary_is_read(tmp_path: Path) -> None:
+    """ruff 0.1.8 (backports.tarfile's pre-commit pin) closes `format --check` with "N files would be reformatted,
+    M files left unchanged": its findings are read, the run is not lost to a line py-ci did not know."""
+    run([PYTHON, "-m", "venv", str(tmp_path / "venv")], tmp_path)
+    run([str(tmp_path / "venv" / "bin" / "python"), "-m", "pip", "install", "-q", "ruff==0.1.8"], tmp_path)
+    write_files(tmp_path / "project", {"ugly.py": "x  =  1\n", "fine.py": "x = 1\n"})
+    said = run([str(tmp_path / "venv" / "bin" / "ruff"), "format", "--check", "."], tmp_path / "project").stdout
+    assert said.splitlines()[-1] == "1 file would be reformatted, 1 file left unchanged"
+    report = read_ruff(said, "format.txt")
+    assert [(finding.path, finding.code) for finding in report.findings] == [("ugly.py", "unformatted")]

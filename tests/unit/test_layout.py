@@ -23,6 +23,19 @@ CASES: dict[str, tuple[dict[str, str], tuple[str, ...], tuple[str, ...], tuple[s
         ("src/lib", "one"),
         (),
     ),
+    "poetry, its tests in the sdist only": (
+        {
+            "pyproject.toml": '[tool.poetry]\npackages = [{include = "lib"}, {include = "tests", format = "sdist"},'
+            ' {include = "both", format = ["sdist", "wheel"]}]\n',
+            "lib/__init__.py": "",
+            "tests/__init__.py": "",
+            "both/__init__.py": "",
+        },
+        ("lib", "both"),
+        ("lib", "both"),
+        ("lib", "both"),
+        (),
+    ),
     "setuptools package-dir and py-modules": (
         {
             "pyproject.toml": '[tool.setuptools]\npackage-dir = {"" = "lib"}\npackages = ["a", "a.b"]\n'

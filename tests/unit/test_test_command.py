@@ -39,7 +39,7 @@ jobs:
                 "tox.ini [testenv] commands",
                 ("-m", "unittest", "-v"),
                 "{envpython} -W error -m unittest {posargs:-v}",
-                {"MODE": "test"},
+                {"MODE": "test", "PYTHONWARNINGS": "error"},
             ),
         ),
         (
@@ -196,6 +196,40 @@ jobs:
                 ("-m", "unittest"),
                 "COVERAGE_FILE=x python3 -X dev -b -m coverage run --source pkg -m unittest",
                 coverage_sources=("pkg",),
+            ),
+        ),
+        (
+            # make's own lower-case name; `-mMODULE` as Python reads it (jsonpointer's makefile).
+            {"makefile": "test:\n\tpython3 -munittest\n"},
+            TestCommand(UNITTEST, "makefile test target", ("-m", "unittest"), "python3 -munittest"),
+        ),
+        (
+            # coverage by tox's environment's path (django-js-asset's tox.ini).
+            {
+                "tox.ini": "[testenv]\ncommands =\n"
+                "    python -Wd {envbindir}/coverage run tests/manage.py test -v2 {posargs:testapp}\n",
+                "tests/manage.py": "import django\n",
+            },
+            TestCommand(
+                SCRIPT,
+                "tox.ini [testenv] commands",
+                ("tests/manage.py", "test", "-v2", "testapp"),
+                "python -Wd {envbindir}/coverage run tests/manage.py test -v2 {posargs:testapp}",
+                {"PYTHONWARNINGS": "d"},
+            ),
+        ),
+        (
+            # django-admin found by the shell, its settings exported by the Makefile (django-formtools').
+            {
+                "Makefile": "export DJANGO_SETTINGS_MODULE = tests.settings\nexport PYTHONPATH := $(shell pwd)\n\n"
+                "test:\n\t@ruff check .\n\t@ python -W error -m coverage run `which django-admin` test tests\n"
+            },
+            TestCommand(
+                SCRIPT,
+                "Makefile test target",
+                ("-m", "django", "test", "tests"),
+                "python -W error -m coverage run `which django-admin` test tests",
+                {"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONWARNINGS": "error"},
             ),
         ),
         (

@@ -97,7 +97,7 @@ def _declared(project: ProjectFiles) -> Layout | None:
         return _found(root, [str(p) for p in hatch["packages"]], "pyproject.toml [tool.hatch.build.targets.wheel]")
     poetry = (project.tool("poetry") or {}).get("packages")
     if isinstance(poetry, list):
-        return _poetry(root, [p for p in poetry if isinstance(p, dict) and "include" in p])
+        return _poetry(root, [p for p in poetry if isinstance(p, dict) and "include" in p and _in_wheel(p)])
     setuptools = project.tool("setuptools") or {}
     listed, modules = setuptools.get("packages"), setuptools.get("py-modules")
     if isinstance(listed, list) or isinstance(modules, list):
@@ -109,6 +109,12 @@ def _declared(project: ProjectFiles) -> Layout | None:
     if isinstance(flit, str):
         return _found(root, [flit, f"{flit}.py", f"src/{flit}"], "pyproject.toml [tool.flit.module]")
     return None
+
+
+def _in_wheel(package: dict[str, object]) -> bool:
+    """A poetry package entry the wheel ships: no `format`, or one that names the wheel (not `format = "sdist"`)."""
+    shipped = package.get("format", "wheel")
+    return "wheel" in ([shipped] if isinstance(shipped, str) else shipped if isinstance(shipped, list) else ["wheel"])
 
 
 def _poetry(root: Path, listed: list[dict[str, object]]) -> Layout | None:

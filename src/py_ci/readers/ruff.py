@@ -22,9 +22,10 @@ _DIFF_LINE = re.compile(r"^(?:\d+\s+[|+-](?: |$)|-{3,}$|\.{3}$|…$)")
 _CHANGE = re.compile(r"^\s*(?:\d+\s+)?[+-](?: .*)?$")
 _WOULD_REFORMAT = re.compile(r"^Would reformat: (?P<path>.+)$")
 _FAILED_TO_PARSE = re.compile(r"^error: Failed to parse (?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.+)$")
+# The closing line; an older ruff (0.1.8) says "left unchanged" where a newer one says "already formatted".
 _SUMMARY = re.compile(
-    r"^(?:\d+ files? would be reformatted(?:, \d+ files? already formatted)?|\d+ files? already formatted"
-    r"|\d+ files? left unchanged)$"
+    r"^(?:\d+ files? would be reformatted(?:, \d+ files? (?:already formatted|left unchanged))?"
+    r"|\d+ files? (?:already formatted|left unchanged))$"
 )
 
 

@@ -42,6 +42,9 @@ _NO_TESTS = frozenset({"--version", "-V", "--help", "-h", "--co", "--collect-onl
 _PYTHON = re.compile(r"^(?:\{env_?python\}|python(?:\d(?:\.\d+)?)?|\$\(PYTHON\)|\$PYTHON|\$\{PYTHON\})$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # a tox line only some environments take
+_EXPORT = re.compile(r"^export\s+([A-Za-z_]\w*)\s*[:?]?=[ \t]*(.*)$", re.MULTILINE)
+# A program found by the shell: `which django-admin` or $(which django-admin) is django-admin.
+_WHICH = re.compile(r"`which\s+([^`\s]+)`|\$\(which\s+([^)\s]+)\)")
 _POSARGS = re.compile(r"\{posargs(?::([^}]*))?\}|\[\]|\{env:[^:}]+:([^}]*)\}")  # their defaults, or nothing
 
 
@@ -85,10 +88,14 @@ def _words(line: str) -> list[str]:
     text = _POSARGS.sub(lambda match: match[1] or match[2] or "", line).replace("\\\n", " ")
     for name in ("{toxinidir}", "{tox_root}"):
         text = text.replace(name, ".")
+    # tox's environment's programs are on its PATH: `{envbindir}/coverage run` is `coverage run`.
+    text = _WHICH.sub(lambda match: match[1] or match[2], text.replace("{envbindir}/", ""))
     try:
-        return shlex.split(text)
+        words = shlex.split(text)
     except ValueError:
-        return text.split()
+        words = text.split()
+    # `-mMODULE` is `-m MODULE`, as Python reads it (`python3 -munittest`).
+    return [part for word in words for part in (["-m", word[2:]] if re.fullmatch(r"-m\w[\w.]*", word) else [word])]
 
 
 def _without_coverage(words: list[str]) -> list[str]:
@@ -118,6 +125,21 @@ def _started(words: list[str]) -> list[str] | None:
     elif words[:2] == ["coverage", "run"]:
         words = _without_coverage(words)
     return words or None
+
+
+def _warning_filters(words: list[str]) -> list[str]:
+    """The interpreter's `-W` filters before what it starts (`python -W error::DeprecationWarning -m coverage run`):
+    the tests are given them as PYTHONWARNINGS, which says the same."""
+    start = next((index for index, word in enumerate(words) if _PYTHON.match(word)), None)
+    rest, filters = words[start + 1 :] if start is not None else [], []
+    while rest and rest[0].startswith("-") and rest[0] != "-m":
+        flag = rest.pop(0)
+        if flag in ("-W", "-X") and rest:
+            value = rest.pop(0)
+            filters += [value] if flag == "-W" else []
+        elif flag.startswith("-W"):
+            filters.append(flag[2:])
+    return filters
 
 
 def _measured(words: list[str]) -> tuple[tuple[str, ...], bool]:
@@ -172,9 +194,12 @@ def classify(project: ProjectFiles, line: str, found: str, env: Mapping[str, str
         return None
     program, module = Path(words[0]).name, words[1] if words[0] == "-m" and len(words) > 1 else ""
     sources, branch = _measured(written)
+    given = dict(env or {})
+    if filters := _warning_filters(written):
+        given["PYTHONWARNINGS"] = ",".join([*filter(None, [given.get("PYTHONWARNINGS")]), *filters])
 
     def said(runner: str, target: tuple[str, ...] = ()) -> TestCommand:
-        return TestCommand(runner, found, target, line.strip(), dict(env or {}), sources, branch)
+        return TestCommand(runner, found, target, line.strip(), given, sources, branch)
 
     if set(words) & _NO_TESTS:
         return None
@@ -291,12 +316,16 @@ def _tasks(project: ProjectFiles) -> TestCommand | None:
 
 
 def _make(project: ProjectFiles) -> TestCommand | None:
-    text = _text(project, "Makefile")
+    # The names make itself looks for, in its order.
+    name = next((name for name in ("GNUmakefile", "makefile", "Makefile") if project.exists(name)), "Makefile")
+    text = _text(project, name)
     match = re.search(r"^tests?:[^\n]*\n((?:\t[^\n]*\n?)+)", text or "", re.MULTILINE)
     if match is None:
         return None
     lines = [line.strip().lstrip("@-").strip() for line in match[1].splitlines()]
-    return _first(project, lines, "Makefile test target")
+    # The variables it exports to its recipes (`export DJANGO_SETTINGS_MODULE = tests.settings`), where literal.
+    exported = {key: value.strip() for key, value in _EXPORT.findall(text) if "$" not in value}
+    return _first(project, lines, f"{name} test target", exported)
 
 
 _DOCTESTS = {"--doctest-modules", "--doctest-glob"}
