@@ -34,12 +34,14 @@ class Command:
 
     def run(self, options: Options, console: Console) -> Publication:
         result = _load(self.compute)(options, console)
-        return _load(f"py_ci.renderers.publications:{self.render}")(result, options)  # type: ignore[no-any-return]
+        render: Callable[[Any, Options], Publication] = _load(f"py_ci.renderers.publications:{self.render}")
+        return render(result, options)
 
 
 def _load(target: str) -> Callable[..., Any]:
     module, name = target.split(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    function: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return function
 
 
 COMMANDS: dict[str, Command] = {
