@@ -28,6 +28,14 @@ class AppStart:
     timeout: float
 
 
+@dataclass
+class AppWatch:
+    """What became of a started application while the tests ran: None while it ran to the end, and its last words."""
+
+    exited: str | None = None
+    said: str = ""
+
+
 def answers(ready: str) -> bool:
     """Whether the address answers: a URL with any status below 500, or a port that accepts a connection."""
     if ready.startswith(("http://", "https://")):
@@ -113,8 +121,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_application(app: AppStart, project: Path, environ: Mapping[str, str], log: Path) -> Iterator[None]:
-    """The start command runs (through the shell, in the project) until the block ends, once `ready` answers."""
+def running_application(app: AppStart, project: Path, environ: Mapping[str, str], log: Path) -> Iterator[AppWatch]:
+    """The start command runs (through the shell, in the project) until the block ends, once `ready` answers; the
+    watch says, after the block, whether it exited before the end."""
     command, ready, timeout = app.command, app.ready, app.timeout
     with log.open("wb") as output:
         # The project's own start command, from its own configuration, as its install command is.
@@ -133,10 +142,10 @@ def running_application(app: AppStart, project: Path, environ: Mapping[str, str]
             "check the start command and ready, or raise ready-timeout",
         )
         await_answer(process, ready, timeout, log, f"application `{command}`", fixes)
-        yield
+        watch = AppWatch()
+        yield watch
         # Gone before the tests were done: what answered them was not this application (another on its port?).
         if process.poll() is not None:
-            said = f"exited (status {process.returncode}) while the tests ran; it said: {_last_words(log)}"
-            raise InputError(f"application `{command}`", said, "free its port, or run the start command by hand")
+            watch.exited, watch.said = f"exited (status {process.returncode}) while the tests ran", _last_words(log)
     finally:
         _stop(process)

@@ -8,11 +8,11 @@ import os
 import shlex
 import subprocess
 import tempfile
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
 
-from py_ci.application import AppStart, running_application
+from py_ci.application import AppStart, AppWatch, running_application
 from py_ci.commands import Console
 from py_ci.coverage_data import combine_to_xml
 from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
@@ -48,6 +48,16 @@ LEFT_OUT = ".left-out.json"
 # A group past its timeout-minutes: what happened, and the way out.
 STOPPED = "py-ci stopped it at the group's timeout-minutes"
 TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
+APP_FIX = "free its port, or run the start command by hand to see why it stopped"
+
+
+@dataclass(frozen=True)
+class RunProblems:
+    """What went wrong beside the checks' own exits, by check: coverage that could not be reported, an application
+    that exited while its tests ran (its start, and what it said)."""
+
+    coverage: dict[str, str] = field(default_factory=dict)
+    application: dict[str, tuple[AppStart, AppWatch]] = field(default_factory=dict)
 
 
 def _checks(options: Options, environment: Environment, out: Path) -> list[Check]:
@@ -63,11 +73,16 @@ def _text(path: Path) -> str:
     return path.read_text("utf-8", "replace") if path.is_file() else ""
 
 
-def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) -> NotRun | None:
+def _not_run(check: Check, options: Options, problems: RunProblems) -> NotRun | None:
     """A tool that did not finish (a crash, a bad call, nothing collected): what happened and its cause."""
     code = check.code if check.code is not None else -1
     output, stderr = _text(check.output), _text(check.stderr_file)
     if check.name.startswith("test"):
+        if check.name in problems.application:
+            app, watch = problems.application[check.name]
+            # Whatever answered the tests after it exited was not this application: no count is theirs.
+            what = f"ran against an application that {watch.exited}"
+            return NotRun("tests", check.title, what, f"`{app.command}` said: {watch.said}", APP_FIX)
         if check.timed_out and check.group is not None:
             within = f"did not finish within {plural(check.group.timeout_minutes or 0, 'minute')}"
             return NotRun("tests", check.title, within, STOPPED, TIMEOUT_FIX)
@@ -79,7 +94,7 @@ def _not_run(check: Check, options: Options, coverage_problems: dict[str, str]) 
         else:
             problem = pytest_outcome(check.title, code, report, output, stderr, group)
         if problem is None and not coverage_of(check).is_file():
-            return coverage_outcome(check.title, coverage_problems.get(check.name, "coverage.py wrote no data"))
+            return coverage_outcome(check.title, problems.coverage.get(check.name, "coverage.py wrote no data"))
         return problem
     if check.name == "typecheck":
         return mypy_outcome(code, output, stderr)
@@ -135,7 +150,7 @@ def _start_application(
     check: Check,
     context: tuple[Environment, Path, dict[str, str]],
     progress: IO[str],
-) -> None:
+) -> AppWatch:
     environment, project, environ = context
     # The project's interpreter first on PATH; coverage.py's data (`coverage run -p`) and settings the tests'.
     app_environ = {
@@ -146,7 +161,7 @@ def _start_application(
     }
     progress.write(f"  application: {app.command} (waiting for {app.ready})\n")
     log = for_group(check.output.parent / "application.log", check.group)
-    stack.enter_context(running_application(app, project, app_environ, log))
+    return stack.enter_context(running_application(app, project, app_environ, log))
 
 
 def _raise_if_missing(environment: Environment, probe: subprocess.Popen[str]) -> None:
@@ -157,7 +172,7 @@ def _raise_if_missing(environment: Environment, probe: subprocess.Popen[str]) ->
 
 def _run_all(
     checks: list[Check], options: Options, environment: Environment, environ: dict[str, str], progress: IO[str]
-) -> dict[str, str]:
+) -> RunProblems:
     """The services, then the applications, then every check in parallel; each test's coverage report after."""
     project = options.workspace
     live = progress.isatty() and options.publishing.colour
@@ -169,12 +184,17 @@ def _run_all(
     ]
     with contextlib.ExitStack() as stack:
         _start_services(stack, options.started_services, environ, progress)
-        for check, app in with_app:
-            _start_application(stack, app, check, (environment, project, environ), progress)
+        watches = [
+            (check, app, _start_application(stack, app, check, (environment, project, environ), progress))
+            for check, app in with_app
+        ]
         run_checks(checks, project, environ, Progress(progress, live))
     lint_with_an_old_ruff(checks, project, environ)
     written = {check.name: _write_coverage(check, environment, options) for check in tests}
-    return {name: problem for name, problem in written.items() if problem is not None}
+    return RunProblems(
+        {name: problem for name, problem in written.items() if problem is not None},
+        {check.name: (app, watch) for check, app, watch in watches if watch.exited is not None},
+    )
 
 
 def _ran(check: Check, options: Options) -> Ran:
@@ -217,9 +237,9 @@ def _with_left_out(result: JobResult, tests: list[Check]) -> JobResult:
     return replace(result, coverage=replace(result.coverage, report=report))
 
 
-def _result(checks: list[Check], options: Options, console: Console, coverage_problems: dict[str, str]) -> JobResult:
+def _result(checks: list[Check], options: Options, console: Console, problems: RunProblems) -> JobResult:
     """The job's result from what the checks left; a check that did not finish is said so, never read as a pass."""
-    not_run = {c.name: problem for c in checks if (problem := _not_run(c, options, coverage_problems)) is not None}
+    not_run = {c.name: problem for c in checks if (problem := _not_run(c, options, problems)) is not None}
     done = {check.name: check for check in checks if check.name not in not_run}
     tests = [check for check in checks if check.name.startswith("test")]
     outputs = JobOutputs(
@@ -281,13 +301,13 @@ def run_locally(options: Options, console: Console) -> JobResult:
             progress.write(f"  tests: {runner_said(options.test_command, own)}\n")
         environ = {**options.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
         try:
-            coverage_problems = _run_all(checks, options, environment, environ, progress)
+            problems = _run_all(checks, options, environment, environ, progress)
         except InputError:
             # A missing tool explains a failed start (no coverage.py, no pytest) better than the start does.
             _raise_if_missing(environment, probe)
             raise
         _raise_if_missing(environment, probe)
-        result = _result(checks, options, console, coverage_problems)
+        result = _result(checks, options, console, problems)
         if options.output_dir is not None and result.coverage is not None:
             # What the gate job's own checkout will lack, carried with the results it combines.
             carry(result.coverage.report.files, project, out)
