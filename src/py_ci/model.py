@@ -251,11 +251,20 @@ class TestCase:
         if self.file and not self.classname:
             return self.file  # a collection error names the module, not a test
         if self.file and self.file.endswith(".py"):
-            module = self.file[:-3].replace("/", ".")
-            inner = self.classname.removeprefix(module).lstrip(".")
+            inner = _inside(self.file[:-3].split("/"), self.classname)
             parts = [self.file, *filter(None, inner.split(".")), self.name]
             return "::".join(parts)
         return f"{self.classname}::{self.name}" if self.classname else self.name
+
+
+def _inside(module: list[str], classname: str) -> str:
+    """The class part of a dotted name whose module is `module` or its tail (`discover -s tests` names tests/test.py
+    `test`): `tests.test_a.TestB` in tests/test_a.py is `TestB`."""
+    for start in range(len(module)):
+        prefix = ".".join(module[start:])
+        if classname == prefix or classname.startswith(prefix + "."):
+            return classname[len(prefix) :].lstrip(".")
+    return classname
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,6 +100,45 @@ def test_a_unittest_suite_is_counted_by_unittest(py_ci: PyCI, tmp_path: Path) ->
     assert result["coverage"]["files"][0]["total"] == 100.0
 
 
+# decorator 5.3.1's shape: its tests in tests/test.py, run by `python tests/test.py`; no test command named and
+# pytest not configured. pytest's file naming collects nothing there (exit 5); unittest's finds the file.
+UNITTEST_NAMED = {
+    "src/calc.py": "def add(a, b):\n    return a + b\n",
+    "pyproject.toml": '[project]\nname = "calc"\nversion = "1"\n' + HATCHLING,
+    "tests/test.py": """
+        import unittest
+
+        from calc import add
+
+
+        class AddTest(unittest.TestCase):
+            def test_add(self):
+                self.assertEqual(add(1, 2), 3)
+
+            def test_fails(self):
+                self.assertEqual(add(1, 1), 3)
+
+
+        if __name__ == "__main__":
+            unittest.main()
+        """,
+}
+
+
+def test_a_unittest_module_pytest_s_naming_misses_runs_by_unittest(py_ci: PyCI, tmp_path: Path) -> None:
+    root = tmp_path / "calc"
+    write_files(root, UNITTEST_NAMED)
+    result = run_tests(py_ci, root, PYTHON, {"PYTHONPATH": str(root / "src")})
+    tests = result["tests"]
+    assert (tests["tests"], tests["passed"], tests["failed"]) == (2, 1, 1)
+    assert tests["failures"][0]["id"] == "tests/test.py::AddTest::test_fails"
+    (ran,) = result["ran"]
+    assert ran["check"] == "unittest"
+    assert ran["command"].split(".xml ", 1)[1] == "-m unittest discover -s tests"
+    assert ran["settings"].startswith("runner: unittest, from the project's tests/test.py (unittest's file naming")
+    assert result["coverage"]["files"][0]["path"] == "src/calc.py"
+
+
 def test_a_runner_that_fails_with_no_failed_test_is_no_pass(py_ci: PyCI, tmp_path: Path) -> None:
     # The suite passes, then the script fails on its own: the maintainers' run is red, so py-ci's is never green.
     files = {

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from py_ci.readers.project_files import ProjectFiles
-from py_ci.readers.test_command import PYTEST, SCRIPT, UNITTEST, ZOPE, TestCommand, find_test_command
+from py_ci.readers.test_command import DEFAULT, PYTEST, SCRIPT, UNITTEST, ZOPE, TestCommand, find_test_command
 from tests.helpers import write_files
 
 RUNTESTS = {"runtests.py": "import django\n"}
@@ -106,6 +106,32 @@ jobs:
                 "pytest --cov pkg --cov-report=xml -n auto --junitxml x.xml -m 'not slow' --basetemp={envtmpdir} "
                 "-nauto tests {posargs}",
                 coverage_sources=("pkg",),
+            ),
+        ),
+        (
+            {"tests/test.py": "import unittest\n", "pkg/__init__.py": ""},
+            TestCommand(
+                UNITTEST,
+                "the project's tests/test.py (unittest's file naming; pytest's collects no file)",
+                ("-m", "unittest", "discover", "-s", "tests"),
+                "python -m unittest discover tests",
+            ),
+        ),
+        # Beside a file pytest's naming collects, or with pytest configured, pytest runs them as before.
+        ({"tests/test.py": "import unittest\n", "tests/test_more.py": ""}, DEFAULT),
+        ({"tests/test.py": "import unittest\n", "pytest.ini": "[pytest]\n"}, DEFAULT),
+        (
+            # humanize 4.17.0: one command over several lines, each but the last ending in a backslash.
+            {
+                "tox.ini": "[testenv]\ncommands =\n    {envpython} -m pytest \\\n      --cov humanize \\\n"
+                "      --cov tests \\\n      --cov-report term \\\n      {posargs}\n"
+            },
+            TestCommand(
+                PYTEST,
+                "tox.ini [testenv] commands",
+                (),
+                "{envpython} -m pytest --cov humanize --cov tests --cov-report term {posargs}",
+                coverage_sources=("humanize", "tests"),
             ),
         ),
         (

@@ -31,8 +31,8 @@ RANK = {"passed": 0, "skipped": 1, "failed": 2, "error": 3}
 class Case:
     """One test: where it is, how long it took, and its outcome (the worst said of it)."""
 
-    def __init__(self, test_id: str) -> None:
-        self.test_id, self.holder = test_id, False
+    def __init__(self, test_id: str, file: str = "") -> None:
+        self.test_id, self.holder, self.file = test_id, False, file
         fixture, _, holder = test_id.partition(" (")
         if holder.endswith(")"):  # a class or module fixture's error: "setUpClass (module.Class)"
             self.classname, self.name = holder[:-1], fixture
@@ -62,7 +62,7 @@ class Recorder:
     def start(self, test: Any) -> None:
         if self.current is not None:
             self.current.finish()  # zope.testrunner's result never calls the base class's stopTest
-        self.current = Case(_test_id(test))
+        self.current = Case(_test_id(test), _file_of(test))
         self.cases.append(self.current)
 
     def case_of(self, test: Any) -> Case:
@@ -72,7 +72,7 @@ class Recorder:
         last = self.cases[-1] if self.cases else None
         if last is not None and last.test_id == test_id and (not last.finished or last.holder):
             return last
-        case = Case(test_id)
+        case = Case(test_id, _file_of(test))
         case.finish()
         case.holder = True
         self.cases.append(case)
@@ -94,6 +94,17 @@ def _test_id(test: Any) -> str:
         return str(test.id())
     except Exception:  # a runner's own placeholder that has no id
         return str(test)
+
+
+def _file_of(test: Any) -> str:
+    """The test's module file, relative to the project: its dotted name alone misleads where the runner started in a
+    folder of tests (`discover -s tests` names tests/test.py's module `test`); nothing for a file outside it."""
+    path = getattr(sys.modules.get(type(test).__module__), "__file__", None)
+    if not path:
+        return ""
+    with contextlib.suppress(ValueError):
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    return ""
 
 
 def _failure(result: unittest.TestResult, test: Any, error: Any) -> tuple[str, str]:
@@ -172,6 +183,8 @@ def write_junit(cases: list[Case], path: str) -> None:
         element = ElementTree.SubElement(
             suite, "testcase", classname=case.classname, name=case.name, time=f"{case.seconds:.3f}"
         )
+        if case.file:
+            element.set("file", case.file)
         if case.outcome in ELEMENTS:
             tag, count = ELEMENTS[case.outcome]
             counts[count] += 1

@@ -10,6 +10,7 @@ out: py-ci measures the run itself.
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
@@ -42,6 +43,10 @@ _NO_TESTS = frozenset({"--version", "-V", "--help", "-h", "--co", "--collect-onl
 _PYTHON = re.compile(r"^(?:\{env_?python\}|python(?:\d(?:\.\d+)?)?|\$\(PYTHON\)|\$PYTHON|\$\{PYTHON\})$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # a tox line only some environments take
+_CONTINUED = re.compile(r"[ \t]*\\[ \t]*\n")  # tox joins a line ending in a backslash to the next
+_PYTEST_NAMED = re.compile(r"^(?:test_.*|.*_test)\.py$")
+_UNITTEST_FILES = ("tests/test.py", "tests/tests.py", "test/test.py", "test/tests.py", "test.py", "tests.py")
+_NOT_SOURCE = frozenset({"node_modules", "venv", "build", "dist", "__pycache__"})
 _EXPORT = re.compile(r"^export\s+([A-Za-z_]\w*)\s*[:?]?=[ \t]*(.*)$", re.MULTILINE)
 # A program found by the shell: `which django-admin` or $(which django-admin) is django-admin.
 _WHICH = re.compile(r"`which\s+([^`\s]+)`|\$\(which\s+([^)\s]+)\)")
@@ -243,7 +248,7 @@ def _tox(project: ProjectFiles) -> TestCommand | None:
         for section in (name for name in TOX_ENVS if parser.has_section(name)):
             commands = [
                 line
-                for line in parser.get(section, "commands", fallback="").splitlines()
+                for line in _CONTINUED.sub(" ", parser.get(section, "commands", fallback="")).splitlines()
                 if not _FACTOR.match(line.strip())
             ]
             env = _setenv(parser.get("testenv", "setenv", fallback=""), project.root)
@@ -358,9 +363,30 @@ def _script(project: ProjectFiles) -> TestCommand | None:
     return None
 
 
+def _pytest_named(root: Path) -> bool:
+    """Whether any file of the project has pytest's default test-file naming (test_*.py, *_test.py)."""
+    for _folder, subfolders, files in os.walk(root):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in _NOT_SOURCE]
+        if any(_PYTEST_NAMED.match(name) for name in files):
+            return True
+    return False
+
+
+def _unittest_named(project: ProjectFiles) -> TestCommand | None:
+    """A unittest module named as unittest finds it and pytest does not (decorator's tests/test.py), where pytest
+    is not configured and no file has pytest's naming: pytest would collect nothing, unittest runs them."""
+    name = next((name for name in _UNITTEST_FILES if "unittest" in _text(project, name)), None)
+    if name is None or read_pytest_settings(project) is not None or _pytest_named(project.root):
+        return None
+    folder = str(Path(name).parent)
+    start = ("-s", folder) if folder != "." else ()
+    found = f"the project's {name} (unittest's file naming; pytest's collects no file)"
+    return TestCommand(UNITTEST, found, ("-m", "unittest", "discover", *start), f"python -m unittest discover {folder}")
+
+
 def find_test_command(project: ProjectFiles) -> TestCommand:
     """The maintainers' test command, from the first place that says one; pytest where none does."""
-    for read in (_tox, _nox, _hatch, _tasks, _make, _workflows, _script):
+    for read in (_tox, _nox, _hatch, _tasks, _make, _workflows, _script, _unittest_named):
         found = read(project)
         if found is not None:
             return found
