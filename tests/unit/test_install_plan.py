@@ -139,6 +139,23 @@ UV = Installer("uv", ("python", "-m", "uv"))
             {"setup.py": "", "tox.toml": "[env_run_base]\nextras = ['re2']\ndeps = ['x', '-r r.txt']\n"},
             TestDependencies("tox", "tox.toml [env_run_base] deps", extras=("re2",), requirements=("x",)),
         ),
+        (
+            # structlog 26.1.0: the test factor's group, not the type checkers'.
+            {"setup.py": "", "tox.ini": "[testenv]\ndependency_groups =\n    tests: tests\n    mypy: typing\n"},
+            TestDependencies("tox", "tox.ini [testenv] deps", groups=("tests",)),
+        ),
+        (
+            {"setup.py": "", "tox.ini": "[testenv]\ndeps =\n    x\n    py38: old\n    !tests: lint\n"},
+            TestDependencies("tox", "tox.ini [testenv] deps", requirements=("x",)),
+        ),
+        (
+            # idna 3.20: no extra named for the tests; the one that lists pytest is theirs.
+            {
+                "pyproject.toml": PROJECT
+                + "[project.optional-dependencies]\nall = ['ruff', 'pytest >= 8', 'hypothesis']\n"
+            },
+            TestDependencies("extras", "pyproject.toml [project.optional-dependencies] all", extras=("all",)),
+        ),
         ({"setup.py": ""}, TestDependencies("the project alone", "setup.py")),
         ({}, TestDependencies("nothing to install", "no pyproject.toml, setup.py or requirements file", project=False)),
     ],

@@ -121,6 +121,39 @@ jobs:
         ({"tests/test.py": "import unittest\n", "tests/test_more.py": ""}, DEFAULT),
         ({"tests/test.py": "import unittest\n", "pytest.ini": "[pytest]\n"}, DEFAULT),
         (
+            # structlog 26.1.0: the line for the test factor, not the type checker's.
+            {"tox.ini": "[testenv]\ncommands =\n    tests: pytest {posargs}\n    mypy: mypy tests/typing\n"},
+            TestCommand(PYTEST, "tox.ini [testenv] commands", (), "pytest {posargs}"),
+        ),
+        (
+            # python-dateutil 4.0.0: {posargs}'s default holds tox's own folders.
+            {
+                "tox.ini": '[testenv]\ncommands = python -m pytest {posargs: "{toxinidir}/tests" "{toxinidir}/docs" '
+                '--cov-config="{toxinidir}/tox.ini" --cov=dateutil}\n'
+            },
+            TestCommand(
+                PYTEST,
+                "tox.ini [testenv] commands",
+                ("./tests", "./docs"),
+                'python -m pytest {posargs: "{toxinidir}/tests" "{toxinidir}/docs" --cov-config="{toxinidir}/tox.ini" '
+                "--cov=dateutil}",
+                coverage_sources=("dateutil",),
+            ),
+        ),
+        (
+            # boltons 26.2.0: from another folder, paths that start at tox's folders and the installed package.
+            {
+                "tox.ini": "[testenv]\nchangedir = .tox\ncommands = pytest --doctest-modules "
+                "{env_site_packages_dir}/boltons {tox_root}/tests {posargs}\n"
+            },
+            TestCommand(
+                PYTEST,
+                "tox.ini [testenv] commands",
+                ("--doctest-modules", "boltons", "./tests"),
+                "pytest --doctest-modules {env_site_packages_dir}/boltons {tox_root}/tests {posargs}",
+            ),
+        ),
+        (
             # humanize 4.17.0: one command over several lines, each but the last ending in a backslash.
             {
                 "tox.ini": "[testenv]\ncommands =\n    {envpython} -m pytest \\\n      --cov humanize \\\n"

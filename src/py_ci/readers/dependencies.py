@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -182,8 +183,15 @@ def _hatch_env(envs: Mapping[str, object], where: str) -> TestDependencies | Non
     return TestDependencies("hatch", where.format(name), not skip, extras, requirements=requirements)
 
 
+def _listing_pytest(table: Mapping[str, object]) -> tuple[str, ...]:
+    """The first extra or group that lists pytest, where none is named for the tests (idna's extra `all`)."""
+    listing = (name for name, wanted in table.items() if "pytest" in map(requirement_name, strings(wanted)))
+    return tuple(itertools.islice(listing, 1))
+
+
 def _groups(project: ProjectFiles) -> TestDependencies | None:
-    chosen = pick(table_at(project.pyproject, "dependency-groups"))
+    table = table_at(project.pyproject, "dependency-groups")
+    chosen = pick(table) or _listing_pytest(table)
     if not chosen:
         return None
     where = f"pyproject.toml [dependency-groups] {', '.join(chosen)}"
@@ -191,7 +199,8 @@ def _groups(project: ProjectFiles) -> TestDependencies | None:
 
 
 def _extras(project: ProjectFiles) -> TestDependencies | None:
-    chosen = pick(table_at(project.pyproject, "project", "optional-dependencies"))
+    table = table_at(project.pyproject, "project", "optional-dependencies")
+    chosen = pick(table) or _listing_pytest(table)
     where = "pyproject.toml [project.optional-dependencies]"
     setup = project.ini("setup.cfg")
     if not chosen and setup is not None and setup.has_section("options.extras_require"):
@@ -209,15 +218,30 @@ def _requirements(project: ProjectFiles) -> TestDependencies | None:
     return TestDependencies("requirements files", ", ".join(files), _has_project(project), files=files)
 
 
-_FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # `py38: pkg`, a dependency only some environments take
+_FACTOR = re.compile(r"^([\w,{}.\-!]+):\s+")  # `py38: pkg`, a dependency only some environments take
+TEST_FACTORS = frozenset({*TEST_NAMES, "unit"})
+
+
+def tox_lines(value: str) -> list[str]:
+    """A tox setting's lines for its test environment: a line conditioned on the test factors alone (structlog's
+    `tests: pytest`) without its condition; one for some other environment (`py38:`, `mypy:`, `!tests:`) left out."""
+    kept = []
+    for raw in value.splitlines():
+        line = raw.strip()
+        condition = _FACTOR.match(line)
+        if condition is None:
+            kept.append(line)
+        elif set(filter(None, re.split(r"[,{}\-]", condition[1]))) <= TEST_FACTORS:
+            kept.append(line[condition.end() :])
+    return kept
 
 
 def _tox_lines(deps: str, root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(requirement files, requirements) of a tox `deps` value; conditional lines are some other environment's."""
     files, requirements = [], []
-    for raw in deps.replace("{toxinidir}", str(root)).replace("{tox_root}", str(root)).splitlines():
+    for raw in tox_lines(deps.replace("{toxinidir}", str(root)).replace("{tox_root}", str(root))):
         line = raw.split(" #")[0].strip()
-        if not line or line.startswith("#") or _FACTOR.match(line) or "{" in line:
+        if not line or line.startswith("#") or "{" in line:
             continue
         if line.startswith("-r"):
             files.append(line[2:].strip())
@@ -257,8 +281,8 @@ def _tox(project: ProjectFiles) -> TestDependencies | None:
     native, native_where = tox_native(project)
     if parser is not None and parser.has_section("testenv"):
         files, requirements = _tox_lines(parser.get("testenv", "deps", fallback=""), project.root)
-        extras = _words_of(parser.get("testenv", "extras", fallback=""))
-        groups = _words_of(parser.get("testenv", "dependency_groups", fallback=""))
+        extras = _words_of("\n".join(tox_lines(parser.get("testenv", "extras", fallback=""))))
+        groups = _words_of("\n".join(tox_lines(parser.get("testenv", "dependency_groups", fallback=""))))
         skip = parser.get("testenv", "skip_install", fallback="false").strip().lower() == "true"
         where += " [testenv]"
     elif native:

@@ -18,7 +18,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from py_ci.errors import InputError
-from py_ci.readers.dependencies import NOX_SESSIONS, nox_sessions, strings, table_at, tox_config, tox_native
+from py_ci.readers.dependencies import (
+    NOX_SESSIONS,
+    nox_sessions,
+    strings,
+    table_at,
+    tox_config,
+    tox_lines,
+    tox_native,
+)
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.pytest_config import read_pytest_settings
 
@@ -42,7 +50,8 @@ _PYTEST_FLAGS = frozenset({"--cov", "--cov-branch", "--cov-append", "--no-cov", 
 _NO_TESTS = frozenset({"--version", "-V", "--help", "-h", "--co", "--collect-only", "--fixtures", "--markers"})
 _PYTHON = re.compile(r"^(?:\{env_?python\}|python(?:\d(?:\.\d+)?)?|\$\(PYTHON\)|\$PYTHON|\$\{PYTHON\})$")
 _ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_FACTOR = re.compile(r"^[\w,{}.\-!]+:\s")  # a tox line only some environments take
+_TOX_ROOT = re.compile(r"\{(?:toxinidir|tox_root)\}")
+_SITE_PACKAGES = re.compile(r"\{(?:env_site_packages_dir|envsitepackagesdir)\}/")
 _CONTINUED = re.compile(r"[ \t]*\\[ \t]*\n")  # tox joins a line ending in a backslash to the next
 _PYTEST_NAMED = re.compile(r"^(?:test_.*|.*_test)\.py$")
 _UNITTEST_FILES = ("tests/test.py", "tests/tests.py", "test/test.py", "test/tests.py", "test.py", "tests.py")
@@ -89,10 +98,17 @@ class TestCommand:
 DEFAULT = TestCommand(PYTEST, "py-ci's default (the project names no test command)")
 
 
+def _rooted(line: str) -> bool:
+    """Whether a pytest command's paths all start at tox's own folders (`{tox_root}/tests`): right from a changedir."""
+    words = line.split()
+    after = words[next((i for i, word in enumerate(words) if Path(word).name in ("pytest", "py.test")), 0) + 1 :]
+    return all(word.startswith(("-", "{")) for word in after)
+
+
 def _words(line: str) -> list[str]:
-    text = _POSARGS.sub(lambda match: match[1] or match[2] or "", line).replace("\\\n", " ")
-    for name in ("{toxinidir}", "{tox_root}"):
-        text = text.replace(name, ".")
+    # The project's folder first: a {posargs:...} default may hold it. The installed package is the project's own.
+    text = _SITE_PACKAGES.sub("", _TOX_ROOT.sub(".", line))
+    text = _POSARGS.sub(lambda match: match[1] or match[2] or "", text).replace("\\\n", " ")
     # tox's environment's programs are on its PATH: `{envbindir}/coverage run` is `coverage run`.
     text = _WHICH.sub(lambda match: match[1] or match[2], text.replace("{envbindir}/", ""))
     try:
@@ -231,9 +247,8 @@ def _first(
 def _setenv(value: str, root: Path) -> dict[str, str]:
     """tox's `setenv` lines, KEY = VALUE; a line for some environments only, or with other substitutions, is left."""
     env = {}
-    for raw in value.splitlines():
-        line = raw.strip()
-        if not line or line.startswith("#") or _FACTOR.match(line) or "=" not in line:
+    for line in tox_lines(value):
+        if not line or line.startswith("#") or "=" not in line:
             continue
         name, _, text = (part.strip() for part in line.partition("="))
         text = text.replace("{toxinidir}", str(root)).replace("{tox_root}", str(root))
@@ -246,14 +261,11 @@ def _tox(project: ProjectFiles) -> TestCommand | None:
     parser, where = tox_config(project)
     if parser is not None:
         for section in (name for name in TOX_ENVS if parser.has_section(name)):
-            commands = [
-                line
-                for line in _CONTINUED.sub(" ", parser.get(section, "commands", fallback="")).splitlines()
-                if not _FACTOR.match(line.strip())
-            ]
+            commands = tox_lines(_CONTINUED.sub(" ", parser.get(section, "commands", fallback="")))
             env = _setenv(parser.get("testenv", "setenv", fallback=""), project.root)
             found = _first(project, commands, f"{where} [{section}] commands", env)
-            if found is not None and parser.has_option(section, "changedir") and found.runner == PYTEST:
+            moved = parser.has_option(section, "changedir") and not _rooted(found.line) if found else False
+            if found is not None and moved and found.runner == PYTEST:
                 return replace(found, target=())  # its paths are another folder's
             if found is not None:
                 return found
