@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from py_ci import __version__
 
 LOADED = """
 import sys
+from pathlib import Path
 sys.argv = ["py-ci", "--version"]
 from py_ci.cli import main
 code = main()
@@ -32,3 +34,12 @@ def test_python_m_version_imports_no_model() -> None:
     assert done.stdout == f"py-ci {__version__}\n"
     assert {"py_ci.cli", "py_ci.errors"} <= imported
     assert not {"py_ci.model", "py_ci.options", "py_ci.options.table", "py_ci.commands"} & imported
+
+
+def test_docs_list_every_flag_of_run_help() -> None:
+    """docs/cli.md names each flag `py-ci run --help` shows (old spellings aside; common flags are in one table)."""
+    done = subprocess.run([sys.executable, "-m", "py_ci", "run", "--help"], capture_output=True, text=True, check=False)
+    shown = {line.split()[0].rstrip(",") for line in done.stdout.splitlines() if line.startswith("  --")}
+    docs = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert len(shown) > 20
+    assert sorted(flag for flag in shown - {"--help"} if f"`{flag}" not in docs) == []
