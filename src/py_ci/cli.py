@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from py_ci import __version__
 from py_ci.errors import PyCIError, UsageError
 from py_ci.github import Annotation, Runner
-from py_ci.options.table import ABOUT, COMMON, FLAGS, VALUES, Flag, option_strings
-from py_ci.options.values import BadValue
 
-if TYPE_CHECKING:  # the commands' modules load only when one runs
+if TYPE_CHECKING:  # the commands' modules and the settings table load only when needed (`--version` needs neither)
     from py_ci.commands import Console
     from py_ci.options import Options
+    from py_ci.options.table import Flag
     from py_ci.publication import Publication
 
 EXIT_ERROR = 2
@@ -71,6 +70,9 @@ class _Parser(argparse.ArgumentParser):
 def _type(field: str) -> Callable[[str], object]:
     """argparse's conversion through the setting's own parser, so a flag and a variable read alike."""
 
+    from py_ci.options.table import VALUES
+    from py_ci.options.values import BadValue
+
     def convert(text: str) -> object:
         try:
             return VALUES[field].parse(text)
@@ -81,6 +83,8 @@ def _type(field: str) -> Callable[[str], object]:
 
 
 def _add(parser: argparse.ArgumentParser, flag: Flag, groups: dict[str, Any], taken: set[str]) -> None:
+    from py_ci.options.table import option_strings
+
     if flag.kind == "positional":
         parser.add_argument(flag.field, nargs=flag.nargs, type=_type(flag.field), metavar=flag.metavar, help=flag.help)
         return
@@ -103,6 +107,8 @@ def _add(parser: argparse.ArgumentParser, flag: Flag, groups: dict[str, Any], ta
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from py_ci.options.table import ABOUT, COMMON, FLAGS
+
     parser = _Parser(
         prog="py-ci",
         description="Reports and gates for Python CI: coverage, tests, mypy, ruff.",
@@ -148,6 +154,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         getattr(stream, "reconfigure", lambda **_: None)(encoding="utf-8", errors="backslashreplace")
     words = sys.argv[1:] if argv is None else list(argv)
     traceback, json = "--traceback" in words, "--json" in words
+    if words[:1] == ["--version"]:  # answered before the settings table (and the model under it) is imported
+        print(f"py-ci {__version__}")
+        return 0
     try:
         given = _parsed(words)
         name = given.pop("command")
