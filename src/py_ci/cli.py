@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from py_ci import __version__
 from py_ci.errors import PyCIError, UsageError
@@ -39,8 +39,7 @@ class Command:
 
 def _load(target: str) -> Callable[..., Any]:
     module, name = target.split(":")
-    function: Callable[..., Any] = getattr(importlib.import_module(module), name)
-    return function
+    return cast("Callable[..., Any]", getattr(importlib.import_module(module), name))
 
 
 COMMANDS: dict[str, Command] = {
@@ -69,7 +68,6 @@ class _Parser(argparse.ArgumentParser):
 
 def _type(field: str) -> Callable[[str], object]:
     """argparse's conversion through the setting's own parser, so a flag and a variable read alike."""
-
     from py_ci.options.table import VALUES
     from py_ci.options.values import BadValue
 

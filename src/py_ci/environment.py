@@ -15,6 +15,10 @@ from py_ci.errors import InputError
 TOOLS = {
     "ruff": "ruff",
     "mypy": "mypy",
+    "ty": "ty",
+    "pyrefly": "pyrefly",
+    "basedpyright": "basedpyright",
+    "pyright": "pyright",
     "pytest": "pytest",
     "coverage": "coverage",
     "pytest_cov": "pytest-cov",

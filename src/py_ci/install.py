@@ -16,6 +16,10 @@ from py_ci.readers.project_files import ProjectFiles
 TOOL_VERSIONS = {
     "ruff": "0.17.5",
     "mypy": "2.4.1",
+    "ty": "1.0.0",
+    "pyrefly": "1.5.0",
+    "basedpyright": "1.40.2",
+    "pyright": "1.1.414",
     "pytest": "9.2.0",
     "coverage": "7.17.3",
     "pytest-cov": "7.1.0",

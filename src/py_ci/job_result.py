@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -35,7 +36,10 @@ from py_ci.readers.cobertura import read_cobertura
 from py_ci.readers.git_diff import changed_lines
 from py_ci.readers.junit import read_junit
 from py_ci.readers.mypy import read_mypy
+from py_ci.readers.pyrefly import read_pyrefly
+from py_ci.readers.pyright import read_pyright
 from py_ci.readers.ruff import FORMAT_TOOL, UNFORMATTED, read_ruff
+from py_ci.readers.ty import read_ty
 
 
 def read_tests(paths: Sequence[Path], workspace: Path, limit: InputLimit) -> TestReport:
@@ -119,6 +123,15 @@ def _read_check(
     )
 
 
+# The readers of the type checkers besides mypy, by tool.
+_TYPE_READERS: dict[str, Callable[[str, str], CheckReport]] = {
+    "ty": read_ty,
+    "pyrefly": read_pyrefly,
+    "basedpyright": partial(read_pyright, tool="basedpyright"),
+    "pyright": partial(read_pyright, tool="pyright"),
+}
+
+
 def _part(key: BaselineKey) -> str:
     """Which part of a checker a baseline entry is for: `ruff format` names unformatted files, the rest is lint."""
     return FORMAT_TOOL if key[1] == UNFORMATTED else "ruff"
@@ -144,21 +157,41 @@ def _judged(report: CheckReport, baseline: Setting[str] | None, options: Options
 
 
 def mypy_section(outputs: Sequence[str], options: Options, stdin: BinaryIO) -> CheckSection:
-    report = _read_check("mypy", outputs, read_mypy, options, stdin)
-    section = _judged(report, options.gates.mypy_baseline, options, stdin)
+    return _type_section(_read_check("mypy", outputs, read_mypy, options, stdin), options, stdin)
+
+
+def _type_section(report: CheckReport, options: Options, stdin: BinaryIO) -> CheckSection:
+    """A type checker's section: its errors (beyond its baseline) against the limit of errors allowed."""
+    tool = report.tool
+    section = _judged(report, options.gates.baseline_of(tool), options, stdin)
     limit = options.gates.max_errors
     if report.stopped:
         # A blocking error (a syntax error, a duplicate module): the rest was never checked, so no count judges it.
         first = next((f for f in report.findings if f.severity == "error"), None)
         said = f"{first.path}: {first.message}" if first is not None else "no error named"
         verdict = Verdict(
-            "mypy", False, f"mypy stopped before checking everything (errors prevented further checking): {said}"
+            tool, False, f"{tool} stopped before checking everything (errors prevented further checking): {said}"
         )
     else:
         against = section.comparison is not None
         counted = len(section.comparison.new) if section.comparison is not None else report.errors
-        verdict = limit_verdict("mypy", counted, limit.value, "error", against)
+        verdict = limit_verdict(tool, counted, limit.value, "error", against)
     return replace(section, verdicts=(verdict,), limit=limit)
+
+
+def type_sections(
+    outputs: Sequence[tuple[str, str, str]], options: Options, stdin: BinaryIO
+) -> tuple[CheckSection, ...]:
+    """The sections of the type checkers besides mypy, each output read by its own reader."""
+    sections = []
+    for tool, output, log in outputs:
+        read = _TYPE_READERS[tool]
+        if tool == "pyrefly":
+            # Pyrefly's own count is on its stderr, beside the JSON.
+            said = read_text_input(log, stdin, options.input_limit) if Path(log).is_file() else ""
+            read = partial(read_pyrefly, log=said)
+        sections.append(_type_section(_read_check(tool, [output], read, options, stdin), options, stdin))
+    return tuple(sections)
 
 
 def ruff_section(outputs: Sequence[str], options: Options, stdin: BinaryIO) -> CheckSection:
@@ -188,6 +221,7 @@ class JobOutputs:
     mypy: tuple[str, ...] = ()
     ruff: tuple[str, ...] = ()
     coverage: tuple[Path, ...] = ()
+    types: tuple[tuple[str, str, str], ...] = ()  # the other type checkers: each its tool, its output and its stderr
 
 
 def job_result(outputs: JobOutputs, options: Options, stdin: BinaryIO) -> JobResult:
@@ -199,6 +233,7 @@ def job_result(outputs: JobOutputs, options: Options, stdin: BinaryIO) -> JobRes
         labels=dict(options.labels),
         tests=None if tests is None else tests_section(tests),
         mypy=mypy_section(outputs.mypy, options, stdin) if outputs.mypy else None,
+        types=type_sections(outputs.types, options, stdin),
         ruff=ruff_section(outputs.ruff, options, stdin) if outputs.ruff else None,
         coverage=None if coverage is None else coverage_section(coverage, options),
         workspace=str(workspace.resolve()),

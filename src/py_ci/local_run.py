@@ -22,13 +22,14 @@ from py_ci.job_result import JobOutputs, job_result, read_tests
 from py_ci.model import JobResult, NotRun, Ran
 from py_ci.old_ruff import lint_with_an_old_ruff, ruff_too_old
 from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
-from py_ci.outcomes import coverage_outcome, mypy_outcome, pytest_outcome, ruff_outcome, runner_outcome
+from py_ci.outcomes import coverage_outcome, pytest_outcome, ruff_outcome, runner_outcome, type_check_outcome
 from py_ci.renderers.how_it_ran import runner_said
 from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
 from py_ci.tool_runs import (
     COVERAGE_RUN,
     COVERAGERC,
+    TYPE_CHECK_TITLES,
     Check,
     Progress,
     coverage_config,
@@ -39,6 +40,7 @@ from py_ci.tool_runs import (
     junit_of,
     plan,
     run_checks,
+    type_check_name,
 )
 
 # Where a workflow job's kind of test groups runs, for the note of a job that has none of them.
@@ -96,8 +98,8 @@ def _not_run(check: Check, options: Options, problems: RunProblems) -> NotRun | 
         if problem is None and not coverage_of(check).is_file():
             return coverage_outcome(check.title, problems.coverage.get(check.name, "coverage.py wrote no data"))
         return problem
-    if check.name == "typecheck":
-        return mypy_outcome(code, output, stderr)
+    if check.tool:
+        return type_check_outcome(check.tool, code, output, stderr)
     gate = "ruff" if check.name == "lint" else "ruff-format"
     return ruff_outcome(check.title, gate, code, output, stderr, lambda said: ruff_too_old(check, gate, said, options))
 
@@ -199,10 +201,18 @@ def _run_all(
 
 def _ran(check: Check, options: Options) -> Ran:
     """How a check ran, and where its settings came from."""
+    chosen = f"type checkers from {options.type_checkers.origin}"
+    workers = "; in worker processes, one per core, its cache being empty (MYPY_NUM_WORKERS=auto)"
+    mypy = f"flags from {options.mypy_args.origin}; targets from {options.mypy_targets.origin}; {chosen}"
     settings = {
-        "typecheck": f"flags from {options.mypy_args.origin}; targets from {options.mypy_targets.origin}",
+        "typecheck": mypy + (workers if "MYPY_NUM_WORKERS" in check.env else ""),
         "lint": "the project's ruff configuration",
         "format": "the project's ruff configuration",
+        **{
+            type_check_name(tool): f"as the project configures it; {chosen}"
+            for tool in TYPE_CHECK_TITLES
+            if tool != "mypy"
+        },
     }
     workers = f"; pytest-xdist's workers, from {options.parallel.origin}" if options.parallel.value else ""
     command = options.test_command
@@ -245,6 +255,11 @@ def _result(checks: list[Check], options: Options, console: Console, problems: R
     outputs = JobOutputs(
         junit=tuple(junit_of(c) for c in tests if _tests_counted(c, not_run.get(c.name))),
         mypy=(str(done["typecheck"].output),) if "typecheck" in done else (),
+        types=tuple(
+            (check.tool, str(check.output), str(check.stderr_file))
+            for check in checks
+            if check.tool not in ("", "mypy") and check.name in done
+        ),
         ruff=tuple(str(done[name].output) for name in ("lint", "format") if name in done),
         coverage=tuple(coverage_of(check) for check in tests if check.name in done),
     )

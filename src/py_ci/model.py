@@ -391,6 +391,11 @@ class CheckSection:
         """The findings that are the change's own: with a baseline only the new ones."""
         return self.comparison.new if self.comparison is not None else self.report.findings
 
+    @property
+    def type_checker(self) -> bool:
+        """A type checker's (mypy, ty, Pyrefly, basedpyright, Pyright): errors, not ruff's violations."""
+        return self.tool != "ruff"
+
 
 @dataclass(frozen=True, slots=True)
 class CoverageSection:
@@ -462,6 +467,7 @@ class JobResult:
     labels: Mapping[str, str]
     tests: TestsSection | None = None
     mypy: CheckSection | None = None
+    types: tuple[CheckSection, ...] = ()  # the other type checkers the project configures (ty, Pyrefly, ...)
     ruff: CheckSection | None = None
     coverage: CoverageSection | None = None
     workspace: str | None = None
@@ -475,9 +481,14 @@ class JobResult:
         """In the order a reviewer reads them: what did not run, tests, types, lint, coverage."""
         found: list[Verdict] = [problem.verdict for problem in self.not_run]
         found += [self.tests.verdict] if self.tests is not None else []
-        for section in (self.mypy, self.ruff, self.coverage):
+        for section in (*self.checks, self.coverage):
             found += section.verdicts if section is not None else ()
         return tuple(found)
+
+    @property
+    def checks(self) -> tuple[CheckSection, ...]:
+        """The checkers' sections, in the order they are reported: the type checkers, then ruff."""
+        return tuple(s for s in (self.mypy, *self.types, self.ruff) if s is not None)
 
     @property
     def passed(self) -> bool:

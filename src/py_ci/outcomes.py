@@ -7,6 +7,7 @@ from collections.abc import Callable
 from py_ci.errors import InputError
 from py_ci.model import NO_TESTS, NotRun, TestReport
 from py_ci.readers.mypy import read_mypy
+from py_ci.type_checker_outcomes import pyrefly_outcome, pyright_outcome, ty_outcome
 
 CAUSE_CHARS = 300
 # pytest's exit statuses past 1, and what each means (pytest.ExitCode).
@@ -115,3 +116,14 @@ def runner_outcome(title: str, code: int, junit: TestReport | None, output: str)
         what = f"failed (exit {code}) with no failed test"
         return NotRun("tests", title, what, _last(lines, "error", "fail"), f"run {title} by hand to see why")
     return None
+
+
+def type_check_outcome(tool: str, code: int, output: str, stderr: str) -> NotRun | None:
+    """Whether a type checker finished, each by its own exit statuses and words."""
+    if tool == "mypy":
+        return mypy_outcome(code, output, stderr)
+    if tool == "ty":
+        return ty_outcome(code, output, stderr)
+    if tool == "pyrefly":
+        return pyrefly_outcome(code, output, stderr)
+    return pyright_outcome(tool, code, output, stderr)

@@ -12,6 +12,7 @@ from typing import IO
 
 from py_ci.environment import Environment
 from py_ci.options import Measurement, Options
+from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.test_groups import TestGroup
 
 # py_ci_shard, the pytest plugin that keeps one shard of the tests, and the durations file it writes.
@@ -24,6 +25,21 @@ COVERAGE_RUN = PLUGINS / "py_ci_coverage_run.py"
 CHILDREN = "children.txt"
 # py-ci's own coverage configuration, for a project that has none: every part of the run reads it.
 COVERAGERC = "py-ci.coveragerc"
+# Each type checker's check: its title, and the file its output goes to.
+TYPE_CHECK_TITLES = {
+    "mypy": "mypy",
+    "ty": "ty check",
+    "pyrefly": "pyrefly check",
+    "basedpyright": "basedpyright",
+    "pyright": "pyright",
+}
+TYPE_CHECK_OUTPUTS = {
+    "mypy": "mypy.txt",
+    "ty": "ty.txt",
+    "pyrefly": "pyrefly.json",
+    "basedpyright": "basedpyright.json",
+    "pyright": "pyright.json",
+}
 
 
 @dataclass
@@ -44,6 +60,7 @@ class Check:
     code: int | None = None
     timed_out: bool = False  # stopped at its group's timeout-minutes
     own_runner: bool = False  # the project's runner, not pytest: its exit statuses are not pytest's
+    tool: str = ""  # a type check's checker (mypy, ty, ...)
 
     @property
     def stderr_file(self) -> Path:
@@ -64,17 +81,54 @@ def plan(environment: Environment, options: Options, out: Path) -> list[Check]:
             ["ruff"],
             merge_stderr=True,
         ),
-        "typecheck": Check(
-            "typecheck",
-            "mypy",
-            [*python, "mypy", *options.mypy_args.value, *options.mypy_targets.value],
-            out / "mypy.txt",
-            ["mypy"],
-            env=_mypy_path(options),
-        ),
         "test": _own_runner(python, options, out) if own_runner_runs(options) else _pytest(python, options, out),
     }
-    return [every[name] for name in options.checks.value]
+    typecheck = _type_checks(environment, options, out)
+    return [check for name in options.checks.value for check in (typecheck if name == "typecheck" else [every[name]])]
+
+
+def _type_checks(environment: Environment, options: Options, out: Path) -> list[Check]:
+    """One check per type checker, each as the project configures it, on the project's interpreter, its output in
+    the form py-ci reads (mypy's text, ty's concise lines, Pyrefly's and basedpyright's/Pyright's JSON)."""
+    python = [str(environment.python), "-m"]
+    interpreter = str(environment.python)
+    commands = {
+        "mypy": [*python, "mypy", *options.mypy_args.value, *options.mypy_targets.value],
+        "ty": [*python, "ty", "check", "--output-format", "concise", "--python", interpreter],
+        "pyrefly": [*python, "pyrefly", "check", "--output-format", "json", "--python-interpreter-path", interpreter],
+        "basedpyright": [*python, "basedpyright", "--outputjson", "--pythonpath", interpreter],
+        "pyright": [*python, "pyright", "--outputjson", "--pythonpath", interpreter],
+    }
+    return [
+        Check(
+            type_check_name(tool),
+            TYPE_CHECK_TITLES[tool],
+            commands[tool],
+            out / TYPE_CHECK_OUTPUTS[tool],
+            [tool],
+            env={**_mypy_path(options), **_mypy_workers(options)} if tool == "mypy" else {},
+            tool=tool,
+        )
+        for tool in options.type_checkers.value
+    ]
+
+
+def type_check_name(tool: str) -> str:
+    """mypy's check keeps the name `typecheck`; the others are `typecheck-ty`, `typecheck-pyrefly`, ..."""
+    return "typecheck" if tool == "mypy" else f"typecheck-{tool}"
+
+
+def _mypy_workers(options: Options) -> dict[str, str]:
+    """mypy's worker processes, one per core (mypy 2's MYPY_NUM_WORKERS; older ones ignore it), when its cache is
+    empty: a first run gains, one with the cache restored loses (scripts/bench-typecheck). Not when the project or
+    the caller chooses the workers, or turns off what they need."""
+    settings = read_mypy_settings(options.project)
+    if "MYPY_NUM_WORKERS" in options.environ or (settings is not None and settings.serial):
+        return {}
+    cache = options.workspace / (options.environ.get("MYPY_CACHE_DIR") or ".mypy_cache")
+    if cache.is_dir() and any(cache.iterdir()):
+        return {}
+    return {"MYPY_NUM_WORKERS": "auto"}
 
 
 def _mypy_path(options: Options) -> dict[str, str]:

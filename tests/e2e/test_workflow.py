@@ -11,6 +11,7 @@ from pathlib import Path
 import coverage
 import pytest
 
+from py_ci.renderers.markdown import escape
 from tests.e2e.act import PIPELINE_CONSUMER, VERSIONS, ActRun, consumer, run_act
 from tests.e2e.shop import shop_by_hand
 from tests.helpers import child_pytest, copy_of_example, run
@@ -119,13 +120,21 @@ def test_a_failing_leg_and_a_failing_e2e_test_turn_the_gate_red(
 def test_combined_coverage_short_of_the_threshold_turns_the_gate_red(
     tmp_path: Path, pipeline: Callable[..., ActRun]
 ) -> None:
-    result = pipeline(copy_of_example(tmp_path / "project"), COVERAGE_THRESHOLD="100")
+    project = copy_of_example(tmp_path / "project")
+    # The project type-checks with ty: its typecheck job runs ty, not mypy, and says so.
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.ty]\n")
+    result = pipeline(project, COVERAGE_THRESHOLD="100")
     assert result.status != 0
     assert result.job_outputs("gate")["passed"] == "false"
     assert float(result.job_outputs("gate")["coverage"]) < 100
     summary = result.summary
     assert "| test | ✅ passed |" in summary  # every leg passed: only the union's gate failed
     assert "| coverage | ❌ failure |" in summary
+    assert "| typecheck | ✅ passed |" in summary
+    assert "### ✅ ty: no errors" in summary
+    assert escape("type checkers from the project's configuration (ty in pyproject.toml [tool.ty])") in summary
+    assert "### ✅ mypy" not in summary
 
 
 def test_bad_input_turns_the_gate_red_with_the_fix(tmp_path: Path, pipeline: Callable[..., ActRun]) -> None:

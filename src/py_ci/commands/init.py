@@ -23,7 +23,6 @@ from py_ci.survey import carried_over, hidden, ruff_for
 from py_ci.test_groups import SERVICES
 
 WORKFLOW = ".github/workflows/py-ci.yml"
-BASELINES = {"mypy": ".py-ci/mypy-baseline.json", "ruff": ".py-ci/ruff-baseline.json"}
 SERVICE_TAGS = {"postgres": "16", "redis": "7"}
 OUTSIDE_GIT_FIX = "run py-ci init in the project's git checkout (`git init` and a first commit make one)"
 NO_TESTS_FIX = "add a test (tests/test_*.py) and run py-ci init again"
@@ -53,15 +52,13 @@ def _threshold(job: JobResult, options: Options) -> tuple[dict[str, str], list[s
     return {"coverage-threshold": toml_value(today)}, [f"{said}: raise it as coverage grows"]
 
 
-def _baseline(section: CheckSection | None, options: Options) -> tuple[str, str] | None:
+def _baseline(section: CheckSection, options: Options) -> tuple[str, str] | None:
     """The tool's baseline of today's findings, where it has any: (file, content)."""
-    if section is None:
-        return None
     counted = tuple(f for f in section.report.findings if f.severity == "error")
-    configured = options.gates.mypy_baseline if section.tool == "mypy" else options.gates.ruff_baseline
+    configured = options.gates.ruff_baseline if section.tool == "ruff" else options.gates.baseline_of(section.tool)
     if not counted and configured is None:
         return None
-    name = configured.value if configured is not None else BASELINES[section.tool]
+    name = configured.value if configured is not None else f".py-ci/{section.tool}-baseline.json"
     return name, render_baseline(section.tool, counted)
 
 
@@ -113,12 +110,12 @@ def run(options: Options, console: Console) -> Adoption:
     job = run_locally(options, console)
     settings, described = _threshold(job, options)
     files: list[AdoptedFile] = []
-    for section, key in ((job.mypy, "mypy-baseline"), (job.ruff, "ruff-baseline")):
+    for section in job.checks:
         baseline = _baseline(section, options)
         if baseline is not None:
             name, text = baseline
-            files.append(_planned(root, name, text, f"today's {key.split('-')[0]} findings, accepted", force))
-            settings[key] = toml_value(name)
+            files.append(_planned(root, name, text, f"today's {section.tool} findings, accepted", force))
+            settings[f"{section.tool}-baseline"] = toml_value(name)
     pyproject = root / "pyproject.toml"
     before = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
     after, _, kept = with_tool_table(before, settings, force)

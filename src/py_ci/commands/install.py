@@ -37,7 +37,6 @@ from py_ci.tool_runs import own_runner_runs
 CHECK_MODULES = {
     "lint": ("ruff",),
     "format": ("ruff",),
-    "typecheck": ("mypy",),
     "test": ("pytest", "coverage", "pytest_cov"),
 }
 # ruff reads the files: a job that only lints needs no project installed.
@@ -166,6 +165,8 @@ def _asked(options: Options, tools: list[str], log: IO[str]) -> dict[str, str]:
 def _modules(check: str, options: Options) -> tuple[str, ...]:
     """What a check runs; the project's own runner needs coverage.py alone, and pytest added beside it would change
     what its tests see (pytest brings Pygments, which a suite may test with or without)."""
+    if check == "typecheck":
+        return options.type_checkers.value  # each checker's module is named as it is
     return ("coverage",) if check == "test" and own_runner_runs(options) else CHECK_MODULES[check]
 
 

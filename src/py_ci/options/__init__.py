@@ -32,6 +32,7 @@ _PRECISION = Setting(DEFAULT_PRECISION, "coverage.py's default")
 _NO_FINDINGS = Setting(0, "default")
 _MYPY_TARGETS: Setting[tuple[str, ...]] = Setting((".",), "default")
 _MYPY_ARGS: Setting[tuple[str, ...]] = Setting(("--strict",), "default")
+_MYPY_ALONE: Setting[tuple[str, ...]] = Setting(("mypy",), "py-ci's default: the project configures no type checker")
 _PYTEST_ARGS: Setting[tuple[str, ...]] = Setting((), "default")
 _SERIAL = Setting(False, "default")
 _HERE = PurePosixPath(".")
@@ -52,8 +53,17 @@ class Gates:
     diff_base: str | None = None
     diff_fail_under: Setting[float] | None = None
     mypy_baseline: Setting[str] | None = None
+    ty_baseline: Setting[str] | None = None
+    pyrefly_baseline: Setting[str] | None = None
+    basedpyright_baseline: Setting[str] | None = None
+    pyright_baseline: Setting[str] | None = None
     ruff_baseline: Setting[str] | None = None
     write_baseline: Path | None = None
+
+    def baseline_of(self, tool: str) -> Setting[str] | None:
+        """The baseline a checker's findings are compared with (`mypy-baseline`, `ty-baseline`, ...)."""
+        found: Setting[str] | None = getattr(self, f"{tool}_baseline", None)
+        return found
 
     @property
     def shown_decimals(self) -> int:
@@ -111,6 +121,7 @@ class Options:
     # The checks of `py-ci run` and `py-ci action`.
     python: str | None = None
     checks: Setting[tuple[str, ...]] = _CHECKS
+    type_checkers: Setting[tuple[str, ...]] = _MYPY_ALONE  # what the typecheck check runs, each its own tool
     mypy_targets: Setting[tuple[str, ...]] = _MYPY_TARGETS
     mypy_path: tuple[str, ...] = ()  # MYPYPATH: where a PEP 420 namespace package's import name starts
     mypy_args: Setting[tuple[str, ...]] = _MYPY_ARGS

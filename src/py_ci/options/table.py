@@ -36,6 +36,11 @@ VALUES: Mapping[str, Value] = {
     "max_errors": Value(v.count, "max-mypy-errors", table=True, origin=True),
     "max_violations": Value(v.count, "max-ruff-violations", table=True, origin=True),
     "mypy_baseline": Value(v.file_path, "mypy-baseline", table=True, origin=True),
+    # The other type checkers' baselines: a [tool.py-ci] key each (py-ci init writes them).
+    **{
+        f"{tool}_baseline": Value(v.file_path, f"{tool}-baseline", table=True, origin=True)
+        for tool in v.TYPE_CHECKERS[1:]
+    },
     "ruff_baseline": Value(v.file_path, "ruff-baseline", table=True, origin=True),
     "write_baseline": Value(v.path),
     "coverage_gated": Value(v.boolean, "gate-coverage"),
@@ -59,6 +64,7 @@ VALUES: Mapping[str, Value] = {
     "project_path": Value(v.path),
     "python": Value(v.text),
     "checks": Value(v.checks, "checks", table=True, origin=True),
+    "type_checkers": Value(v.type_checkers, "type-checkers", table=True, origin=True),
     "mypy_targets": Value(v.words, "mypy-targets", table=True, origin=True),
     "mypy_args": Value(v.words, "mypy-args", table=True, origin=True),
     "pytest_args": Value(v.words, "pytest-args", table=True, origin=True),
@@ -206,6 +212,12 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
         PROJECT,
         Flag("--python", "python", "the project's interpreter (default: found, see README)", "PYTHON"),
         Flag("--checks", "checks", "some of lint,format,typecheck,test (default all)", "LIST"),
+        Flag(
+            "--type-checkers",
+            "type_checkers",
+            "some of mypy,ty,pyrefly,basedpyright,pyright (default: those the project configures, else mypy)",
+            "LIST",
+        ),
         Flag("--mypy-targets", "mypy_targets", "what mypy checks (default: mypy's `files`, else .)", "ARGS"),
         Flag(
             "--mypy-args",
@@ -324,12 +336,14 @@ _GATE_FIELDS = {
     "max_errors",
     "max_violations",
     "mypy_baseline",
+    *(f"{tool}_baseline" for tool in v.TYPE_CHECKERS[1:]),
     "ruff_baseline",
     "input_limit_mb",
 }
 _RUN_FIELDS = {
     "python",
     "checks",
+    "type_checkers",
     "mypy_targets",
     "mypy_args",
     "pytest_args",
@@ -366,7 +380,7 @@ FIELDS: Mapping[str, frozenset[str]] = {
     "ruff": frozenset(_GATE_FIELDS),
     "report": frozenset(_GATE_FIELDS),
     "run": frozenset(_GATE_FIELDS | _RUN_FIELDS),
-    "install": frozenset({"installer", "resolution", "checks", "parallel"} | _GROUP_FIELDS),
+    "install": frozenset({"installer", "resolution", "checks", "type_checkers", "parallel"} | _GROUP_FIELDS),
     "action": frozenset(
         _GATE_FIELDS
         | _RUN_FIELDS

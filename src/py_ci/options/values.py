@@ -14,6 +14,7 @@ from py_ci.install import TOOL_VERSIONS
 from py_ci.model import NeededJob
 
 CHECKS = ("lint", "format", "typecheck", "test")
+TYPE_CHECKERS = ("mypy", "ty", "pyrefly", "basedpyright", "pyright")
 # setup-python's spellings: 3.12, 3.13.1, 3.14-dev, 3.13t, 3.x, pypy3.10, graalpy-24.1.
 VERSION = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+\-]*")
 # The reusable workflow's shards input lists up to this many (GitHub runs at most MAX_JOBS jobs a matrix).
@@ -161,12 +162,20 @@ def words(raw: object) -> tuple[str, ...]:
     raise BadValue(f"{raw!r} is neither text nor a list of text", 'write e.g. "--strict" or ["src", "tests"]')
 
 
-def checks(raw: object) -> tuple[str, ...]:
+def _some_of(raw: object, allowed: tuple[str, ...], noun: str) -> tuple[str, ...]:
     chosen = words(raw.replace(",", " ") if isinstance(raw, str) else raw)
-    unknown = [word for word in chosen if word not in CHECKS]
+    unknown = [word for word in chosen if word not in allowed]
     if unknown or not chosen:
-        raise BadValue(f"{raw!r} names no check or an unknown one", f"use some of: {', '.join(CHECKS)}")
+        raise BadValue(f"{raw!r} names no {noun} or an unknown one", f"use some of: {', '.join(allowed)}")
     return tuple(dict.fromkeys(chosen))
+
+
+def checks(raw: object) -> tuple[str, ...]:
+    return _some_of(raw, CHECKS, "check")
+
+
+def type_checkers(raw: object) -> tuple[str, ...]:
+    return _some_of(raw, TYPE_CHECKERS, "type checker")
 
 
 def label(raw: object) -> tuple[str, str]:

@@ -15,7 +15,7 @@ def _red_without_baseline(section: CheckSection | None) -> bool:
 
 def unbaselined_tools(job: JobResult) -> tuple[str, ...]:
     """The checkers whose findings fail the job with no baseline configured: yesterday's code, judged as new."""
-    return tuple(s.tool for s in (job.mypy, job.ruff) if s is not None and _red_without_baseline(s))
+    return tuple(s.tool for s in job.checks if _red_without_baseline(s))
 
 
 def _accepts(tools: tuple[str, ...]) -> str:

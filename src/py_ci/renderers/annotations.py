@@ -85,8 +85,8 @@ def job_annotations(job: JobResult, gates: Gates, workspace: Path) -> list[Annot
     """In section order: what did not run, tests, types, lint, coverage."""
     made = [Annotation("error", f"{p.cause}\n{p.fix}", f"{p.title} {p.what}") for p in job.not_run]
     made += test_annotations(job.tests, workspace) if job.tests is not None else []
-    for section in (job.mypy, job.ruff):
-        made += check_annotations(section) if section is not None else []
+    for section in job.checks:
+        made += check_annotations(section)
     return made + (coverage_annotations(job.coverage, gates) if job.coverage is not None else [])
 
 

@@ -19,7 +19,7 @@ def headline(section: CheckSection) -> str:
     report, comparison = section.report, section.comparison
     if comparison is not None and not report.stopped:
         # What fails the run comes first; what the baseline accepts is a count.
-        noun = "new error" if section.tool == "mypy" else "new finding"
+        noun = "new error" if section.type_checker else "new finding"
         return f"{section.tool}: {plural(len(comparison.new), noun)}, {comparison.known:,} accepted by the baseline"
     if section.tool == "ruff":
         said = {
@@ -28,13 +28,14 @@ def headline(section: CheckSection) -> str:
         }
         # Of the parts that ran: `--checks format` has nothing to say of violations.
         return "ruff: " + ", ".join(text for part, text in said.items() if part in (report.ran or said))
+    tool = section.tool
     if report.stopped:
-        return f"mypy: stopped by {plural(report.errors, 'blocking error')}, the rest not checked"
+        return f"{tool}: stopped by {plural(report.errors, 'blocking error')}, the rest not checked"
     if report.errors:
-        return f"mypy: {plural(report.errors, 'error')} in {plural(report.files, 'file')}"
+        return f"{tool}: {plural(report.errors, 'error')} in {plural(report.files, 'file')}"
     if report.files_checked:
-        return f"mypy: no errors in {plural(report.files_checked, 'checked file')}"
-    return "mypy: no errors"
+        return f"{tool}: no errors in {plural(report.files_checked, 'checked file')}"
+    return f"{tool}: no errors"
 
 
 def limit_origin(section: CheckSection, gate: str) -> str | None:

@@ -122,15 +122,14 @@ def job_publication(job: JobResult, options: Options) -> Publication:
     if job.tests is not None:
         markdown.append(tests_markdown(job.tests, budget))
         text.append(tests_text(job.tests))
-    for section in (job.mypy, job.ruff):
-        if section is not None:
-            markdown.append(check_markdown(section, budget))
-            text.append(check_text(section))
+    for section in job.checks:
+        markdown.append(check_markdown(section, budget))
+        text.append(check_text(section))
     if job.coverage is not None:
         markdown.append(coverage_markdown(job.coverage, gates, budget))
         text.append(coverage_text(job.coverage, gates))
     markdown += [ran_markdown(job.ran), adopting_markdown(job)]
-    files = _baseline_file(job.mypy or job.ruff, options)
+    files = _baseline_file(next(iter(job.checks), None), options)
     if options.save is not None and options.run_groups is None:
         files[options.save] = render_result(job)
     elif options.save is not None:

@@ -29,6 +29,7 @@ def render_result(job: JobResult) -> str:
         "coverage": None if leg.coverage is None else _coverage(leg.coverage),
         "mypy": None if job.mypy is None else check_counts(job.mypy),
         "ruff": None if job.ruff is None else check_counts(job.ruff),
+        **{section.tool: check_counts(section) for section in job.types},
     }
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
 

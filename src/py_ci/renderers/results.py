@@ -137,7 +137,7 @@ def unformatted(section: CheckSection) -> int:
 def check_counts(section: CheckSection) -> JSON:
     """The counts a result file keeps of a checker, and --json leads with."""
     comparison = section.comparison
-    if section.tool == "mypy":
+    if section.type_checker:
         return {"errors": section.report.errors, "new_errors": None if comparison is None else len(comparison.new)}
     new = None if comparison is None else sum(1 for f in comparison.new if f.tool != FORMAT_TOOL)
     return {"violations": violations(section), "unformatted_files": unformatted(section), "new_violations": new}
@@ -145,7 +145,7 @@ def check_counts(section: CheckSection) -> JSON:
 
 def check_json(section: CheckSection) -> JSON:
     report, comparison = section.report, section.comparison
-    if section.tool == "mypy":
+    if section.type_checker:
         head: JSON = {
             "errors": report.errors,
             "notes": report.notes,
@@ -173,8 +173,8 @@ def check_json(section: CheckSection) -> JSON:
 
 
 def check_outputs(section: CheckSection) -> dict[str, str]:
-    if section.tool == "mypy":
-        return {"mypy-errors": str(section.report.errors)}
+    if section.type_checker:
+        return {f"{section.tool}-errors": str(section.report.errors)}
     return {"ruff-violations": str(violations(section)), "unformatted-files": str(unformatted(section))}
 
 
@@ -234,9 +234,8 @@ def job_json(job: JobResult, gates: Gates) -> JSON:
         ]
     if job.tests is not None:
         result["tests"] = tests_json(job.tests)
-    for section in (job.mypy, job.ruff):
-        if section is not None:
-            result[section.tool] = check_json(section)
+    for section in job.checks:
+        result[section.tool] = check_json(section)
     if job.coverage is not None:
         result["coverage"] = coverage_json(job.coverage, gates)
     if job.ran:
@@ -248,9 +247,8 @@ def job_outputs(job: JobResult) -> dict[str, str]:
     outputs: dict[str, str] = {}
     if job.tests is not None:
         outputs.update(tests_outputs(job.tests.report.counts))
-    for section in (job.mypy, job.ruff):
-        if section is not None:
-            outputs.update(check_outputs(section))
+    for section in job.checks:
+        outputs.update(check_outputs(section))
     if job.coverage is not None:
         outputs.update(coverage_outputs(job.coverage))
     return {**outputs, "passed": flag(job.passed)}

@@ -1,0 +1,94 @@
+"""What the typecheck check runs: the checkers the project configures, each its own command, and mypy's workers
+only when its cache is empty and nobody chose them."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from py_ci.environment import Environment
+from py_ci.options.build import build_options
+from py_ci.tool_runs import Check, plan
+from tests.helpers import write_files
+
+
+def typechecks(root: Path, env: Mapping[str, str] | None = None, **flags: object) -> list[Check]:
+    options = build_options("run", {"checks": ("typecheck",), **flags}, env or {}, root)
+    return plan(Environment(Path(sys.executable), "this interpreter"), options, root / "out")
+
+
+def test_the_configured_checkers_each_with_its_own_command(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pyproject.toml": "[tool.pyrefly]\n[tool.mypy]\nstrict = true\n", "pkg/__init__.py": ""})
+    checks = typechecks(tmp_path)
+    assert [(c.name, c.title, c.tool, c.output.name) for c in checks] == [
+        ("typecheck-pyrefly", "pyrefly check", "pyrefly", "pyrefly.json"),
+        ("typecheck", "mypy", "mypy", "mypy.txt"),
+    ]
+    assert checks[0].command[1:] == [
+        "-m", "pyrefly", "check", "--output-format", "json", "--python-interpreter-path", sys.executable,
+    ]  # fmt: skip
+    assert checks[1].command[1:] == ["-m", "mypy", "pkg"]  # the project's own strictness, its package
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({}, ("mypy",)),
+        ({"ty.toml": ""}, ("ty",)),
+        ({"pyrightconfig.json": "{}"}, ("pyright",)),
+        ({"pyproject.toml": "[tool.basedpyright]\n[tool.ty]\n"}, ("ty", "basedpyright")),
+        ({"setup.cfg": "[mypy]\n", "pyrefly.toml": ""}, ("pyrefly", "mypy")),
+    ],
+)
+def test_which_checkers_run(tmp_path: Path, files: dict[str, str], expected: tuple[str, ...]) -> None:
+    write_files(tmp_path, {"pkg/__init__.py": "", **files})
+    assert tuple(check.tool for check in typechecks(tmp_path)) == expected
+
+
+def test_the_choice_given_wins_over_the_configuration(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pyproject.toml": "[tool.ty]\n[tool.py-ci]\ntype-checkers = ['basedpyright']\n"})
+    assert [check.tool for check in typechecks(tmp_path)] == ["basedpyright"]
+    given = typechecks(tmp_path, {"PY_CI_TYPE_CHECKERS": "mypy, ty"})
+    assert [check.tool for check in given] == ["mypy", "ty"]
+    assert [check.tool for check in typechecks(tmp_path, type_checkers=("pyright",))] == ["pyright"]
+
+
+def workers(root: Path, env: Mapping[str, str] | None = None) -> str | None:
+    (check,) = typechecks(root, env)
+    return check.env.get("MYPY_NUM_WORKERS")
+
+
+def test_mypy_on_workers_only_while_its_cache_is_empty(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pkg/__init__.py": ""})
+    assert workers(tmp_path) == "auto"
+    (tmp_path / ".mypy_cache").mkdir()
+    assert workers(tmp_path) == "auto"  # an empty folder is no cache
+    (tmp_path / ".mypy_cache" / "3.12").mkdir()
+    assert workers(tmp_path) is None
+    restored = tmp_path / "restored"
+    assert workers(tmp_path, {"MYPY_CACHE_DIR": str(restored)}) == "auto"
+    (restored / "3.12").mkdir(parents=True)
+    assert workers(tmp_path, {"MYPY_CACHE_DIR": str(restored)}) is None
+    assert workers(tmp_path, {"MYPY_CACHE_DIR": ""}) is None  # the action's empty value: mypy's own .mypy_cache
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("mypy.ini", "[mypy]\nnum_workers = 2\n"),
+        ("setup.cfg", "[mypy]\nlocal_partial_types = False\n"),
+        ("pyproject.toml", "[tool.mypy]\nincremental = false\n"),
+        ("pyproject.toml", '[tool.mypy]\ncache_dir = "/dev/null"\n'),
+    ],
+)
+def test_mypy_left_serial_where_the_project_chooses(tmp_path: Path, name: str, text: str) -> None:
+    write_files(tmp_path, {"pkg/__init__.py": "", name: text})
+    assert workers(tmp_path) is None
+
+
+def test_the_callers_own_workers_are_kept(tmp_path: Path) -> None:
+    write_files(tmp_path, {"pkg/__init__.py": ""})
+    assert workers(tmp_path, {"MYPY_NUM_WORKERS": "0"}) is None
