@@ -81,7 +81,7 @@ def probe_result(environment: Environment, probe: subprocess.Popen[str]) -> list
     out, err = probe.communicate()
     if probe.returncode != 0:
         raise InputError(environment.describe(), f"does not run ({err.strip()[-200:]})", "fix or recreate it")
-    return [TOOLS[module] for module in out.split()]
+    return [TOOLS.get(module, module) for module in out.split()]
 
 
 def missing_tools(environment: Environment, modules: list[str]) -> list[str]:

@@ -278,6 +278,28 @@ def test_coverage_alone_brings_the_plugins_its_configuration_names(py_ci: PyCI, 
     assert run([str(python), "-m", "coverage", "report"], tmp_path, allowed=(1,)).stdout.startswith("No data")
 
 
+def test_a_plugin_the_coverage_configuration_names_and_no_requirement_lists_is_installed_too(
+    py_ci: PyCI, tmp_path: Path
+) -> None:
+    """pycodestyle's sdist: setup.cfg names covdefaults, nothing lists it; coverage.py would stop before the tests."""
+    write_files(
+        tmp_path,
+        {
+            "setup.cfg": "[metadata]\nname = p\nversion = 1\n[options]\npy_modules = p\n[coverage:run]\n"
+            "plugins = covdefaults\n",
+            "setup.py": "from setuptools import setup\nsetup()\n",
+            "p.py": "x = 1\n",
+            "test_p.py": "import p\n\ndef test_p():\n    assert p.x == 1\n",
+        },
+    )
+    python = venv(tmp_path / "venv")
+    outcome = py_ci("install", "--python", str(python), "--json", cwd=tmp_path)
+    assert outcome.status == 0, outcome.stderr
+    assert "covdefaults" in json.loads(outcome.stdout)["commands"][-1]
+    tests = run([str(python), "-m", "coverage", "run", "-m", "pytest", "-q", "-p", "no:cacheprovider"], tmp_path)
+    assert "1 passed" in tests.stdout
+
+
 def test_on_python_3_9_the_tools_are_the_newest_that_still_support_it(py_ci: PyCI, tmp_path: Path) -> None:
     """py-ci's pins are ceilings: pytest 9 and coverage 7.11 left 3.9 behind, so a 3.9 leg gets their last releases."""
     python = venv(tmp_path / "venv", find_python("3.9"))

@@ -170,11 +170,17 @@ def _modules(check: str, options: Options) -> tuple[str, ...]:
     return ("coverage",) if check == "test" and own_runner_runs(options) else CHECK_MODULES[check]
 
 
-def _coverage_plugins(options: Options) -> list[str]:
-    """The packages of the coverage.py plugins the project's configuration names, at the versions it asks for."""
+def _coverage_plugins(options: Options) -> dict[str, str]:
+    """The coverage.py plugins the project's configuration names: each module's package, at the version the
+    project asks for."""
     settings = read_coverage_settings(options.project, options.environ)
     names = [plugin.split(".")[0] for plugin in settings.plugins] if settings is not None else []
-    return [pin.requirement if (pin := tool_pin(options.project, name)) else name for name in dict.fromkeys(names)]
+    return {name: pin.requirement if (pin := tool_pin(options.project, name)) else name for name in names}
+
+
+def _plugins_step(plugins: list[str], python: str, installer: Installer) -> Step:
+    # coverage.py imports them to read its configuration at all: without them no test would run, nor combine.
+    return Step(f"coverage.py's plugins ({', '.join(plugins)})", (*installer.pip_install(python), *plugins))
 
 
 def _tools_alone(
@@ -187,10 +193,9 @@ def _tools_alone(
     log.write(f"py-ci install: {', '.join(tools)} alone ({why}), with {installer.name}, into {python}\n")
     asked = _asked(options, missing, log)
     steps = [tool_step(missing, python, installer, None, asked)] if missing else []
-    plugins = _coverage_plugins(options) if "coverage" in tools else []
+    plugins = list(_coverage_plugins(options).values()) if "coverage" in tools else []
     if plugins:
-        # coverage.py imports them to read the configuration at all: combining in a job of its own needs them too.
-        steps.append(Step(f"coverage.py's plugins ({', '.join(plugins)})", (*installer.pip_install(python), *plugins)))
+        steps.append(_plugins_step(plugins, python, installer))
     for step in steps:
         _run(step, options.workspace, log, dict(options.environ), OVERRIDE)
     return InstallResult(
@@ -233,6 +238,10 @@ def run(options: Options, console: Console) -> InstallResult:
     with tempfile.TemporaryDirectory() as scratch:
         held = _held(target, options, Path(scratch)) if missing else None
         tools = [tool_step(missing, target, installer, held, _asked(options, missing, log))] if missing else []
+        # The plugins the coverage configuration names that nothing the project lists installed (covdefaults).
+        plugins = _coverage_plugins(options) if "test" in checks else {}
+        absent = missing_tools(Environment(Path(target), "the project's environment"), list(plugins)) if plugins else []
+        tools += [_plugins_step([plugins[name] for name in absent], target, installer)] if absent else []
         for step in tools:
             _run(step, project, log, env, LOWEST_FIX if options.resolution == LOWEST_DIRECT else OVERRIDE)
     checked = _checked(target, options)
