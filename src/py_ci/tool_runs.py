@@ -266,7 +266,9 @@ def _coverage_run(python: list[str], measurement: Measurement, out: Path, env: d
 def _coverage_args(measurement: Measurement) -> list[str]:
     """`coverage run`'s options: what to measure, unless py-ci's configuration says it; branches, when asked."""
     source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
-    return [*source, *(["--branch"] if measurement.branch else [])]
+    # coverage.py's defaults measure every file run outside site-packages: py-ci's own plugins are not the project's.
+    omit = [f"--omit={PLUGINS}/*"] if measurement.everything else []
+    return [*source, *omit, *(["--branch"] if measurement.branch else [])]
 
 
 def own_runner_runs(options: Options) -> bool:

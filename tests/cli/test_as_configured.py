@@ -142,6 +142,39 @@ def test_without_configuration_the_packages_are_measured_with_branches(py_ci: Py
     assert "coverage: the project's packages (the project's top-level packages), with branches" in str(result["ran"])
 
 
+@pytest.mark.parametrize(
+    ("line", "runner"), [("coverage run -m pytest", "pytest"), ("coverage run -m unittest discover tests", "unittest")]
+)
+def test_a_bare_coverage_run_and_no_configuration_measure_what_coverage_measures(
+    py_ci: PyCI, tmp_path: Path, line: str, runner: str
+) -> None:
+    """django-js-asset's tox line: coverage.py's defaults, the tests among the files, no branches; py-ci's own
+    plugins (unittest's JUnit writer) never among them."""
+    tests = {
+        "tests/__init__.py": "",
+        "tests/test_core.py": """
+            import unittest
+
+            from pkg.core import double
+
+
+            class Test(unittest.TestCase):
+                def test_double(self):
+                    self.assertEqual(double(2), 4)
+            """,
+    }
+    root = project(tmp_path, {**tests, "tox.ini": f"[testenv]\ncommands =\n    {line}\n    coverage report\n"})
+    outcome, result = py_ci_run(py_ci, root, "--checks", "test")
+    assert outcome.status == 0, outcome.stderr
+    files = {file["path"] for file in result["coverage"]["files"]} - {"tests/__init__.py"}  # empty: the runner's
+    assert files == {"pkg/__init__.py", "pkg/core.py", "tests/test_core.py"}
+    assert result["coverage"]["branches_valid"] == 0
+    # Either runner runs the same lines of these files: the figure is `coverage run -m pytest`'s by hand.
+    assert result["coverage"]["total"] == pytest.approx(coverage_run_total(root), abs=1e-6)
+    said = "coverage: tox.ini [testenv] commands: coverage.py's defaults, every file the tests run but the standard"
+    assert said in ran(result, runner)["settings"]
+
+
 PLUGIN = {
     "plug/__init__.py": """
         import pytest

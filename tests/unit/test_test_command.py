@@ -76,6 +76,7 @@ jobs:
                 "hatch.toml [envs.default.scripts] test",
                 ("-m", "zope.testrunner", "--test-path=src", "-vc"),
                 "coverage run -m zope.testrunner --test-path=src -vc",
+                coverage_everything=True,
             ),
         ),
         (
@@ -171,7 +172,12 @@ jobs:
             # Its paths are another folder's: pytest runs them from the project's.
             {"tox.ini": "[testenv]\nchangedir = tests\ncommands = pytest --cov --cov-branch unit\n"},
             TestCommand(
-                PYTEST, "tox.ini [testenv] commands", (), "pytest --cov --cov-branch unit", coverage_branch=True
+                PYTEST,
+                "tox.ini [testenv] commands",
+                (),
+                "pytest --cov --cov-branch unit",
+                coverage_branch=True,
+                coverage_everything=True,
             ),
         ),
         (
@@ -200,6 +206,7 @@ jobs:
                 "tox.ini [testenv] commands",
                 ("-m", "django", "test", "-v2", "appconf"),
                 "coverage run {envbindir}/django-admin test -v2 {posargs:appconf}",
+                coverage_everything=True,
             ),
         ),
         (
@@ -275,6 +282,7 @@ jobs:
                 ("tests/manage.py", "test", "-v2", "testapp"),
                 "python -Wd {envbindir}/coverage run tests/manage.py test -v2 {posargs:testapp}",
                 {"PYTHONWARNINGS": "d"},
+                coverage_everything=True,
             ),
         ),
         (
@@ -289,6 +297,7 @@ jobs:
                 ("-m", "django", "test", "tests"),
                 "python -W error -m coverage run `which django-admin` test tests",
                 {"DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONWARNINGS": "error"},
+                coverage_everything=True,
             ),
         ),
         (

@@ -86,6 +86,7 @@ class Measurement:
     workers_in_addopts: bool = False  # the project's addopts start pytest-xdist's workers (-n)
     children: bool = True  # the tests' child processes measured too ([run] patch = subprocess), unless it names patches
     branch: bool = False  # the maintainers' command measures branches (`coverage run --branch`, `--cov-branch`)
+    everything: bool = False  # coverage.py's defaults, as the maintainers' `coverage run` names nothing to measure
 
 
 @dataclass(frozen=True, slots=True)

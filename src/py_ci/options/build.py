@@ -180,6 +180,11 @@ def _measurement(
         return Measurement(
             command.coverage_sources, (), False, said + rest, addopts, workers, children, command.coverage_branch
         )
+    if command.coverage_everything and coverage is None:
+        # The maintainers' coverage.py measures with its defaults, and nothing configures it otherwise.
+        said = f"{command.found}: coverage.py's defaults, every file the tests run but the standard library and"
+        said += " installed packages" + (", with branches" if command.coverage_branch else "")
+        return Measurement((), (), False, said, addopts, workers, children, command.coverage_branch, everything=True)
     source = () if layout is None else layout.coverage_source()
     include = () if layout is None else tuple(p if p.endswith(".py") else f"{p}/*" for p in layout.paths)
     where = "everything it runs (no package found)" if layout is None else f"the project's packages ({layout.origin})"

@@ -76,6 +76,8 @@ class TestCommand:
     # What the command has coverage.py measure (`coverage run --source`, pytest-cov's `--cov`), and with branches
     coverage_sources: tuple[str, ...] = ()
     coverage_branch: bool = False
+    # It measures with coverage.py's defaults: `coverage run` or a bare `--cov`, naming nothing to measure
+    coverage_everything: bool = False
 
     __test__ = False
 
@@ -177,6 +179,16 @@ def _measured(words: list[str]) -> tuple[tuple[str, ...], bool]:
     )
 
 
+def _everything(words: list[str]) -> bool:
+    """`coverage run` or pytest-cov's bare `--cov` that say nothing of what to measure: coverage.py's default, every
+    file the tests run outside the standard library and installed packages."""
+    pairs = list(zip(words, [*words[1:], "-"], strict=True))
+    started = any(Path(word).name == "coverage" and after == "run" for word, after in pairs)
+    bare = any(word == "--cov" and after.startswith("-") for word, after in pairs)
+    named = any(word.split("=", 1)[0] in ("--source", "--include", "--rcfile", "--cov-config") for word in words)
+    return (started or bare) and not named and not _measured(words)[0]
+
+
 def _pytest_args(words: list[str]) -> tuple[str, ...]:
     """The command's own pytest arguments (its paths, markers, options), without what py-ci sets itself: coverage
     (pytest-cov's), the JUnit report and pytest-xdist's workers; and without tox's substitutions."""
@@ -220,7 +232,7 @@ def classify(project: ProjectFiles, line: str, found: str, env: Mapping[str, str
         given["PYTHONWARNINGS"] = ",".join([*filter(None, [given.get("PYTHONWARNINGS")]), *filters])
 
     def said(runner: str, target: tuple[str, ...] = ()) -> TestCommand:
-        return TestCommand(runner, found, target, line.strip(), given, sources, branch)
+        return TestCommand(runner, found, target, line.strip(), given, sources, branch, _everything(written))
 
     if set(words) & _NO_TESTS:
         return None
