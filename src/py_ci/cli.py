@@ -163,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from py_ci.publication import publish
 
         options = build_options(name, given, os.environ, Path.cwd())
-        publication = COMMANDS[name].run(options, Console(sys.stdin.buffer, sys.stderr))
+        publication = COMMANDS[name].run(options, Console.standard(options.publishing.verbosity < 0))
         return publish(publication, options.publishing, sys.stdout, sys.stderr)
     except PyCIError as error:
         return _fail(error, json)

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import shlex
-import subprocess
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -166,17 +165,28 @@ def _start_application(
     return stack.enter_context(running_application(app, project, app_environ, log))
 
 
-def _raise_if_missing(environment: Environment, probe: subprocess.Popen[str]) -> None:
-    missing = probe_result(environment, probe)
-    if missing:
-        raise InputError(environment.describe(), f"lacks {', '.join(missing)}", install_hint(environment, missing))
+class _Probe:
+    """Which of the checks' modules the environment lacks, asked in the background and answered once."""
+
+    def __init__(self, environment: Environment, checks: list[Check]) -> None:
+        self.environment = environment
+        self.missing: list[str] | None = None
+        self.process = start_probe(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
+
+    def check(self) -> None:
+        """An error naming the missing tools and how to install them, before any check's own failure is said."""
+        if self.missing is None:
+            self.missing = probe_result(self.environment, self.process)
+        if self.missing:
+            hint = install_hint(self.environment, self.missing)
+            raise InputError(self.environment.describe(), f"lacks {', '.join(self.missing)}", hint)
 
 
 def _run_all(
-    checks: list[Check], options: Options, environment: Environment, environ: dict[str, str], progress: IO[str]
+    checks: list[Check], options: Options, probe: _Probe, environ: dict[str, str], progress: IO[str]
 ) -> RunProblems:
     """The services, then the applications, then every check in parallel; each test's coverage report after."""
-    project = options.workspace
+    project, environment = options.workspace, probe.environment
     live = progress.isatty() and options.publishing.colour
     tests = [check for check in checks if check.name.startswith("test")]
     with_app = [
@@ -184,13 +194,15 @@ def _run_all(
         for check in tests
         if (app := options.app if check.group is None else check.group.application) is not None
     ]
+    if options.started_services or with_app:
+        probe.check()  # before servers that would start for nothing
     with contextlib.ExitStack() as stack:
         _start_services(stack, options.started_services, environ, progress)
         watches = [
             (check, app, _start_application(stack, app, check, (environment, project, environ), progress))
             for check, app in with_app
         ]
-        run_checks(checks, project, environ, Progress(progress, live))
+        run_checks(checks, project, environ, Progress(progress, live), probe.check)
     lint_with_an_old_ruff(checks, project, environ)
     written = {check.name: _write_coverage(check, environment, options) for check in tests}
     return RunProblems(
@@ -209,7 +221,7 @@ def _ran(check: Check, options: Options) -> Ran:
         "lint": "the project's ruff configuration",
         "format": "the project's ruff configuration",
         **{
-            type_check_name(tool): f"as the project configures it; {chosen}"
+            type_check_name(tool): f"the project's {tool} configuration; {chosen}"
             for tool in TYPE_CHECK_TITLES
             if tool != "mypy"
         },
@@ -305,7 +317,7 @@ def run_locally(options: Options, console: Console) -> JobResult:
             note = f"No test group of this project runs {kind}: nothing to run here."
             return JobResult(dict(options.labels), workspace=str(project.resolve()), notes=(note,))
         # The probe runs beside the checks: a missing tool is still named first, at no cost when none is.
-        probe = start_probe(environment, list(dict.fromkeys(m for check in checks for m in check.modules)))
+        probe = _Probe(environment, checks)
         out.mkdir(parents=True, exist_ok=True)
         if options.measurement.py_ci_config:
             (out / COVERAGERC).write_text(coverage_config(options), encoding="utf-8")
@@ -316,12 +328,11 @@ def run_locally(options: Options, console: Console) -> JobResult:
             progress.write(f"  tests: {runner_said(options.test_command, own)}\n")
         environ = {**options.environ, "PYTHONDONTWRITEBYTECODE": os.environ.get("PYTHONDONTWRITEBYTECODE", "1")}
         try:
-            problems = _run_all(checks, options, environment, environ, progress)
+            problems = _run_all(checks, options, probe, environ, progress)
         except InputError:
             # A missing tool explains a failed start (no coverage.py, no pytest) better than the start does.
-            _raise_if_missing(environment, probe)
+            probe.check()
             raise
-        _raise_if_missing(environment, probe)
         result = _result(checks, options, console, problems)
         if options.output_dir is not None and result.coverage is not None:
             # What the gate job's own checkout will lack, carried with the results it combines.

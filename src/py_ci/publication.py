@@ -10,7 +10,7 @@ from typing import IO, Any
 from py_ci.files import write_atomic
 from py_ci.github import SUMMARY_LIMIT, Annotation, append_file, format_outputs, verbatim
 from py_ci.options import Publishing
-from py_ci.renderers.terminal import coloured
+from py_ci.renderers.terminal import coloured, verdicts_only
 
 EXIT_PASSED, EXIT_GATE_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -41,16 +41,17 @@ def publish(publication: Publication, publishing: Publishing, stdout: IO[str], s
         append_file(publishing.summary, publication.markdown, "summary")
     for path, text in publication.files.items():
         write_atomic(path, text)
+    text = verdicts_only(publication.text) if publishing.verbosity < 0 else publication.text
     if publishing.json:
         # Indented JSON: every line starts with a space, a bracket or a quote, never with a command.
         stdout.write(json.dumps(publication.result, ensure_ascii=False, indent=2) + "\n")
-    elif publishing.in_actions and publication.text:
+    elif publishing.in_actions and text:
         # File names, test ids and messages come from the change under test: the runner must not obey them.
-        stdout.write(verbatim(publication.text))
+        stdout.write(verbatim(text))
     elif stdout.isatty() and publishing.colour:
-        stdout.write(coloured(publication.text))
+        stdout.write(coloured(text))
     else:
-        stdout.write(publication.text)
+        stdout.write(text)
     if publishing.annotations:
         # With --json, stdout holds the JSON alone: the runner reads workflow commands on stderr too.
         commands = stderr if publishing.json else stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -217,9 +217,20 @@ class Progress:
         self.stream.flush()
 
 
-def run_checks(checks: list[Check], project: Path, environ: Mapping[str, str], progress: Progress) -> None:
+def run_checks(
+    checks: list[Check], project: Path, environ: Mapping[str, str], progress: Progress, ready: Callable[[], None]
+) -> None:
+    """Every check at once; `ready` (whether the tools are there) judged before any check's end is said."""
     for check in checks:
         _start(check, project, environ)
+    try:
+        ready()
+    except Exception:
+        for check in checks:
+            assert check.process is not None
+            check.process.kill()
+            check.process.wait()
+        raise
     waiting = list(checks)
     while waiting:
         for check in list(waiting):

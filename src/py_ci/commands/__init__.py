@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from dataclasses import dataclass
 from typing import IO, BinaryIO
 
@@ -12,3 +14,8 @@ class Console:
 
     stdin: BinaryIO
     progress: IO[str]
+
+    @classmethod
+    def standard(cls, quiet: bool) -> Console:
+        """The process's own streams; with -q, progress goes nowhere."""
+        return cls(sys.stdin.buffer, io.StringIO() if quiet else sys.stderr)

@@ -99,6 +99,7 @@ class Publishing:
     outputs: Path | None = None  # $GITHUB_OUTPUT
     in_actions: bool = False
     colour: bool = True  # NO_COLOR is not set; a terminal is still needed
+    verbosity: int = 0  # -q: -1, the verdicts alone and no progress; -v: 1, every finding and file, and each command
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,7 @@ def _publishing(layers: _Layers, environ: Mapping[str, str]) -> Publishing:
         outputs=runner.output_path,
         in_actions=runner.in_actions,
         colour=not environ.get("NO_COLOR"),
+        verbosity=(1 if layers.value("verbose") else 0) - (1 if layers.value("quiet") else 0),
     )
 
 

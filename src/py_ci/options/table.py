@@ -48,6 +48,8 @@ VALUES: Mapping[str, Value] = {
     "base_ref": Value(v.text, "base-ref"),
     # Publishing.
     "json": Value(v.boolean),
+    "quiet": Value(v.boolean),
+    "verbose": Value(v.boolean),
     "summary": Value(v.path),
     "annotations": Value(v.boolean, "annotations"),
     "write_summary": Value(v.boolean, "summary"),
@@ -128,12 +130,22 @@ class Flag:
     nargs: Literal["?", "*", "+"] | None = None
     default: object = None
     section: str | None = None  # the help's group
+    short: str | None = None  # `-q` beside `--quiet`
     exclusive: str | None = None  # flags of one exclusive group share this name
     required: bool = False
 
 
 COMMON = (
     Flag("--json", "json", "print the machine-readable result on stdout", kind="switch"),
+    Flag("--quiet", "quiet", "print the verdicts alone, and no progress", kind="switch", exclusive="say", short="-q"),
+    Flag(
+        "--verbose",
+        "verbose",
+        "print every finding and file, and each command run",
+        kind="switch",
+        exclusive="say",
+        short="-v",
+    ),
     Flag("--summary", "summary", "append the Markdown summary to PATH", "PATH"),
     Flag("--annotations", "annotations", "print workflow-command annotations", kind="switch"),
     Flag("--traceback", "traceback", "show the traceback of an internal error", kind="switch"),
@@ -400,4 +412,5 @@ def option_strings(flag: Flag, taken: set[str]) -> tuple[str, ...]:
     (`--coverage-threshold`): one vocabulary wherever a user sets it. `taken` holds the command's own flags."""
     key = VALUES[flag.field].name if flag.field in VALUES else None
     alias = f"--{key}"
-    return (flag.name, alias) if key and alias != flag.name and alias not in taken else (flag.name,)
+    names = (flag.name, alias) if key and alias != flag.name and alias not in taken else (flag.name,)
+    return (flag.short, *names) if flag.short else names

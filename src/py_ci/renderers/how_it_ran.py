@@ -26,6 +26,11 @@ def ran_markdown(ran: tuple[Ran, ...]) -> str:
     return "\n".join(details("How the checks ran", table(["Check", "Command", "Settings from"], "lll", rows))) + "\n\n"
 
 
+def ran_text(ran: tuple[Ran, ...]) -> str:
+    """-v: each check's command and where its settings came from."""
+    return "How the checks ran:\n" + "".join(f"  {r.title}: {r.command}\n    settings from {r.settings}\n" for r in ran)
+
+
 def runner_said(command: TestCommand, own_runner: bool) -> str:
     """Which runner ran the tests and where its command came from; pytest for its features, when it stood in."""
     said = f"{command.title}, from {command.found}" + (f" ({command.line})" if command.line else "")

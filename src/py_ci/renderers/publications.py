@@ -33,7 +33,7 @@ from py_ci.renderers.annotations import (
 )
 from py_ci.renderers.check_summary import check_markdown
 from py_ci.renderers.coverage_summary import coverage_markdown
-from py_ci.renderers.how_it_ran import not_run_markdown, not_run_text, ran_markdown
+from py_ci.renderers.how_it_ran import not_run_markdown, not_run_text, ran_markdown, ran_text
 from py_ci.renderers.install import install_markdown
 from py_ci.renderers.markdown import escape, plural, summary_budget
 from py_ci.renderers.matrix import leg_json, matrix_markdown, matrix_text
@@ -77,7 +77,7 @@ def coverage_publication(section: CoverageSection, options: Options) -> Publicat
         all(v.passed for v in section.verdicts),
         results.coverage_json(section, gates),
         coverage_markdown(section, gates, summary_budget()),
-        coverage_text(section, gates),
+        coverage_text(section, gates, options.publishing.verbosity > 0),
         results.coverage_outputs(section),
         coverage_annotations(section, gates),
     )
@@ -88,7 +88,7 @@ def tests_publication(section: TestsSection, options: Options) -> Publication:
         section.verdict.passed,
         results.tests_json(section),
         tests_markdown(section, summary_budget()),
-        tests_text(section),
+        tests_text(section, options.publishing.verbosity > 0),
         results.tests_outputs(section.report.counts),
         test_annotations(section, options.workspace),
     )
@@ -99,7 +99,7 @@ def check_publication(section: CheckSection, options: Options) -> Publication:
         all(v.passed for v in section.verdicts),
         results.check_json(section),
         check_markdown(section, summary_budget()),
-        check_text(section),
+        check_text(section, options.publishing.verbosity > 0),
         results.check_outputs(section),
         check_annotations(section),
         _baseline_file(section, options),
@@ -116,18 +116,19 @@ def _job_header(job: JobResult) -> str:
 
 def job_publication(job: JobResult, options: Options) -> Publication:
     """A whole job: every section in one summary, one set of outputs, one verdict, and its result file."""
-    gates, budget = options.gates, summary_budget()
+    gates, budget, everything = options.gates, summary_budget(), options.publishing.verbosity > 0
     markdown = [_job_header(job), *(f"{escape(note)}\n\n" for note in job.notes), *map(not_run_markdown, job.not_run)]
     text = [*(f"{note}\n" for note in job.notes), *map(not_run_text, job.not_run)]
     if job.tests is not None:
         markdown.append(tests_markdown(job.tests, budget))
-        text.append(tests_text(job.tests))
+        text.append(tests_text(job.tests, everything))
     for section in job.checks:
         markdown.append(check_markdown(section, budget))
-        text.append(check_text(section))
+        text.append(check_text(section, everything))
     if job.coverage is not None:
         markdown.append(coverage_markdown(job.coverage, gates, budget))
-        text.append(coverage_text(job.coverage, gates))
+        text.append(coverage_text(job.coverage, gates, everything))
+    text += [ran_text(job.ran)] if everything and job.ran else []
     markdown += [ran_markdown(job.ran), adopting_markdown(job)]
     files = _baseline_file(next(iter(job.checks), None), options)
     if options.save is not None and options.run_groups is None:
@@ -162,7 +163,7 @@ def matrix_publication(result: MatrixResult, options: Options) -> Publication:
     markdown, text = matrix_markdown(result, gates), matrix_text(result, gates)
     if union is not None:
         markdown += coverage_markdown(union, gates, summary_budget())
-        text += coverage_text(union, gates)
+        text += coverage_text(union, gates, options.publishing.verbosity > 0)
         outputs.update(results.coverage_outputs(union))
     annotations = coverage_annotations(union, gates) if union is not None else []
     files: dict[Path, str] = {}

@@ -15,12 +15,13 @@ from py_ci.renderers.tests_summary import outcome_words, skip_reasons
 TERMINAL_FILES = 50
 
 
-def coverage_text(section: CoverageSection, options: Gates) -> str:
+def coverage_text(section: CoverageSection, options: Gates, everything: bool) -> str:
+    """`coverage report`'s table, worst first: TERMINAL_FILES files, or all of them (-v)."""
     report, verdicts = section.report, list(section.verdicts)
     precision = options.shown_decimals
     branches = report.has_branches
     files = worst_first(report)
-    shown = files[:TERMINAL_FILES]
+    shown = files if everything else files[:TERMINAL_FILES]
     header = ["Name", "Stmts", "Miss", *(["Branch", "BrPart"] if branches else []), "Cover", "Missing"]
     rows: list[list[str]] = []
     for file in shown:
@@ -74,15 +75,16 @@ def _verdict_text(options: Gates, verdicts: list[Verdict]) -> str:
 TERMINAL_FINDINGS = 200
 
 
-def check_text(section: CheckSection) -> str:
-    """Findings as the tools print them, new ones marked, then the verdicts."""
+def check_text(section: CheckSection, everything: bool) -> str:
+    """Findings as the tools print them (TERMINAL_FINDINGS, or all of them: -v), new ones marked, then the verdicts."""
     comparison, findings = section.comparison, section.shown
+    shown = findings if everything else findings[:TERMINAL_FINDINGS]
     lines = []
-    for finding in findings[:TERMINAL_FINDINGS]:
+    for finding in shown:
         code = f"  [{finding.code}]" if finding.code else ""
         lines.append(f"{location(finding)}: {finding.severity}: {finding.message}{code}")
-    if len(findings) > TERMINAL_FINDINGS:
-        lines.append(f"... {len(findings) - TERMINAL_FINDINGS:,} more findings (all are in --json)")
+    if len(findings) > len(shown):
+        lines.append(f"... {len(findings) - len(shown):,} more findings (all are in --json and -v)")
     if comparison is not None:
         # Only the new findings are listed: what the baseline accepts would bury the one that fails the run.
         fixed = sum(count for _, count in comparison.fixed)
@@ -95,16 +97,17 @@ def check_text(section: CheckSection) -> str:
     return "\n".join(lines) + "\n"
 
 
-def tests_text(section: TestsSection) -> str:
-    """pytest's short summary: a line per failure, then the totals and the verdict."""
+def tests_text(section: TestsSection, everything: bool) -> str:
+    """pytest's short summary: a line per failure (TERMINAL_FINDINGS, or all: -v), then the totals and the verdict."""
     report, verdict = section.report, section.verdict
+    problems = report.problems if everything else report.problems[:TERMINAL_FINDINGS]
     lines = []
-    for case in report.problems[:TERMINAL_FINDINGS]:
+    for case in problems:
         word = "ERROR" if case.outcome == "error" else "FAILED"
         first = case.cause
         lines.append(f"{word} {case.test_id}" + (f" - {first[:200]}" if first else ""))
-    if len(report.problems) > TERMINAL_FINDINGS:
-        lines.append(f"... {len(report.problems) - TERMINAL_FINDINGS:,} more (all are in --json)")
+    if len(report.problems) > len(problems):
+        lines.append(f"... {len(report.problems) - len(problems):,} more (all are in --json and -v)")
     lines += [f"SKIPPED [{count}] {reason}" for reason, count in skip_reasons(report).most_common(10)]
     lines.append(f"Tests: {outcome_words(report)} ({report.tests} tests in {report.duration:.2f} s)")
     lines.append(f"tests {'passed' if verdict.passed else 'FAILED'}: {verdict.message}")
@@ -119,13 +122,27 @@ def verdict_line(verdicts: tuple[Verdict, ...]) -> str:
 _RED, _GREEN, _RESET = "\033[31m", "\033[32m", "\033[0m"
 
 
+def _failed(line: str) -> bool:
+    return "FAILED" in line.split(":", 1)[0] or line.startswith(("FAILED ", "ERROR ", "py-ci: FAILED"))
+
+
+def _passed(line: str) -> bool:
+    return line.startswith("py-ci: every gate passed") or " passed:" in line.split("(", 1)[0]
+
+
 def coloured(text: str) -> str:
     """Verdict lines in red or green, for a terminal (the caller checks for one, and for NO_COLOR)."""
     lines = []
     for line in text.split("\n"):
-        if "FAILED" in line.split(":", 1)[0] or line.startswith(("FAILED ", "ERROR ")):
+        if _failed(line):
             line = f"{_RED}{line}{_RESET}"
-        elif line.startswith("py-ci: every gate passed") or " passed:" in line.split("(", 1)[0]:
+        elif _passed(line):
             line = f"{_GREEN}{line}{_RESET}"
         lines.append(line)
     return "\n".join(lines)
+
+
+def verdicts_only(text: str) -> str:
+    """-q: the lines that say a verdict (each gate's, each failed test, the run's), and what did not run."""
+    kept = [line for line in text.split("\n") if _failed(line) or _passed(line) or " did not finish" in line]
+    return "\n".join(kept) + "\n" if kept else ""
