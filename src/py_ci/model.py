@@ -89,15 +89,17 @@ class FileCoverage:
     path: str
     hits: Mapping[int, int]
     branches: Mapping[int, Branches] = field(default_factory=dict)
+    # Counted once: the gates, the tables and the JSON each read them (a 20 MiB report has thousands of files).
+    counts: Counts = field(init=False, compare=False, repr=False)
 
-    @property
-    def counts(self) -> Counts:
-        return Counts(
+    def __post_init__(self) -> None:
+        counts = Counts(
             lines_valid=len(self.hits),
             lines_covered=sum(1 for hit in self.hits.values() if hit),
             branches_valid=sum(b.valid for b in self.branches.values()),
             branches_covered=sum(b.covered for b in self.branches.values()),
         )
+        object.__setattr__(self, "counts", counts)
 
     @property
     def missing_lines(self) -> list[int]:
@@ -136,13 +138,13 @@ class CoverageReport:
     left_out: tuple[str, ...] = ()
     # Measured files the legs' installs generated, put back from their results where this checkout lacked them.
     carried: tuple[str, ...] = ()
+    counts: Counts = field(init=False, compare=False, repr=False)  # the total, counted once
 
-    @property
-    def counts(self) -> Counts:
+    def __post_init__(self) -> None:
         total = Counts()
         for file in self.files.values():
             total += file.counts
-        return total
+        object.__setattr__(self, "counts", total)
 
     @property
     def has_branches(self) -> bool:

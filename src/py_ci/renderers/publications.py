@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from py_ci.baseline import render_baseline
@@ -18,7 +19,7 @@ from py_ci.model import (
     TestsSection,
     WorkflowPlan,
 )
-from py_ci.options import Options
+from py_ci.options import Gates, Options
 from py_ci.publication import Publication
 from py_ci.renderers import results
 from py_ci.renderers.adopting import adopting_markdown, adopting_text
@@ -45,8 +46,8 @@ from py_ci.renderers.tests_summary import tests_markdown
 
 def _publication(
     passed: bool,
-    result: results.JSON,
-    markdown: str,
+    result: results.JSON | Callable[[], results.JSON],
+    markdown: str | Callable[[], str],
     text: str,
     outputs: dict[str, str],
     annotations: list[Annotation] | None = None,
@@ -56,11 +57,19 @@ def _publication(
 ) -> Publication:
     """The one place annotations meet the runner's caps; the summary says what they left out.
 
-    `judged` results (every gate, not a plan or an install) add the `passed` output.
+    `judged` results (every gate, not a plan or an install) add the `passed` output; `result` and `markdown` may be
+    given as functions, run only when the JSON or the summary is asked for.
     """
     kept, left_out = capped(annotations or [])
     outputs = {**outputs, "passed": results.flag(passed)} if judged else outputs
-    return Publication(passed, result, markdown + cut_note(left_out), text, outputs, kept, files or {}, error)
+
+    def document() -> results.JSON:
+        return result() if callable(result) else result
+
+    def summary() -> str:
+        return (markdown() if callable(markdown) else markdown) + cut_note(left_out)
+
+    return Publication(passed, document, summary, text, outputs, kept, files or {}, error)
 
 
 def _baseline_file(section: CheckSection | None, options: Options) -> dict[Path, str]:
@@ -75,8 +84,8 @@ def coverage_publication(section: CoverageSection, options: Options) -> Publicat
     gates = options.gates
     return _publication(
         all(v.passed for v in section.verdicts),
-        results.coverage_json(section, gates),
-        coverage_markdown(section, gates, summary_budget()),
+        lambda: results.coverage_json(section, gates),
+        lambda: coverage_markdown(section, gates, summary_budget()),
         coverage_text(section, gates, options.publishing.verbosity > 0),
         results.coverage_outputs(section),
         coverage_annotations(section, gates),
@@ -86,8 +95,8 @@ def coverage_publication(section: CoverageSection, options: Options) -> Publicat
 def tests_publication(section: TestsSection, options: Options) -> Publication:
     return _publication(
         section.verdict.passed,
-        results.tests_json(section),
-        tests_markdown(section, summary_budget()),
+        lambda: results.tests_json(section),
+        lambda: tests_markdown(section, summary_budget()),
         tests_text(section, options.publishing.verbosity > 0),
         results.tests_outputs(section.report.counts),
         test_annotations(section, options.workspace),
@@ -97,8 +106,8 @@ def tests_publication(section: TestsSection, options: Options) -> Publication:
 def check_publication(section: CheckSection, options: Options) -> Publication:
     return _publication(
         all(v.passed for v in section.verdicts),
-        results.check_json(section),
-        check_markdown(section, summary_budget()),
+        lambda: results.check_json(section),
+        lambda: check_markdown(section, summary_budget()),
         check_text(section, options.publishing.verbosity > 0),
         results.check_outputs(section),
         check_annotations(section),
@@ -114,22 +123,24 @@ def _job_header(job: JobResult) -> str:
     return f"## py-ci: {state}\n\n" + (f"{leg}\n\n" if leg else "")
 
 
+def _job_markdown(job: JobResult, gates: Gates) -> str:
+    """Every section in one summary, under one budget, in the order a reviewer reads them."""
+    budget = summary_budget()
+    markdown = [_job_header(job), *(f"{escape(note)}\n\n" for note in job.notes), *map(not_run_markdown, job.not_run)]
+    markdown += [tests_markdown(job.tests, budget)] if job.tests is not None else []
+    markdown += [check_markdown(section, budget) for section in job.checks]
+    markdown += [coverage_markdown(job.coverage, gates, budget)] if job.coverage is not None else []
+    return "".join([*markdown, ran_markdown(job.ran), adopting_markdown(job)])
+
+
 def job_publication(job: JobResult, options: Options) -> Publication:
     """A whole job: every section in one summary, one set of outputs, one verdict, and its result file."""
-    gates, budget, everything = options.gates, summary_budget(), options.publishing.verbosity > 0
-    markdown = [_job_header(job), *(f"{escape(note)}\n\n" for note in job.notes), *map(not_run_markdown, job.not_run)]
+    gates, everything = options.gates, options.publishing.verbosity > 0
     text = [*(f"{note}\n" for note in job.notes), *map(not_run_text, job.not_run)]
-    if job.tests is not None:
-        markdown.append(tests_markdown(job.tests, budget))
-        text.append(tests_text(job.tests, everything))
-    for section in job.checks:
-        markdown.append(check_markdown(section, budget))
-        text.append(check_text(section, everything))
-    if job.coverage is not None:
-        markdown.append(coverage_markdown(job.coverage, gates, budget))
-        text.append(coverage_text(job.coverage, gates, everything))
+    text += [tests_text(job.tests, everything)] if job.tests is not None else []
+    text += [check_text(section, everything) for section in job.checks]
+    text += [coverage_text(job.coverage, gates, everything)] if job.coverage is not None else []
     text += [ran_text(job.ran)] if everything and job.ran else []
-    markdown += [ran_markdown(job.ran), adopting_markdown(job)]
     files = _baseline_file(next(iter(job.checks), None), options)
     if options.save is not None and options.run_groups is None:
         files[options.save] = render_result(job)
@@ -139,8 +150,8 @@ def job_publication(job: JobResult, options: Options) -> Publication:
             files[options.save.with_name(f"result-{part.labels['group']}.json")] = render_result(part)
     return _publication(
         job.passed,
-        results.job_json(job, gates),
-        "".join(markdown),
+        lambda: results.job_json(job, gates),
+        lambda: _job_markdown(job, gates),
         "\n".join(text) + verdict_line(job.verdicts) + adopting_text(job),
         results.job_outputs(job),
         job_annotations(job, gates, options.workspace),
