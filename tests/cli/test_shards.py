@@ -1,4 +1,4 @@
-"""`py-ci run --shard K/N`: one shard of the tests, by file on a first run, by an earlier run's durations after;
+"""`py-ci run --shard K/N`: one shard of the tests, test by test on a first run, by an earlier run's durations after;
 every test in one shard; `py-ci combine --durations-out` merges what the shards recorded."""
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ def shard(py_ci: PyCI, root: Path, index: int, *flags: str) -> set[str]:
     return set(recorded)
 
 
-def test_by_file_then_by_the_durations_recorded(py_ci: PyCI, tmp_path: Path) -> None:
+def test_test_by_test_then_by_the_durations_recorded(py_ci: PyCI, tmp_path: Path) -> None:
     root = suite(tmp_path / "calc")
     first = [shard(py_ci, root, index) for index in range(1, 5)]
-    # No durations yet: a file each, whole.
-    assert [{test.split("::")[0] for test in tests} for tests in first] == [
-        {"tests/test_a.py"}, {"tests/test_b.py"}, {"tests/test_c.py"}, {"tests/test_d.py"},
+    # No durations yet: test by test in id order, so each file's slower second test lands in another shard.
+    assert [sorted(test.split("::")[1] for test in tests) for tests in first] == [
+        ["test_1", "test_5"], ["test_2", "test_6"], ["test_3", "test_7"], ["test_4", "test_8"],
     ]  # fmt: skip
     merged = root / "durations.json"
     outcome = py_ci("combine", *(f"out-{i}" for i in range(1, 5)), "--durations-out", str(merged), cwd=root)

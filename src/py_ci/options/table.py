@@ -239,7 +239,7 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
         ),
         Flag("--pytest-args", "pytest_args", "extra pytest arguments", "ARGS"),
         Flag("--parallel", "parallel", "tests on pytest-xdist's workers (-n logical), each measured", kind="switch"),
-        Flag("--shard", "shard", "run shard K of N of the tests (by --durations, else by file)", "K/N"),
+        Flag("--shard", "shard", "run shard K of N of the tests (by --durations, else test by test)", "K/N"),
         Flag("--durations", "durations", "an earlier run's test durations (JSON), to split the shards by", "FILE"),
         Flag("--output-dir", "output_dir", "keep the tools' outputs in DIR", "DIR"),
         Flag("--services", "services", "start throwaway PostgreSQL and Redis for the tests", kind="switch"),
