@@ -14,7 +14,14 @@ from typing import IO
 from py_ci.application import AppStart, AppWatch, running_application
 from py_ci.commands import Console
 from py_ci.coverage_data import combine_to_xml
-from py_ci.environment import Environment, find_environment, install_hint, probe_result, start_probe
+from py_ci.environment import (
+    Environment,
+    find_environment,
+    install_hint,
+    missing_tools,
+    probe_result,
+    start_probe,
+)
 from py_ci.errors import InputError
 from py_ci.generated_sources import carry
 from py_ci.job_result import JobOutputs, job_result, read_tests
@@ -50,6 +57,8 @@ LEFT_OUT = ".left-out.json"
 STOPPED = "py-ci stopped it at the group's timeout-minutes"
 TIMEOUT_FIX = "find the test that hangs (pytest --durations), or raise the group's timeout-minutes"
 APP_FIX = "free its port, or run the start command by hand to see why it stopped"
+# From this long a suite in one process, a project with pytest-xdist is told of `parallel`.
+PARALLEL_HINT_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -305,6 +314,22 @@ def _group_result(check: Check, options: Options, console: Console, problem: Not
     return replace(result, not_run=() if problem is None else (problem,), ran=(_ran(check, options),))
 
 
+def _parallel_hint(result: JobResult, checks: list[Check], options: Options, environment: Environment) -> list[str]:
+    """A long suite in one process, where the project has pytest-xdist: said, with the input that uses it; never
+    turned on by itself."""
+    pytest_ran = any(check.name.startswith("test") and not check.own_runner for check in checks)
+    if options.parallel.value or not pytest_ran or result.tests is None:
+        return []
+    seconds = result.tests.report.duration
+    if seconds < PARALLEL_HINT_SECONDS or missing_tools(environment, ["xdist"]):
+        return []
+    return [
+        f"The tests took {seconds:.0f} s in one process, and pytest-xdist is installed: `parallel: true` (the "
+        "action's or the workflow's input, or `parallel = true` in [tool.py-ci]) runs them on every core, each "
+        "worker measured."
+    ]
+
+
 def run_locally(options: Options, console: Console) -> JobResult:
     progress, project = console.progress, options.workspace
     environment = find_environment(project, options.environ, options.python)
@@ -334,6 +359,7 @@ def run_locally(options: Options, console: Console) -> JobResult:
             probe.check()
             raise
         result = _result(checks, options, console, problems)
+        result = replace(result, notes=(*result.notes, *_parallel_hint(result, checks, options, environment)))
         if options.output_dir is not None and result.coverage is not None:
             # What the gate job's own checkout will lack, carried with the results it combines.
             carry(result.coverage.report.files, project, out)

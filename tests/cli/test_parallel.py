@@ -97,3 +97,24 @@ def test_the_projects_own_workers_are_measured_too(py_ci: PyCI, tmp_path: Path) 
 )
 def test_workers_read_from_addopts(addopts: tuple[str, ...], workers: str | None) -> None:
     assert PytestSettings("pyproject.toml", addopts).workers == workers
+
+
+def test_a_long_suite_in_one_process_is_told_of_parallel_never_given_it(
+    py_ci: PyCI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py_ci import local_run
+
+    write_files(tmp_path, CALC)
+    monkeypatch.setattr(local_run, "PARALLEL_HINT_SECONDS", 0.0)  # every suite is long: this one takes a second
+    serial = py_ci("run", "--python", PYTHON, "--checks", "test", "--json", cwd=tmp_path)
+    result = json.loads(serial.stdout)
+    assert result["tests"]["tests"] == 4  # one process: the hint never turns the workers on
+    (note,) = result["notes"]
+    assert note.startswith("The tests took ")
+    assert "pytest-xdist is installed: `parallel: true`" in note
+    asked = py_ci("run", "--python", PYTHON, "--checks", "test", "--parallel", "--json", cwd=tmp_path)
+    assert "notes" not in json.loads(asked.stdout)
+    monkeypatch.setattr(local_run, "PARALLEL_HINT_SECONDS", 3600.0)
+    assert "notes" not in json.loads(
+        py_ci("run", "--python", PYTHON, "--checks", "test", "--json", cwd=tmp_path).stdout
+    )
