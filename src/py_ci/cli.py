@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(
         prog="py-ci",
-        description="Reports and gates for Python CI: coverage, tests, mypy, ruff.",
+        description="Reports and gates for Python CI: coverage, tests, type checkers, ruff.",
         epilog=f"Run by the action and the reusable workflow: {', '.join(INTERNAL)} (see each one's --help).",
     )
     parser.add_argument("--version", action="version", version=f"py-ci {__version__}")

@@ -315,13 +315,14 @@ ABOUT: Mapping[str, tuple[str, str]] = {
         "Report tests, mypy, ruff and coverage of one job together, and save a result for combine.",
     ),
     "run": (
-        "the whole pipeline locally: ruff, mypy and pytest with coverage, in parallel, then one report",
+        "the whole pipeline locally: ruff, the type checker and pytest with coverage, in parallel, then one report",
         "Run what the action runs, in the project's own environment, and report it as CI would.",
     ),
     "install": (
         "install the project and its test tools (what the action does by default)",
         "Detect how the project installs (uv.lock, requirements files, dependency groups or extras named "
-        "dev/test, or the project alone), install it, then add ruff, mypy, pytest and pytest-cov if missing.",
+        "dev/test, or the project alone), install it, then add ruff, its type checker (mypy unless it configures "
+        "ty, Pyrefly, basedpyright or Pyright), pytest and pytest-cov if missing.",
     ),
     "action": ("what the composite action runs: py-ci run with the action's inputs from its variables", ""),
     "combine": (
