@@ -69,3 +69,24 @@ def test_no_pin_where_the_project_names_none(tmp_path: Path) -> None:
     assert tool_pin(ProjectFiles(tmp_path), "coverage") is None
     # "ruffus" is not ruff: names are compared whole.
     assert tool_pin(ProjectFiles(tmp_path), "ruff") == ToolPin("ruff==0.6.9", ".pre-commit-config.yaml")
+
+
+@pytest.mark.parametrize(
+    ("rev", "expected"),
+    [
+        ("2834ec6639549dd6796205c8f011dedcd587288b # frozen: v2.4.0", "mypy==2.4.0"),
+        ('"ef4a397f916211b4a39ccf9d3d9cbb6562157251"  # frozen: v1.19.1', "mypy==1.19.1"),
+        ("v1.11.2", "mypy==1.11.2"),
+        ("2834ec6639549dd6796205c8f011dedcd587288b", None),  # a commit alone says no version
+        ("main", None),
+    ],
+)
+def test_a_frozen_pre_commit_revision_gives_its_version_never_the_commit(
+    tmp_path: Path, rev: str, expected: str | None
+) -> None:
+    """scikit-build-core's hooks are frozen (`pre-commit autoupdate --freeze`): "mypy==2834ec66..." cannot install."""
+    (tmp_path / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: https://github.com/pre-commit/mirrors-mypy\n    rev: {rev}\n    hooks:\n      - id: mypy\n"
+    )
+    pin = tool_pin(ProjectFiles(tmp_path), "mypy")
+    assert (pin.requirement if pin is not None else None) == expected

@@ -19,6 +19,8 @@ from py_ci.readers.project_files import ProjectFiles
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
 # pre-commit's hook repositories of each tool, and the revision line that follows them.
 HOOKS = {"ruff": "astral-sh/ruff-pre-commit", "mypy": "pre-commit/mirrors-mypy"}
+_REV = r"""\s*\n\s*rev:\s*['"]?v?([^'"\s]+)['"]?[ \t]*(?:#\s*frozen:\s*v?(\S+))?"""
+_VERSION = re.compile(r"\d+(?:\.\d+)*(?:(?:a|b|rc|\.post|\.dev)\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +68,13 @@ def _hook(project: ProjectFiles, tool: str) -> Iterator[ToolPin]:
     text = project.text(".pre-commit-config.yaml")
     if tool not in HOOKS or text is None:
         return
-    match = re.search(re.escape(HOOKS[tool]) + r"\s*\n\s*rev:\s*['\"]?v?([0-9][\w.]*)", text)
-    if match:
-        yield ToolPin(f"{tool}=={match[1]}", ".pre-commit-config.yaml")
+    match = re.search(re.escape(HOOKS[tool]) + _REV, text)
+    # `pre-commit autoupdate --freeze` writes a commit, and the version it is beside a `# frozen:` comment.
+    version = (
+        next((found for found in (match[1], match[2]) if _VERSION.fullmatch(found or "")), None) if match else None
+    )
+    if version is not None:
+        yield ToolPin(f"{tool}=={version}", ".pre-commit-config.yaml")
 
 
 def tool_pin(project: ProjectFiles, tool: str) -> ToolPin | None:
