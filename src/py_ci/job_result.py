@@ -190,7 +190,12 @@ def type_sections(
             # Pyrefly's own count is on its stderr, beside the JSON.
             said = read_text_input(log, stdin, options.input_limit) if Path(log).is_file() else ""
             read = partial(read_pyrefly, log=said)
-        sections.append(_type_section(_read_check(tool, [output], read, options, stdin), options, stdin))
+        report = _read_check(tool, [output], read, options, stdin)
+        if tool in options.warnings_fail:
+            # Configured to fail on warnings (ty's error-on-warning): each counts, and is annotated, as an error.
+            findings = tuple(replace(f, severity="error") if f.severity == "warning" else f for f in report.findings)
+            report = replace(report, findings=findings)
+        sections.append(_type_section(report, options, stdin))
     return tuple(sections)
 
 

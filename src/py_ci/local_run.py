@@ -231,6 +231,7 @@ def _ran(check: Check, options: Options) -> Ran:
         "format": "the project's ruff configuration",
         **{
             type_check_name(tool): f"the project's {tool} configuration; {chosen}"
+            + ("; its warnings fail the run, as errors do" if tool in options.warnings_fail else "")
             for tool in TYPE_CHECK_TITLES
             if tool != "mypy"
         },

@@ -129,3 +129,21 @@ def test_the_pins_are_the_tools_tested_here() -> None:
 
     checkers = ("ty", "pyrefly", "basedpyright", "pyright")
     assert {tool: version(tool) for tool in checkers} == {tool: TOOL_VERSIONS[tool] for tool in checkers}
+
+
+@pytest.mark.parametrize(("terminal", "errors"), [("", 1), ("[tool.ty.terminal]\nerror-on-warning = false\n", 0)])
+def test_ty_s_warnings_fail_as_its_own_run_fails_on_them(
+    py_ci: PyCI, tmp_path: Path, terminal: str, errors: int
+) -> None:
+    """ty 1.0 exits 1 on a warning unless `error-on-warning = false`: py-ci counts them as ty does (sqlmodel's 29)."""
+    root = tmp_path / "project"
+    configured = '[tool.ty.rules]\ninvalid-assignment = "warn"\n' + terminal
+    write_files(root, {"pyproject.toml": configured, "pkg/__init__.py": 'x: int = "a"\n'})
+    own = run([str(BIN / "ty"), "check", "--output-format", "concise"], cwd=root, allowed=(0, 1))
+    assert own.returncode == errors
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "typecheck", "--json", cwd=root)
+    assert outcome.status == errors
+    result = json.loads(outcome.stdout)
+    assert result["ty"]["errors"] == errors
+    assert [f["severity"] for f in result["ty"]["findings"]] == ["error" if errors else "warning"]
+    assert ("its warnings fail the run" in result["ran"][0]["settings"]) == bool(errors)

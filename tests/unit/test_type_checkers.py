@@ -8,7 +8,7 @@ import pytest
 
 from py_ci.errors import InputError
 from py_ci.readers.project_files import ProjectFiles
-from py_ci.readers.type_checkers import type_checkers
+from py_ci.readers.type_checkers import type_checkers, warnings_fail
 from tests.helpers import write_files
 
 
@@ -52,3 +52,21 @@ def test_a_tool_table_that_is_not_a_table_is_an_error(tmp_path: Path) -> None:
     write_files(tmp_path, {"pyproject.toml": '[tool]\nty = "yes"\n'})
     with pytest.raises(InputError, match=r"\[tool.ty\] is not a table"):
         type_checkers(ProjectFiles(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("files", "tool", "fails"),
+    [
+        ({"pyproject.toml": "[tool.ty]\n"}, "ty", True),  # ty 1.0 exits 1 on a warning by default
+        ({"pyproject.toml": "[tool.ty.terminal]\nerror-on-warning = false\n"}, "ty", False),
+        ({"ty.toml": "[terminal]\nerror-on-warning = false\n"}, "ty", False),
+        ({"pyproject.toml": "[tool.basedpyright]\n"}, "basedpyright", False),
+        ({"pyproject.toml": "[tool.basedpyright]\nfailOnWarnings = true\n"}, "basedpyright", True),
+        ({"pyproject.toml": "[tool.pyrefly]\n"}, "pyrefly", False),
+    ],
+)
+def test_whether_warnings_fail_as_each_checker_is_configured(
+    tmp_path: Path, files: dict[str, str], tool: str, fails: bool
+) -> None:
+    write_files(tmp_path, files)
+    assert warnings_fail(ProjectFiles(tmp_path), tool) is fails

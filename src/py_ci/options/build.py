@@ -19,7 +19,7 @@ from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.pytest_config import read_pytest_settings
 from py_ci.readers.test_command import TestCommand, find_test_command
-from py_ci.readers.type_checkers import type_checkers
+from py_ci.readers.type_checkers import type_checkers, warnings_fail
 from py_ci.test_groups import (
     SERVICES,
     TestGroup,
@@ -214,6 +214,9 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
         found = layers.find(field)
         if found is not None:
             resolved[field] = Setting(found.value, found.origin) if VALUES[field].origin else found.value
+    checkers = resolved.get("type_checkers")
+    if isinstance(checkers, Setting):
+        resolved["warnings_fail"] = frozenset(tool for tool in checkers.value if warnings_fail(project, tool))
     targets = resolved.get("mypy_targets")
     if layout is not None and isinstance(targets, Setting) and "--explicit-package-bases" in targets.value:
         resolved["mypy_path"] = layout.namespace_roots()

@@ -35,6 +35,17 @@ def _configured_in(project: ProjectFiles, table: str, files: tuple[str, ...]) ->
     return found
 
 
+def warnings_fail(project: ProjectFiles, tool: str) -> bool:
+    """The checker fails its run on warnings, as on errors: ty 1.0 does unless `error-on-warning = false`
+    ([tool.ty.terminal], ty.toml [terminal]); basedpyright when its `failOnWarnings` says so."""
+    if tool == "ty":
+        tables = [(project.tool("ty") or {}).get("terminal"), (project.toml("ty.toml") or {}).get("terminal")]
+        return not any(isinstance(table, dict) and table.get("error-on-warning") is False for table in tables)
+    if tool == "basedpyright":
+        return (project.tool("basedpyright") or {}).get("failOnWarnings") is True
+    return False
+
+
 def type_checkers(project: ProjectFiles) -> tuple[TypeChecker, ...]:
     """Every configured checker, in CHECKERS' order; mypy alone when none is."""
     configured = tuple(
