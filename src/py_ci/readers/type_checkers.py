@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from py_ci.errors import InputError
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.tool_pins import ToolPin, tool_pin
 
@@ -35,11 +37,44 @@ def _configured_in(project: ProjectFiles, table: str, files: tuple[str, ...]) ->
     return found
 
 
+# Where each checker's configuration says what it checks: ty's [src] include, Pyrefly's project-includes, Pyright's
+# and basedpyright's include; in pyproject.toml's [tool.NAME] or the checker's own file.
+_INCLUDES = {
+    "ty": (("src", "include"), "ty.toml"),
+    "pyrefly": (("project-includes",), "pyrefly.toml"),
+    "basedpyright": (("include",), "pyrightconfig.json"),
+    "pyright": (("include",), "pyrightconfig.json"),
+}
+
+
+def _own_file(project: ProjectFiles, name: str) -> object:
+    """The checker's own configuration file, parsed; one it cannot read is the checker's to say (did not finish)."""
+    try:
+        return json.loads(project.text(name) or "{}") if name.endswith(".json") else project.toml(name)
+    except (InputError, json.JSONDecodeError):
+        return None
+
+
+def names_its_files(project: ProjectFiles, tool: str) -> bool:
+    """The checker's configuration says which files it checks: py-ci gives it none, as it gives mypy none when
+    mypy's `files` is set."""
+    if tool not in _INCLUDES:
+        return False
+    keys, own = _INCLUDES[tool]
+    for document in (project.tool(tool), _own_file(project, own)):
+        for key in keys:
+            document = document.get(key) if isinstance(document, dict) else None
+        if document:
+            return True
+    return False
+
+
 def warnings_fail(project: ProjectFiles, tool: str) -> bool:
     """The checker fails its run on warnings, as on errors: ty 1.0 does unless `error-on-warning = false`
     ([tool.ty.terminal], ty.toml [terminal]); basedpyright when its `failOnWarnings` says so."""
     if tool == "ty":
-        tables = [(project.tool("ty") or {}).get("terminal"), (project.toml("ty.toml") or {}).get("terminal")]
+        own = _own_file(project, "ty.toml")
+        tables = [(project.tool("ty") or {}).get("terminal"), own.get("terminal") if isinstance(own, dict) else None]
         return not any(isinstance(table, dict) and table.get("error-on-warning") is False for table in tables)
     if tool == "basedpyright":
         return (project.tool("basedpyright") or {}).get("failOnWarnings") is True
