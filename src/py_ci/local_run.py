@@ -29,7 +29,6 @@ from py_ci.model import JobResult, NotRun, Ran
 from py_ci.old_ruff import lint_with_an_old_ruff, ruff_too_old
 from py_ci.options import APPLICATION_PYTHON_VARIABLE, Options
 from py_ci.outcomes import coverage_outcome, pytest_outcome, ruff_outcome, runner_outcome, type_check_outcome
-from py_ci.readers.type_checkers import names_its_files
 from py_ci.renderers.how_it_ran import runner_said
 from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
@@ -221,15 +220,6 @@ def _run_all(
     )
 
 
-def _checked(tool: str, options: Options) -> str:
-    """What a type checker besides mypy was given to check, and why."""
-    if names_its_files(options.project, tool):
-        return "the files its configuration names"
-    if options.packages is None:
-        return "the whole folder (no package found)"
-    return f"the project's packages, from {options.packages.origin}"
-
-
 def _ran(check: Check, options: Options) -> Ran:
     """How a check ran, and where its settings came from."""
     chosen = f"type checkers from {options.type_checkers.origin}"
@@ -240,7 +230,7 @@ def _ran(check: Check, options: Options) -> Ran:
         "lint": "the project's ruff configuration",
         "format": "the project's ruff configuration",
         **{
-            type_check_name(tool): f"the project's {tool} configuration; {_checked(tool, options)}; {chosen}"
+            type_check_name(tool): f"the project's {tool} configuration, which says what it checks; {chosen}"
             + ("; its warnings fail the run, as errors do" if tool in options.warnings_fail else "")
             for tool in TYPE_CHECK_TITLES
             if tool != "mypy"

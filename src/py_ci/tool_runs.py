@@ -13,7 +13,6 @@ from typing import IO
 from py_ci.environment import Environment
 from py_ci.options import Measurement, Options
 from py_ci.readers.mypy_config import read_mypy_settings
-from py_ci.readers.type_checkers import names_its_files
 from py_ci.test_groups import TestGroup
 
 # py_ci_shard, the pytest plugin that keeps one shard of the tests, and the durations file it writes.
@@ -93,24 +92,13 @@ def _type_checks(environment: Environment, options: Options, out: Path) -> list[
     the form py-ci reads (mypy's text, ty's concise lines, Pyrefly's and basedpyright's/Pyright's JSON)."""
     python = [str(environment.python), "-m"]
     interpreter = str(environment.python)
-
-    def targets(tool: str) -> tuple[str, ...]:
-        # The project's packages, as mypy is given them, unless the checker's configuration names its files.
-        packages = options.packages.value if options.packages is not None else ()
-        return () if names_its_files(options.project, tool) else packages
-
     commands = {
         "mypy": [*python, "mypy", *options.mypy_args.value, *options.mypy_targets.value],
-        "ty": [*python, "ty", "check", "--output-format", "concise", "--python", interpreter, *targets("ty")],
-        "pyrefly": [
-            *python, "pyrefly", "check", "--output-format", "json", "--python-interpreter-path", interpreter,
-            *targets("pyrefly"),
-        ],
-        "basedpyright": [
-            *python, "basedpyright", "--outputjson", "--pythonpath", interpreter, *targets("basedpyright"),
-        ],
-        "pyright": [*python, "pyright", "--outputjson", "--pythonpath", interpreter, *targets("pyright")],
-    }  # fmt: skip
+        "ty": [*python, "ty", "check", "--output-format", "concise", "--python", interpreter],
+        "pyrefly": [*python, "pyrefly", "check", "--output-format", "json", "--python-interpreter-path", interpreter],
+        "basedpyright": [*python, "basedpyright", "--outputjson", "--pythonpath", interpreter],
+        "pyright": [*python, "pyright", "--outputjson", "--pythonpath", interpreter],
+    }
     return [
         Check(
             type_check_name(tool),

@@ -28,7 +28,7 @@ def test_the_configured_checkers_each_with_its_own_command(tmp_path: Path) -> No
         ("typecheck", "mypy", "mypy", "mypy.txt"),
     ]
     assert checks[0].command[1:] == [
-        "-m", "pyrefly", "check", "--output-format", "json", "--python-interpreter-path", sys.executable, "pkg",
+        "-m", "pyrefly", "check", "--output-format", "json", "--python-interpreter-path", sys.executable,
     ]  # fmt: skip
     assert checks[1].command[1:] == ["-m", "mypy", "pkg"]  # the project's own strictness, its package
 
@@ -92,24 +92,3 @@ def test_mypy_left_serial_where_the_project_chooses(tmp_path: Path, name: str, t
 def test_the_callers_own_workers_are_kept(tmp_path: Path) -> None:
     write_files(tmp_path, {"pkg/__init__.py": ""})
     assert workers(tmp_path, {"MYPY_NUM_WORKERS": "0"}) is None
-
-
-@pytest.mark.parametrize(
-    ("files", "given"),
-    [
-        ({"pyproject.toml": "[tool.ty]\n"}, ["pkg"]),  # typer's `ty check typer`: the package, as mypy gets it
-        ({"pyproject.toml": "[tool.ty.src]\ninclude = ['pkg', 'tests']\n"}, []),
-        ({"ty.toml": "[src]\ninclude = ['pkg']\n"}, []),
-        ({"pyrefly.toml": "project-includes = ['pkg']\n"}, []),
-        ({"pyproject.toml": "[tool.basedpyright]\ninclude = ['pkg']\n"}, []),
-        ({"pyrightconfig.json": '{"include": ["pkg"]}'}, []),
-        ({"pyrightconfig.json": "{not json"}, ["pkg"]),  # pyright says what is wrong with it, not py-ci
-    ],
-)
-def test_a_checker_is_given_the_packages_unless_its_configuration_names_its_files(
-    tmp_path: Path, files: dict[str, str], given: list[str]
-) -> None:
-    write_files(tmp_path, {"pkg/__init__.py": "", "tests/test_pkg.py": "", **files})
-    (check,) = typechecks(tmp_path)
-    flag = next(index for index, word in enumerate(check.command) if word.startswith("--python"))
-    assert check.command[flag + 2 :] == given

@@ -70,3 +70,9 @@ def test_whether_warnings_fail_as_each_checker_is_configured(
 ) -> None:
     write_files(tmp_path, files)
     assert warnings_fail(ProjectFiles(tmp_path), tool) is fails
+
+
+def test_a_broken_ty_toml_is_ty_s_to_say(tmp_path: Path) -> None:
+    """ty reports its own configuration error (did not finish); py-ci's options never stop on it."""
+    write_files(tmp_path, {"ty.toml": "[terminal\n"})
+    assert warnings_fail(ProjectFiles(tmp_path), "ty") is True

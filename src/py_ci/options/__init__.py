@@ -125,7 +125,6 @@ class Options:
     checks: Setting[tuple[str, ...]] = _CHECKS
     type_checkers: Setting[tuple[str, ...]] = _MYPY_ALONE  # what the typecheck check runs, each its own tool
     warnings_fail: frozenset[str] = frozenset()  # the checkers configured to fail on warnings: they count as errors
-    packages: Setting[tuple[str, ...]] | None = None  # the project's packages, as paths, and how they were found
     mypy_targets: Setting[tuple[str, ...]] = _MYPY_TARGETS
     mypy_path: tuple[str, ...] = ()  # MYPYPATH: where a PEP 420 namespace package's import name starts
     mypy_args: Setting[tuple[str, ...]] = _MYPY_ARGS

@@ -210,7 +210,6 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
         resolved["test_command"] = find_test_command(project)
     if command in ("run", "action", "init"):
         resolved["measurement"] = _measurement(project, environ, resolved["test_command"], layout)
-        resolved["packages"] = None if layout is None else Setting(layout.paths, layout.origin)
     for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
         found = layers.find(field)
         if found is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from py_ci.errors import InputError
@@ -37,36 +36,12 @@ def _configured_in(project: ProjectFiles, table: str, files: tuple[str, ...]) ->
     return found
 
 
-# Where each checker's configuration says what it checks: ty's [src] include, Pyrefly's project-includes, Pyright's
-# and basedpyright's include; in pyproject.toml's [tool.NAME] or the checker's own file.
-_INCLUDES = {
-    "ty": (("src", "include"), "ty.toml"),
-    "pyrefly": (("project-includes",), "pyrefly.toml"),
-    "basedpyright": (("include",), "pyrightconfig.json"),
-    "pyright": (("include",), "pyrightconfig.json"),
-}
-
-
 def _own_file(project: ProjectFiles, name: str) -> object:
-    """The checker's own configuration file, parsed; one it cannot read is the checker's to say (did not finish)."""
+    """The checker's own TOML file, parsed; one it cannot read is the checker's to say (it did not finish)."""
     try:
-        return json.loads(project.text(name) or "{}") if name.endswith(".json") else project.toml(name)
-    except (InputError, json.JSONDecodeError):
+        return project.toml(name)
+    except InputError:
         return None
-
-
-def names_its_files(project: ProjectFiles, tool: str) -> bool:
-    """The checker's configuration says which files it checks: py-ci gives it none, as it gives mypy none when
-    mypy's `files` is set."""
-    if tool not in _INCLUDES:
-        return False
-    keys, own = _INCLUDES[tool]
-    for document in (project.tool(tool), _own_file(project, own)):
-        for key in keys:
-            document = document.get(key) if isinstance(document, dict) else None
-        if document:
-            return True
-    return False
 
 
 def warnings_fail(project: ProjectFiles, tool: str) -> bool:
