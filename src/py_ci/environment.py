@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -82,6 +83,21 @@ def probe_result(environment: Environment, probe: subprocess.Popen[str]) -> list
     if probe.returncode != 0:
         raise InputError(environment.describe(), f"does not run ({err.strip()[-200:]})", "fix or recreate it")
     return [TOOLS.get(module, module) for module in out.split()]
+
+
+_VERSION = "import importlib.metadata as m, sys; print(m.version(sys.argv[1]))"
+
+
+def installed_version(environment: Environment, distribution: str) -> tuple[int, ...] | None:
+    """The release of `distribution` the environment has (its leading numbers), or None when it has none."""
+    try:
+        done = subprocess.run(
+            [str(environment.python), "-c", _VERSION, distribution], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    numbers = re.match(r"\d+(?:\.\d+)*", done.stdout.strip()) if done.returncode == 0 else None
+    return tuple(int(part) for part in numbers[0].split(".")) if numbers else None
 
 
 def missing_tools(environment: Environment, modules: list[str]) -> list[str]:

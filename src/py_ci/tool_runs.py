@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from py_ci.environment import Environment
+from py_ci.environment import Environment, installed_version
 from py_ci.options import Measurement, Options
 from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.test_groups import TestGroup
@@ -25,6 +25,8 @@ COVERAGE_RUN = PLUGINS / "py_ci_coverage_run.py"
 CHILDREN = "children.txt"
 # py-ci's own coverage configuration, for a project that has none: every part of the run reads it.
 COVERAGERC = "py-ci.coveragerc"
+# The first mypy py-ci runs on worker processes: the one it is tested with.
+WORKERS_SINCE = (2, 4)
 # Each type checker's check: its title, and the file its output goes to.
 TYPE_CHECK_TITLES = {
     "mypy": "mypy",
@@ -106,7 +108,7 @@ def _type_checks(environment: Environment, options: Options, out: Path) -> list[
             commands[tool],
             out / TYPE_CHECK_OUTPUTS[tool],
             [tool],
-            env={**_mypy_path(options), **_mypy_workers(options)} if tool == "mypy" else {},
+            env={**_mypy_path(options), **_mypy_workers(environment, options)} if tool == "mypy" else {},
             tool=tool,
         )
         for tool in options.type_checkers.value
@@ -118,17 +120,18 @@ def type_check_name(tool: str) -> str:
     return "typecheck" if tool == "mypy" else f"typecheck-{tool}"
 
 
-def _mypy_workers(options: Options) -> dict[str, str]:
-    """mypy's worker processes, one per core (mypy 2's MYPY_NUM_WORKERS; older ones ignore it), when its cache is
-    empty: a first run gains, one with the cache restored loses (scripts/bench-typecheck). Not when the project or
-    the caller chooses the workers, or turns off what they need."""
+def _mypy_workers(environment: Environment, options: Options) -> dict[str, str]:
+    """mypy's worker processes, one per core (MYPY_NUM_WORKERS), when its cache is empty: a first run gains, one with
+    the cache restored loses (scripts/bench-typecheck). Not when the project or the caller chooses the workers, or
+    turns off what they need; not on a mypy older than the one py-ci tests them with (experimental since 2.0)."""
     settings = read_mypy_settings(options.project)
     if "MYPY_NUM_WORKERS" in options.environ or (settings is not None and settings.serial):
         return {}
     cache = options.workspace / (options.environ.get("MYPY_CACHE_DIR") or ".mypy_cache")
     if cache.is_dir() and any(cache.iterdir()):
         return {}
-    return {"MYPY_NUM_WORKERS": "auto"}
+    version = installed_version(environment, "mypy")
+    return {"MYPY_NUM_WORKERS": "auto"} if version is not None and version >= WORKERS_SINCE else {}
 
 
 def _mypy_path(options: Options) -> dict[str, str]:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from py_ci.environment import Environment
+from py_ci import tool_runs
+from py_ci.environment import Environment, installed_version
+from py_ci.install import TOOL_VERSIONS
 from py_ci.options.build import build_options
 from py_ci.tool_runs import Check, plan
 from tests.helpers import write_files
@@ -92,3 +94,19 @@ def test_mypy_left_serial_where_the_project_chooses(tmp_path: Path, name: str, t
 def test_the_callers_own_workers_are_kept(tmp_path: Path) -> None:
     write_files(tmp_path, {"pkg/__init__.py": ""})
     assert workers(tmp_path, {"MYPY_NUM_WORKERS": "0"}) is None
+
+
+@pytest.mark.parametrize(("version", "expected"), [((2, 4, 1), "auto"), ((2, 3, 0), None), ((1, 19, 1), None)])
+def test_mypy_on_workers_only_from_the_release_they_are_tested_with(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: tuple[int, ...], expected: str | None
+) -> None:
+    """Experimental since mypy 2.0: an older pinned mypy checks in one process, as before."""
+    write_files(tmp_path, {"pkg/__init__.py": ""})
+    monkeypatch.setattr(tool_runs, "installed_version", lambda environment, name: version)
+    assert workers(tmp_path) == expected
+
+
+def test_the_installed_version_is_read_from_the_environment() -> None:
+    here = Environment(Path(sys.executable), "this interpreter")
+    assert installed_version(here, "mypy") == tuple(int(part) for part in TOOL_VERSIONS["mypy"].split("."))
+    assert installed_version(here, "no-such-distribution-here") is None
