@@ -85,8 +85,11 @@ def plan(environment: Environment, options: Options, out: Path) -> list[Check]:
         ),
         "test": _own_runner(python, options, out) if own_runner_runs(options) else _pytest(python, options, out),
     }
-    typecheck = _type_checks(environment, options, out)
-    return [check for name in options.checks.value for check in (typecheck if name == "typecheck" else [every[name]])]
+    planned: list[Check] = []
+    for name in options.checks.value:
+        # The type checkers only when they run: mypy's workers are decided by asking its environment.
+        planned += _type_checks(environment, options, out) if name == "typecheck" else [every[name]]
+    return planned
 
 
 def _type_checks(environment: Environment, options: Options, out: Path) -> list[Check]:
