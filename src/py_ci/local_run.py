@@ -44,6 +44,7 @@ from py_ci.tool_runs import (
     for_group,
     group_checks,
     junit_of,
+    mypy_again_in_one_process,
     plan,
     run_checks,
     type_check_name,
@@ -213,6 +214,7 @@ def _run_all(
         ]
         run_checks(checks, project, environ, Progress(progress, live), probe.check)
     lint_with_an_old_ruff(checks, project, environ)
+    mypy_again_in_one_process(checks, project, environ)
     written = {check.name: _write_coverage(check, environment, options) for check in tests}
     return RunProblems(
         {name: problem for name, problem in written.items() if problem is not None},
@@ -226,7 +228,13 @@ def _ran(check: Check, options: Options) -> Ran:
     workers = "; in worker processes, one per core, its cache being empty (MYPY_NUM_WORKERS=auto)"
     mypy = f"flags from {options.mypy_args.origin}; targets from {options.mypy_targets.origin}; {chosen}"
     settings = {
-        "typecheck": mypy + (workers if "MYPY_NUM_WORKERS" in check.env else ""),
+        "typecheck": mypy
+        + (workers if check.env.get("MYPY_NUM_WORKERS") == "auto" else "")
+        + (
+            "; its worker processes crashed (mypy's INTERNAL ERROR), so it checked again in one process"
+            if check.workers_crashed
+            else ""
+        ),
         "lint": "the project's ruff configuration",
         "format": "the project's ruff configuration",
         **{

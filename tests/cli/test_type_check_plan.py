@@ -3,8 +3,9 @@ only when its cache is empty and nobody chose them."""
 
 from __future__ import annotations
 
+import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from py_ci.environment import Environment, installed_version
 from py_ci.install import TOOL_VERSIONS
 from py_ci.options.build import build_options
 from py_ci.tool_runs import Check, plan
-from tests.helpers import write_files
+from tests.helpers import Outcome, write_files
+
+PyCI = Callable[..., Outcome]
 
 
 def typechecks(root: Path, env: Mapping[str, str] | None = None, **flags: object) -> list[Check]:
@@ -110,3 +113,30 @@ def test_the_installed_version_is_read_from_the_environment() -> None:
     here = Environment(Path(sys.executable), "this interpreter")
     assert installed_version(here, "mypy") == tuple(int(part) for part in TOOL_VERSIONS["mypy"].split("."))
     assert installed_version(here, "no-such-distribution-here") is None
+
+
+CRASHING_WORKERS = """
+import os, sys
+argv = getattr(sys, "orig_argv", [])
+if "-m" in argv and argv[argv.index("-m") + 1 : argv.index("-m") + 2] == ["mypy"]:
+    if os.environ.get("MYPY_NUM_WORKERS") == "auto":
+        print("error: INTERNAL ERROR -- Please try using mypy master on GitHub:")
+        sys.stdout.flush()
+        os._exit(2)
+"""
+
+
+def test_workers_that_crash_leave_mypy_to_check_again_in_one_process(py_ci: PyCI, tmp_path: Path) -> None:
+    """Experimental: once, under load, mypy 2.4.1's workers ended in an INTERNAL ERROR. The run is mypy's serial one."""
+    project = tmp_path / "project"
+    write_files(project, {"pkg/__init__.py": 'x: int = "a"\n'})
+    write_files(tmp_path / "shim", {"sitecustomize.py": CRASHING_WORKERS})
+    outcome = py_ci("run", "--python", sys.executable, "--checks", "typecheck", "--json", cwd=project,
+                    env={"PYTHONPATH": str(tmp_path / "shim")})  # fmt: skip
+    result = json.loads(outcome.stdout)
+    assert outcome.status == 1, outcome.stdout
+    assert "not_run" not in result
+    assert result["mypy"]["errors"] == 1
+    assert "its worker processes crashed (mypy's INTERNAL ERROR), so it checked again in one process" in str(
+        result["ran"]
+    )
