@@ -35,7 +35,6 @@ from py_ci.services import postgres, redis
 from py_ci.tool_runs import (
     COVERAGE_RUN,
     COVERAGERC,
-    TYPE_CHECK_TITLES,
     Check,
     Progress,
     coverage_config,
@@ -47,7 +46,6 @@ from py_ci.tool_runs import (
     mypy_again_in_one_process,
     plan,
     run_checks,
-    type_check_name,
 )
 
 # Where a workflow job's kind of test groups runs, for the note of a job that has none of them.
@@ -222,27 +220,26 @@ def _run_all(
     )
 
 
+def _type_check_settings(check: Check, options: Options) -> str:
+    """Where a type checker's settings came from, and how it ran (mypy's workers, warnings that fail)."""
+    chosen = f"type checkers from {options.type_checkers.origin}"
+    if check.tool != "mypy":
+        warnings = "; its warnings fail the run, as errors do" if check.tool in options.warnings_fail else ""
+        return f"the project's {check.tool} configuration, which says what it checks; {chosen}{warnings}"
+    said = f"flags from {options.mypy_args.origin}; targets from {options.mypy_targets.origin}; {chosen}"
+    if check.workers_crashed:
+        return f"{said}; its worker processes crashed (mypy's INTERNAL ERROR), so it checked again in one process"
+    if check.env.get("MYPY_NUM_WORKERS") == "auto":
+        return f"{said}; in worker processes, one per core, its cache being empty (MYPY_NUM_WORKERS=auto)"
+    return said
+
+
 def _ran(check: Check, options: Options) -> Ran:
     """How a check ran, and where its settings came from."""
-    chosen = f"type checkers from {options.type_checkers.origin}"
-    workers = "; in worker processes, one per core, its cache being empty (MYPY_NUM_WORKERS=auto)"
-    mypy = f"flags from {options.mypy_args.origin}; targets from {options.mypy_targets.origin}; {chosen}"
     settings = {
-        "typecheck": mypy
-        + (workers if check.env.get("MYPY_NUM_WORKERS") == "auto" else "")
-        + (
-            "; its worker processes crashed (mypy's INTERNAL ERROR), so it checked again in one process"
-            if check.workers_crashed
-            else ""
-        ),
         "lint": "the project's ruff configuration",
         "format": "the project's ruff configuration",
-        **{
-            type_check_name(tool): f"the project's {tool} configuration, which says what it checks; {chosen}"
-            + ("; its warnings fail the run, as errors do" if tool in options.warnings_fail else "")
-            for tool in TYPE_CHECK_TITLES
-            if tool != "mypy"
-        },
+        **({check.name: _type_check_settings(check, options)} if check.tool else {}),
     }
     workers = f"; pytest-xdist's workers, from {options.parallel.origin}" if options.parallel.value else ""
     command = options.test_command

@@ -228,8 +228,8 @@ def mypy_again_in_one_process(checks: list[Check], project: Path, environ: Mappi
     """mypy's workers are experimental: where they crashed (exit 2, "INTERNAL ERROR"; seen once under load on
     Python 3.12), mypy checks again in one process, and its result is that run's. Said in how it ran."""
     for check in checks:
-        crashed = check.code == 2 and "INTERNAL ERROR" in check.output.read_text("utf-8", "replace")
-        if check.tool == "mypy" and check.env.get("MYPY_NUM_WORKERS") == "auto" and crashed:
+        on_workers = check.tool == "mypy" and check.env.get("MYPY_NUM_WORKERS") == "auto" and check.code == 2
+        if on_workers and "INTERNAL ERROR" in check.output.read_text("utf-8", "replace"):
             check.env["MYPY_NUM_WORKERS"] = "0"
             check.workers_crashed = True
             _start(check, project, environ)

@@ -19,7 +19,7 @@ from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.pytest_config import read_pytest_settings
 from py_ci.readers.test_command import TestCommand, find_test_command
-from py_ci.readers.type_checkers import type_checkers, warnings_fail
+from py_ci.readers.type_checkers import configured_checkers, warnings_fail
 from py_ci.test_groups import (
     SERVICES,
     TestGroup,
@@ -134,10 +134,6 @@ def _file_settings(project: ProjectFiles, environ: Mapping[str, str], layout: La
     if pytest is not None and pytest.workers is not None:
         # The project runs its tests on pytest-xdist's workers: so do its jobs, each worker measured.
         found["parallel"] = _Found(True, f"{pytest.file} addopts -n {pytest.workers}")
-    configured = [checker for checker in type_checkers(project) if checker.configured_in is not None]
-    if configured:
-        where = "; ".join(f"{checker.name} in {checker.configured_in}" for checker in configured)
-        found["type_checkers"] = _Found(tuple(c.name for c in configured), f"the project's configuration ({where})")
     mypy = read_mypy_settings(project)
     if mypy is not None:
         # The project's own strictness: nothing is added over it.
@@ -203,8 +199,14 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     # One reading of the layout: mypy's targets and coverage.py's source.
     wanted = "mypy_targets" in layers.fields or command in ("run", "action", "init")
     layout = project_layout(project) if wanted else None
-    if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel", "type_checkers"}:
+    if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel"}:
         layers.files = _file_settings(project, environ, layout)
+    if "type_checkers" in layers.fields and (configured := configured_checkers(project)):
+        # Only where the checks run: `py-ci coverage` reads no type checker's configuration.
+        where = "; ".join(f"{name} in {place}" for name, place in configured)
+        layers.files["type_checkers"] = _Found(
+            tuple(n for n, _ in configured), f"the project's configuration ({where})"
+        )
     resolved: dict[str, Any] = {}
     if command in ("run", "action", "init", "install"):
         resolved["test_command"] = find_test_command(project)

@@ -56,11 +56,16 @@ def warnings_fail(project: ProjectFiles, tool: str) -> bool:
     return False
 
 
+def configured_checkers(project: ProjectFiles) -> tuple[tuple[str, str], ...]:
+    """Each checker the project configures, and where, in CHECKERS' order; its files alone are read (no pins)."""
+    return tuple(
+        (name, where) for name, table, files in CHECKERS if (where := _configured_in(project, table, files)) is not None
+    )
+
+
 def type_checkers(project: ProjectFiles) -> tuple[TypeChecker, ...]:
-    """Every configured checker, in CHECKERS' order; mypy alone when none is."""
+    """Every configured checker, in CHECKERS' order, with its pin; mypy alone when none is."""
     configured = tuple(
-        TypeChecker(name, where, tool_pin(project, name))
-        for name, table, files in CHECKERS
-        if (where := _configured_in(project, table, files)) is not None
+        TypeChecker(name, where, tool_pin(project, name)) for name, where in configured_checkers(project)
     )
     return configured or (TypeChecker("mypy", None, tool_pin(project, "mypy")),)
