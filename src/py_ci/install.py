@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from py_ci.helper_python import HELPER_FLOOR
-from py_ci.readers.dependencies import TestDependencies, requirement_name
+from py_ci.readers.dependencies import TestDependencies
 from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.requirement_lists import requirement_name
 
 # The tools the checks need, at the versions py-ci is tested with; installed only where missing.
 TOOL_VERSIONS = {

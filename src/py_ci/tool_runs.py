@@ -299,7 +299,7 @@ def _coverage_args(measurement: Measurement) -> list[str]:
     """`coverage run`'s options: what to measure, unless py-ci's configuration says it; branches, when asked."""
     source = [f"--source={','.join(measurement.source)}"] if measurement.source and not measurement.py_ci_config else []
     # coverage.py's defaults measure every file run outside site-packages: py-ci's own plugins are not the project's.
-    omit = [f"--omit={PLUGINS}/*"] if measurement.everything else []
+    omit = [f"--omit={','.join((*measurement.omit, f'{PLUGINS}/*'))}"] if measurement.everything else []
     return [*source, *omit, *(["--branch"] if measurement.branch else [])]
 
 

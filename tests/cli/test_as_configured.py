@@ -212,6 +212,48 @@ def test_pytest_cov_in_addopts_measures_once_as_configured(py_ci: PyCI, tmp_path
     assert ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml addopts --cov; {CHILDREN}"
 
 
+def pytest_cov_total(root: Path) -> float:
+    """What pytest-cov's bare `--cov` and `coverage report` say, by hand."""
+    data = {"COVERAGE_FILE": str(root / ".coverage.by-hand"), "PYTHONPATH": str(root)}
+    run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--cov", "--cov-report="], root, data)
+    report = [sys.executable, "-m", "coverage", "report", "--format=total", "--precision=6"]
+    return float(run(report, root, data).stdout)
+
+
+OMITTED = {
+    "pkg/vendored.py": "def unused():\n    return 1\n",
+    "pkg/uses.py": "from pkg.vendored import unused\n",
+    "tests/test_uses.py": "import pkg.uses\n\n\ndef test_imports():\n    assert pkg.uses.unused\n",
+    ".coveragerc": "[run]\nomit =\n    */.tox/*\n    pkg/vendored.py\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "said"),
+    [
+        ('[tool.pytest.ini_options]\naddopts = "--cov --cov-report=term"\n', "pyproject.toml addopts --cov"),
+        # jaraco's projects: pytest-enabler, installed beside pytest-cov, adds the bare `--cov` itself.
+        (
+            '[project]\nname = "p"\nversion = "1"\n[project.optional-dependencies]\n'
+            'test = ["pytest", "p[cover,enabler]"]\ncover = ["pytest-cov"]\nenabler = ["pytest-enabler >= 2.2"]\n',
+            "pytest-enabler addopts --cov",
+        ),
+    ],
+)
+def test_a_bare_cov_measures_what_pytest_cov_measures(py_ci: PyCI, tmp_path: Path, pyproject: str, said: str) -> None:
+    """backports.tarfile: pytest-cov given no source measures every file the tests run, the tests too, less what the
+    project omits (py-ci's own plugins left out beside it, not instead of it)."""
+    root = project(tmp_path, OMITTED, pyproject)
+    outcome, result = py_ci_run(py_ci, root, "--checks", "test")
+    assert outcome.status == 0, outcome.stderr
+    files = {file["path"] for file in result["coverage"]["files"]} - {"tests/__init__.py"}
+    assert files == {"pkg/__init__.py", "pkg/core.py", "pkg/uses.py", "tests/test_core.py", "tests/test_uses.py"}
+    assert result["coverage"]["total"] == pytest.approx(pytest_cov_total(root), abs=1e-6)
+    assert f"coverage: {said}: coverage.py's defaults" in ran(result, "pytest")["settings"]
+    assert "; the rest from .coveragerc" in ran(result, "pytest")["settings"]
+    assert "--no-cov" in ran(result, "pytest")["command"]
+
+
 def test_the_projects_own_mypy_configuration_is_not_made_strict(py_ci: PyCI, tmp_path: Path) -> None:
     untyped = {"pkg/loose.py": "def shout(text):\n    return text.upper()\n"}
     root = project(tmp_path, untyped, "[tool.mypy]\nwarn_unused_configs = true\n")

@@ -336,7 +336,7 @@ def test_a_lint_job_installs_the_projects_ruff_alone(py_ci: PyCI, tmp_path: Path
     result = json.loads(outcome.stdout)
     assert (result["layout"], result["added_tools"]) == ("the tools alone", ["ruff"])
     assert "ruff alone (lint and format need no project)" in outcome.stderr
-    assert "ruff==0.15.2, as pyproject.toml dependency-groups lint asks" in outcome.stderr
+    assert "ruff==0.15.2, as pyproject.toml [dependency-groups] lint asks" in outcome.stderr
     assert run([str(python), "-m", "ruff", "--version"], tmp_path).stdout.strip() == "ruff 0.15.2"
     listed = run([str(BIN / "uv"), "pip", "list", "--python", str(python), "--format=freeze"], tmp_path).stdout
     assert listed.split() == ["ruff==0.15.2"]  # neither the project, its dependencies nor pytest

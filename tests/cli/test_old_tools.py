@@ -38,11 +38,11 @@ def test_a_ruff_too_old_is_not_run_and_every_other_check_reports(py_ci: PyCI, tm
     python = str(tmp_path / "venv" / "bin" / "python")
     installed = py_ci("install", str(project), "--python", python, "--json", cwd=tmp_path)
     assert installed.status == 0, installed.stderr
-    assert "ruff==0.0.272, as pyproject.toml dependency-groups lint asks" in installed.stderr
+    assert "ruff==0.0.272, as pyproject.toml [dependency-groups] lint asks" in installed.stderr
     outcome = py_ci("run", "--python", python, "--json", "--summary", "s.md", cwd=project)
     result = json.loads(outcome.stdout)
     fix = (
-        "raise the project's pin in pyproject.toml dependency-groups lint (ruff==0.0.272) to ruff>=0.1.2, the first "
+        "raise the project's pin in pyproject.toml [dependency-groups] lint (ruff==0.0.272) to ruff>=0.1.2, the first "
         "with a stable `ruff format` (py-ci's own is 0.17.5)"
     )
     # ruff 0.0.272 lints as its maintainers run it, its JSON asked for by its own flag; it has no `format --check`.

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from py_ci.install import Installer, project_steps, tool_step
-from py_ci.readers.dependencies import TestDependencies, find_test_dependencies, pick
+from py_ci.readers.dependencies import TestDependencies, find_test_dependencies, installed_names, pick
 from py_ci.readers.poetry import constraint, poetry_requirements
 from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.requirement_lists import requirement_lists
 from tests.helpers import write_files
 
 PROJECT = "[project]\nname = 'a'\nversion = '1'\n"
@@ -266,3 +267,23 @@ def test_the_tools_are_pinned_and_hold_the_project(tmp_path: Path) -> None:
         'mypy==2.4.1; python_version >= "3.11"',
         'mypy<=2.4.1; python_version < "3.11"',
     )
+
+
+def test_what_the_tests_install_is_every_list_they_name(tmp_path: Path) -> None:
+    """The names pytest's plugins are known by: the chosen extras, the project's own extras they name (jaraco's
+    `test = ["p[cover]"]`), the tox environment's files and requirements; not the lists the tests do not take."""
+    write_files(
+        tmp_path,
+        {
+            "pyproject.toml": "[project]\nname = 'P.Q'\nversion = '1'\n[project.optional-dependencies]\n"
+            "test = ['pytest >= 6', 'p-q[cover, enabler]']\ncover = ['pytest-cov; python_version > \"3\"']\n"
+            "enabler = ['pytest-enabler', 'p_q[cover]']\ndocs = ['sphinx']\n",
+            "tox.ini": "[testenv]\nextras = test\ndeps =\n    -r requirements/extra.txt\n    hypothesis\n",
+            "requirements/extra.txt": "# more\nfreezegun==1.5  # clocks\n-c constraints.txt\n",
+        },
+    )
+    project = ProjectFiles(tmp_path)
+    deps = find_test_dependencies(project)
+    assert installed_names(project, deps) == {"pytest", "pytest-cov", "pytest-enabler", "hypothesis", "freezegun"}
+    # Read once: the second reading is the first one's.
+    assert requirement_lists(project) is requirement_lists(project)

@@ -16,11 +16,28 @@ PRE_COMMIT = """repos:
       - id: ruff
 """
 LAYOUTS = [
-    ({"pyproject.toml": '[dependency-groups]\nlint = ["ruff==0.15.2"]\n'}, "ruff==0.15.2", "dependency-groups lint"),
+    ({"pyproject.toml": '[dependency-groups]\nlint = ["ruff==0.15.2"]\n'}, "ruff==0.15.2", "[dependency-groups] lint"),
     (
         {"pyproject.toml": '[project]\nname = "p"\n[project.optional-dependencies]\ndev = ["Ruff>=0.4"]\n'},
         "Ruff>=0.4",
-        "extras dev",
+        "[project.optional-dependencies] dev",
+    ),
+    # Since every requirement list is read in one place: setup.cfg's extras, hatch.toml, tox's and nox's installs.
+    (
+        {"setup.cfg": "[options.extras_require]\nlint =\n    flake8\n    ruff==0.5.7\n"},
+        "ruff==0.5.7",
+        "setup.cfg [options.extras_require] lint",
+    ),
+    ({"hatch.toml": '[envs.lint]\ndependencies = ["ruff==0.9.3"]\n'}, "ruff==0.9.3", "hatch.toml [envs.lint]"),
+    (
+        {"tox.ini": "[testenv]\ndeps = pytest\n[testenv:lint]\ndeps =\n    lint: ruff==0.4.10\n"},
+        "ruff==0.4.10",
+        "tox.ini [testenv:lint] deps",
+    ),
+    (
+        {"noxfile.py": 'import nox\n@nox.session\ndef lint(session):\n    session.install("-r", "r", "ruff==0.7.2")\n'},
+        "ruff==0.7.2",
+        "noxfile.py session 'lint'",
     ),
     (
         {"pyproject.toml": '[tool.poetry.group.lint.dependencies]\nruff = "^0.6.1"\n'},

@@ -28,8 +28,8 @@ from py_ci.install import (
 from py_ci.model import InstallResult
 from py_ci.options import Options
 from py_ci.readers.coverage_config import read_coverage_settings
-from py_ci.readers.dependencies import find_test_dependencies, requirement_name
 from py_ci.readers.layout import project_layout
+from py_ci.readers.requirement_lists import requirement_name
 from py_ci.readers.tool_pins import tool_pin
 from py_ci.tool_runs import own_runner_runs
 
@@ -219,7 +219,7 @@ def run(options: Options, console: Console) -> InstallResult:
         return InstallResult("nothing to run", (), (), python, "", installer.name)
     if options.resolution == LOWEST_DIRECT and installer.name != "uv":
         raise UsageError("resolution lowest-direct is uv's: pip has none; leave installer: pip out of that leg")
-    deps = None if options.tools_only else find_test_dependencies(options.project)
+    deps = None if options.tools_only else options.test_dependencies
     env, vcs = ({}, None) if deps is None else vcs_version(options.project)
     env = {**options.environ, **env}
     steps = [] if deps is None else project_steps(deps, python, installer, options.resolution)

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from py_ci.application import AppStart
 from py_ci.files import InputLimit
 from py_ci.model import NeededJob, Setting
+from py_ci.readers.dependencies import TestDependencies
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.test_command import DEFAULT as PYTEST_COMMAND
 from py_ci.readers.test_command import TestCommand
@@ -87,6 +88,7 @@ class Measurement:
     children: bool = True  # the tests' child processes measured too ([run] patch = subprocess), unless it names patches
     branch: bool = False  # the maintainers' command measures branches (`coverage run --branch`, `--cov-branch`)
     everything: bool = False  # coverage.py's defaults, as the maintainers' `coverage run` names nothing to measure
+    omit: tuple[str, ...] = ()  # the project's [run] omit, which py-ci's own --omit must not replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,7 @@ class Options:
     run_groups: str | None = None  # the workflow job's kind of groups (matrix, single, all); None: not asked
     measurement: Measurement = Measurement()
     test_command: TestCommand = PYTEST_COMMAND  # the maintainers' runner, found in the project's files
+    test_dependencies: TestDependencies | None = None  # what installs the tests, found in the project's files
     app: AppStart | None = None
     # `py-ci install`, `py-ci init`
     tools_only: bool = False

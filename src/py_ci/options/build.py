@@ -14,10 +14,11 @@ from py_ci.options import DEFAULT_INPUT_LIMIT, PIPELINE_FAIL_UNDER, Gates, Measu
 from py_ci.options.table import COMMON, FIELDS, FLAGS, TABLE_KEYS, VALUES, Flag
 from py_ci.options.values import MAX_JOBS, BadValue
 from py_ci.readers.coverage_config import read_coverage_settings
+from py_ci.readers.dependencies import find_test_dependencies, installed_names
 from py_ci.readers.layout import Layout, project_layout
 from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.readers.project_files import ProjectFiles
-from py_ci.readers.pytest_config import read_pytest_settings
+from py_ci.readers.pytest_config import read_pytest_settings, with_enabler
 from py_ci.readers.test_command import TestCommand, find_test_command
 from py_ci.readers.type_checkers import configured_checkers, warnings_fail
 from py_ci.test_groups import (
@@ -151,11 +152,16 @@ def _file_settings(project: ProjectFiles, environ: Mapping[str, str], layout: La
 
 
 def _measurement(
-    project: ProjectFiles, environ: Mapping[str, str], command: TestCommand, layout: Layout | None
+    project: ProjectFiles,
+    environ: Mapping[str, str],
+    command: TestCommand,
+    layout: Layout | None,
+    tested: frozenset[str],
 ) -> Measurement:
-    """The project's coverage configuration as it stands; what the maintainers' test command measures; its packages,
-    with branches, where neither says."""
-    coverage, pytest = read_coverage_settings(project, environ), read_pytest_settings(project)
+    """The project's coverage configuration as it stands; what the maintainers' test command measures (`tested`: what
+    its install names, which may add pytest-enabler's arguments); its packages, with branches, where neither says."""
+    coverage = read_coverage_settings(project, environ)
+    pytest = with_enabler(read_pytest_settings(project), project, tested)
     addopts = pytest is not None and pytest.uses_pytest_cov
     workers = pytest is not None and pytest.workers is not None
     children = coverage is None or not coverage.patches
@@ -176,11 +182,16 @@ def _measurement(
         return Measurement(
             command.coverage_sources, (), False, said + rest, addopts, workers, children, command.coverage_branch
         )
-    if command.coverage_everything and coverage is None:
-        # The maintainers' coverage.py measures with its defaults, and nothing configures it otherwise.
-        said = f"{command.found}: coverage.py's defaults, every file the tests run but the standard library and"
-        said += " installed packages" + (", with branches" if command.coverage_branch else "")
-        return Measurement((), (), False, said, addopts, workers, children, command.coverage_branch, everything=True)
+    bare_cov = pytest is not None and pytest.cov_everything
+    if command.coverage_everything or bare_cov:
+        # The maintainers' coverage.py measures with its defaults: `coverage run` naming no source, a bare `--cov`.
+        found = command.found if command.coverage_everything else f"{pytest.file if pytest else ''} addopts --cov"
+        said = f"{found}: coverage.py's defaults, every file the tests run but the standard library and installed"
+        branch = command.coverage_branch or (pytest is not None and "--cov-branch" in pytest.addopts)
+        said += " packages" + (", with branches" if branch else "")
+        said += f"; the rest from {coverage.file}" if coverage is not None else ""
+        omit = coverage.omit if coverage is not None else ()
+        return Measurement((), (), False, said, addopts, workers, children, branch, everything=True, omit=omit)
     source = () if layout is None else layout.coverage_source()
     include = () if layout is None else tuple(p if p.endswith(".py") else f"{p}/*" for p in layout.paths)
     where = "everything it runs (no package found)" if layout is None else f"the project's packages ({layout.origin})"
@@ -210,8 +221,10 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     resolved: dict[str, Any] = {}
     if command in ("run", "action", "init", "install"):
         resolved["test_command"] = find_test_command(project)
+        resolved["test_dependencies"] = find_test_dependencies(project)
     if command in ("run", "action", "init"):
-        resolved["measurement"] = _measurement(project, environ, resolved["test_command"], layout)
+        tested = installed_names(project, resolved["test_dependencies"])
+        resolved["measurement"] = _measurement(project, environ, resolved["test_command"], layout, tested)
     for field in sorted(layers.fields & (_OPTION_NAMES | _GATE_NAMES)):
         found = layers.find(field)
         if found is not None:

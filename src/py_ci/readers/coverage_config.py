@@ -30,6 +30,8 @@ class CoverageSettings:
     patches: bool = False
     # [run] plugins: modules coverage.py imports to read the configuration, whatever it does (covdefaults).
     plugins: tuple[str, ...] = ()
+    # [run] omit: what the project leaves out, kept when py-ci leaves its plugins out of a run measuring everything.
+    omit: tuple[str, ...] = ()
 
     def origin(self, option: str) -> str:
         return f"{self.file} [{self.section}] {option}"
@@ -75,14 +77,20 @@ def _from_ini(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str
     run = section("run")
     measured = next((f"{name} [{run}] {key}" for key in _MEASURED if run and parser.has_option(run, key)), None)
     patches = run is not None and parser.has_option(run, "patch")
-    plugins = (
-        tuple(parser.get(run, "plugins").replace(",", " ").split()) if run and parser.has_option(run, "plugins") else ()
-    )
+    plugins, omit = (_ini_list(parser.get(run, key, fallback="")) if run else () for key in ("plugins", "omit"))
     report = section("report")
     if report is None:
-        return CoverageSettings(name, "report", measured=measured, patches=patches, plugins=plugins)
-    values = {key: _substitute(value, environ, name) for key, value in parser.items(report)}
-    return replace(_settings(name, report, values), measured=measured, patches=patches, plugins=plugins)
+        settings = CoverageSettings(name, "report")
+    else:
+        settings = _settings(
+            name, report, {key: _substitute(value, environ, name) for key, value in parser.items(report)}
+        )
+    return replace(settings, measured=measured, patches=patches, plugins=plugins, omit=omit)
+
+
+def _ini_list(value: str) -> tuple[str, ...]:
+    """An INI list setting of coverage.py's: one item a line, or comma separated."""
+    return tuple(item.strip() for item in value.replace(",", "\n").splitlines() if item.strip())
 
 
 def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[str, str]) -> CoverageSettings | None:
@@ -102,10 +110,11 @@ def _from_toml(project: ProjectFiles, name: str, ours: bool, environ: Mapping[st
         }
         run: dict[str, object] = table["run"] if isinstance(table.get("run"), dict) else {}
         measured = next((f"{name} [{prefix}run] {key}" for key in _MEASURED if key in run), None)
-        listed = run.get("plugins")
-        plugins = tuple(str(p) for p in listed) if isinstance(listed, list) else ()
+        plugins, omit = (
+            tuple(map(str, v)) if isinstance(v := run.get(key), list) else () for key in ("plugins", "omit")
+        )
         settings = _settings(name, f"{prefix}report", values)
-        return replace(settings, measured=measured, patches="patch" in run, plugins=plugins)
+        return replace(settings, measured=measured, patches="patch" in run, plugins=plugins, omit=omit)
     return CoverageSettings(name, "report") if ours else None
 
 

@@ -8,41 +8,41 @@ first, dev only when there is none, and one that builds docs never.
 
 from __future__ import annotations
 
-import ast
-import configparser
 import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from py_ci.errors import InputError
-from py_ci.readers.poetry import poetry_requirements
-from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.project_files import ProjectFiles, strings, table_at
+from py_ci.readers.requirement_lists import (
+    EXTRA,
+    GROUP,
+    PDM,
+    POETRY,
+    POETRY_DEV,
+    REQUIREMENT_FILES,
+    SETUP_EXTRA,
+    RequirementList,
+    normal_name,
+    requirement_lines,
+    requirement_lists,
+    requirement_name,
+)
+from py_ci.readers.tasks import (
+    NOX_SESSIONS,
+    TEST_NAMES,
+    nox_installs,
+    nox_sessions,
+    tox_config,
+    tox_lines,
+    tox_native,
+    words_of,
+)
 
-TEST_NAMES = ("test", "tests", "testing")
+_EXTRAS = re.compile(r"\[([^\]]*)\]")  # `project[test,cover]`: the extras a requirement asks for
 DEV_NAMES = ("dev", "develop", "development")
 DOCS_NAMES = ("docs", "doc", "documentation")
-# Requirement files that hold the tests' dependencies, most specific first.
-REQUIREMENT_FILES = (
-    "requirements/test.txt",
-    "requirements/tests.txt",
-    "requirements/testing.txt",
-    "requirements/requirements-test.txt",
-    "requirements/requirements-tests.txt",
-    "tests/requirements.txt",
-    "test-requirements.txt",
-    "requirements-test.txt",
-    "requirements-tests.txt",
-    "requirements_test.txt",
-    "requirements/dev.txt",
-    "requirements/requirements-dev.txt",
-    "requirements-dev.txt",
-    "requirements_dev.txt",
-    "dev-requirements.txt",
-)
-_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-NOX_SESSIONS = ("tests", "test", "pytest", "unit", "tests-unit")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,35 +61,11 @@ class TestDependencies:
     __test__ = False
 
 
-def normal_name(name: str) -> str:
-    """A distribution's name as PEP 503 compares them."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def requirement_name(requirement: str) -> str | None:
-    """The normalized distribution name a PEP 508 requirement is for."""
-    match = _NAME.match(requirement)
-    return normal_name(match[1]) if match else None
-
-
 def pick(names: Iterable[str]) -> tuple[str, ...]:
     """The groups (or extras) the tests need: those named test/tests/testing, else dev; never the docs' alone."""
     present = list(names)
     tests = tuple(name for name in TEST_NAMES if name in present)
     return tests or tuple(name for name in DEV_NAMES if name in present)[:1]
-
-
-def table_at(document: object, *keys: str) -> Mapping[str, object]:
-    """The table at `keys` under `document`, empty when any of them is missing or is not a table."""
-    node: object = document
-    for key in keys:
-        node = node.get(key) if isinstance(node, Mapping) else None
-    return node if isinstance(node, Mapping) else {}
-
-
-def strings(value: object) -> tuple[str, ...]:
-    """The strings of a TOML array, nothing when it is not one."""
-    return tuple(item for item in value if isinstance(item, str)) if isinstance(value, list) else ()
 
 
 def _has_project(project: ProjectFiles) -> bool:
@@ -109,35 +85,34 @@ def _uv_lock(project: ProjectFiles) -> TestDependencies | None:
     return TestDependencies("uv.lock", f"uv.lock, with {chosen}", groups=groups, extras=extras, lock=True)
 
 
+def _lists(project: ProjectFiles, *kinds: str) -> dict[str, RequirementList]:
+    """The project's requirement lists of the first of `kinds` it has, by name."""
+    for kind in kinds:
+        if found := {listed.name: listed for listed in requirement_lists(project, kind)}:
+            return found
+    return {}
+
+
 def _poetry(project: ProjectFiles) -> TestDependencies | None:
-    poetry = table_at(project.pyproject, "tool", "poetry")
-    if not poetry:
+    groups = _lists(project, POETRY)
+    chosen = [groups[name] for name in pick(groups)] or list(_lists(project, POETRY_DEV).values())
+    requirements = tuple(dict.fromkeys(r for listed in chosen for r in listed.requirements))
+    if not requirements:
         return None
-    groups = {name: table_at(table_at(poetry, "group"), name, "dependencies") for name in table_at(poetry, "group")}
-    chosen = pick(groups)
-    if chosen:
-        deps = {name: spec for group in chosen for name, spec in groups[group].items()}
-        where = ", ".join(f"[tool.poetry.group.{group}]" for group in chosen)
-    else:
-        deps, where = dict(table_at(poetry, "dev-dependencies")), "[tool.poetry.dev-dependencies]"
-    if not deps:
-        return None
-    locked = project.toml("poetry.lock") if project.exists("poetry.lock") else None
-    requirements = poetry_requirements(deps, locked, project.root)
+    where = ", ".join(listed.where for listed in chosen)
     return TestDependencies(
         "poetry",
-        f"pyproject.toml {where}" + (", at poetry.lock's versions" if locked else ""),
+        where + (", at poetry.lock's versions" if project.exists("poetry.lock") else ""),
         requirements=requirements,
     )
 
 
 def _pdm(project: ProjectFiles) -> TestDependencies | None:
-    legacy = table_at(project.pyproject, "tool", "pdm", "dev-dependencies")
-    chosen = pick(legacy)
+    groups = _lists(project, PDM)
+    chosen = pick(groups)
     if not chosen:
         return None
-    # pdm writes the project itself in as `-e file:///${PROJECT_ROOT}/...`: it is installed anyway.
-    requirements = tuple(r for group in chosen for r in strings(legacy[group]) if not r.startswith("-e "))
+    requirements = tuple(r for group in chosen for r in groups[group].requirements)
     return TestDependencies(
         "pdm", f"pyproject.toml [tool.pdm.dev-dependencies] {', '.join(chosen)}", requirements=requirements
     )
@@ -183,15 +158,15 @@ def _hatch_env(envs: Mapping[str, object], where: str) -> TestDependencies | Non
     return TestDependencies("hatch", where.format(name), not skip, extras, requirements=requirements)
 
 
-def _listing_pytest(table: Mapping[str, object]) -> tuple[str, ...]:
+def _listing_pytest(lists: Mapping[str, RequirementList]) -> tuple[str, ...]:
     """The first extra or group that lists pytest, where none is named for the tests (idna's extra `all`)."""
-    listing = (name for name, wanted in table.items() if "pytest" in map(requirement_name, strings(wanted)))
+    listing = (name for name, listed in lists.items() if "pytest" in map(requirement_name, listed.requirements))
     return tuple(itertools.islice(listing, 1))
 
 
 def _groups(project: ProjectFiles) -> TestDependencies | None:
-    table = table_at(project.pyproject, "dependency-groups")
-    chosen = pick(table) or _listing_pytest(table)
+    lists = _lists(project, GROUP)
+    chosen = pick(lists) or _listing_pytest(lists)
     if not chosen:
         return None
     where = f"pyproject.toml [dependency-groups] {', '.join(chosen)}"
@@ -199,14 +174,11 @@ def _groups(project: ProjectFiles) -> TestDependencies | None:
 
 
 def _extras(project: ProjectFiles) -> TestDependencies | None:
-    table = table_at(project.pyproject, "project", "optional-dependencies")
-    chosen = pick(table) or _listing_pytest(table)
-    where = "pyproject.toml [project.optional-dependencies]"
-    setup = project.ini("setup.cfg")
-    if not chosen and setup is not None and setup.has_section("options.extras_require"):
-        chosen, where = pick(setup.options("options.extras_require")), "setup.cfg [options.extras_require]"
+    lists = _lists(project, EXTRA, SETUP_EXTRA)
+    chosen = pick(lists) or _listing_pytest(lists)
     if not chosen:
         return None
+    where = lists[chosen[0]].where.rsplit(" ", 1)[0]
     return TestDependencies("extras", f"{where} {', '.join(chosen)}", extras=chosen)
 
 
@@ -216,24 +188,6 @@ def _requirements(project: ProjectFiles) -> TestDependencies | None:
     if not files:
         return None
     return TestDependencies("requirements files", ", ".join(files), _has_project(project), files=files)
-
-
-_FACTOR = re.compile(r"^([\w,{}.\-!]+):\s+")  # `py38: pkg`, a dependency only some environments take
-TEST_FACTORS = frozenset({*TEST_NAMES, "unit"})
-
-
-def tox_lines(value: str) -> list[str]:
-    """A tox setting's lines for its test environment: a line conditioned on the test factors alone (structlog's
-    `tests: pytest`) without its condition; one for some other environment (`py38:`, `mypy:`, `!tests:`) left out."""
-    kept = []
-    for raw in value.splitlines():
-        line = raw.strip()
-        condition = _FACTOR.match(line)
-        if condition is None:
-            kept.append(line)
-        elif set(filter(None, re.split(r"[,{}\-]", condition[1]))) <= TEST_FACTORS:
-            kept.append(line[condition.end() :])
-    return kept
 
 
 def _tox_lines(deps: str, root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -250,39 +204,13 @@ def _tox_lines(deps: str, root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]
     return tuple(files), tuple(requirements)
 
 
-def tox_config(project: ProjectFiles) -> tuple[configparser.ConfigParser | None, str]:
-    """tox's INI configuration (tox.ini, else pyproject.toml's legacy_tox_ini) and where it is."""
-    parser = project.ini("tox.ini")
-    if parser is not None:
-        return parser, "tox.ini"
-    legacy = table_at(project.pyproject, "tool", "tox").get("legacy_tox_ini")
-    if not isinstance(legacy, str):
-        return None, ""
-    where = "pyproject.toml [tool.tox] legacy_tox_ini"
-    parser = configparser.ConfigParser(interpolation=None)
-    parser.read_string(legacy, source=where)
-    return parser, where
-
-
-def _words_of(value: str) -> tuple[str, ...]:
-    """A tox list written on one line or many, comma or space separated."""
-    return tuple(word for word in re.split(r"[,\s]+", value) if word)
-
-
-def tox_native(project: ProjectFiles) -> tuple[Mapping[str, object], str]:
-    """tox's TOML configuration of every environment (tox.toml, else pyproject.toml's [tool.tox]) and where."""
-    if project.exists("tox.toml"):
-        return table_at(project.toml("tox.toml"), "env_run_base"), "tox.toml [env_run_base]"
-    return table_at(project.pyproject, "tool", "tox", "env_run_base"), "pyproject.toml [tool.tox.env_run_base]"
-
-
 def _tox(project: ProjectFiles) -> TestDependencies | None:
     parser, where = tox_config(project)
     native, native_where = tox_native(project)
     if parser is not None and parser.has_section("testenv"):
         files, requirements = _tox_lines(parser.get("testenv", "deps", fallback=""), project.root)
-        extras = _words_of("\n".join(tox_lines(parser.get("testenv", "extras", fallback=""))))
-        groups = _words_of("\n".join(tox_lines(parser.get("testenv", "dependency_groups", fallback=""))))
+        extras = words_of("\n".join(tox_lines(parser.get("testenv", "extras", fallback=""))))
+        groups = words_of("\n".join(tox_lines(parser.get("testenv", "dependency_groups", fallback=""))))
         skip = parser.get("testenv", "skip_install", fallback="false").strip().lower() == "true"
         where += " [testenv]"
     elif native:
@@ -298,42 +226,12 @@ def _tox(project: ProjectFiles) -> TestDependencies | None:
     return TestDependencies("tox", f"{where} deps", not skip, extras, groups, files=files, requirements=requirements)
 
 
-def _session_name(function: ast.FunctionDef) -> str | None:
-    """A nox session's name: its function's, or the decorator's `name=`."""
-    for decorator in function.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        dotted = ast.unparse(target)
-        if dotted in ("nox.session", "session"):
-            named = [k.value for k in getattr(decorator, "keywords", []) if k.arg == "name"]
-            literal = named[0].value if named and isinstance(named[0], ast.Constant) else None
-            return literal if isinstance(literal, str) else function.name
-    return None
-
-
-def _installs(function: ast.FunctionDef) -> list[str]:
-    """The literal arguments of the session's `session.install(...)` calls."""
-    words = []
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "install":
-            words += [arg.value for arg in node.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
-    return words
-
-
-def nox_sessions(project: ProjectFiles) -> dict[str, ast.FunctionDef]:
-    """noxfile.py's sessions by name; none when it has none, or cannot be parsed."""
-    try:
-        tree = ast.parse(project.text("noxfile.py") or "")
-    except (SyntaxError, InputError):
-        return {}
-    return {name: node for node in tree.body if isinstance(node, ast.FunctionDef) and (name := _session_name(node))}
-
-
 def _nox(project: ProjectFiles) -> TestDependencies | None:
     sessions = nox_sessions(project)
     name = next((candidate for candidate in NOX_SESSIONS if candidate in sessions), None)
     if name is None:
         return None
-    words = iter(_installs(sessions[name]))
+    words = iter(nox_installs(sessions[name]))
     files, requirements, extras, with_project = [], [], [], False
     for word in words:
         if word in ("-r", "--requirement"):
@@ -398,3 +296,25 @@ def find_test_dependencies(project: ProjectFiles) -> TestDependencies:
 
 
 DETECTORS = (_uv_lock, _poetry, _pdm, _hatch, _groups, _extras, _requirements, _tox, _nox)
+
+
+def installed_names(project: ProjectFiles, deps: TestDependencies) -> frozenset[str]:
+    """The distributions the tests' install names (its groups', extras' and files' lists, its requirements): what
+    tells which pytest plugins the maintainers' run loads. An extra naming the project's own extras adds theirs."""
+    own = normal_name(str(table_at(project.pyproject, "project").get("name", "")))
+    files = [r for file in deps.files for r in requirement_lines((project.text(file) or "").splitlines())]
+    extras, lists = set(deps.extras), requirement_lists(project)
+    while True:
+        chosen = {(GROUP, group) for group in deps.groups} | {
+            (kind, e) for e in extras for kind in (EXTRA, SETUP_EXTRA)
+        }
+        listed = [
+            *deps.requirements,
+            *files,
+            *(r for found in lists if (found.kind, found.name) in chosen for r in found),
+        ]
+        mine = (match[1] for r in listed if requirement_name(r) == own and (match := _EXTRAS.search(r)))
+        more = {extra.strip() for named in mine for extra in named.split(",")} - extras
+        if not more:
+            return frozenset(name for r in listed if (name := requirement_name(r)) not in (None, own))
+        extras |= more

@@ -8,12 +8,27 @@ from __future__ import annotations
 
 import configparser
 import tomllib
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from py_ci.errors import InputError
 
 FIX = "fix its syntax"
+_Read = TypeVar("_Read")
+
+
+def table_at(document: object, *keys: str) -> Mapping[str, object]:
+    """The table at `keys` under `document`, empty when any of them is missing or is not a table."""
+    node: object = document
+    for key in keys:
+        node = node.get(key) if isinstance(node, Mapping) else None
+    return node if isinstance(node, Mapping) else {}
+
+
+def strings(value: object) -> tuple[str, ...]:
+    """The strings of a TOML array, nothing when it is not one."""
+    return tuple(item for item in value if isinstance(item, str)) if isinstance(value, list) else ()
 
 
 def _read(path: Path) -> str:
@@ -33,6 +48,7 @@ class ProjectFiles:
         self.root = root
         self._toml: dict[str, dict[str, Any] | None] = {}
         self._ini: dict[str, configparser.ConfigParser | None] = {}
+        self._read: dict[Callable[[ProjectFiles], object], object] = {}
 
     def exists(self, name: str) -> bool:
         return (self.root / name).is_file()
@@ -71,6 +87,13 @@ class ProjectFiles:
                     raise InputError(where, f"cannot be read as configuration ({problem})", FIX) from None
             self._ini[name] = parser
         return self._ini[name]
+
+    def once(self, reader: Callable[[ProjectFiles], _Read]) -> _Read:
+        """What `reader` makes of these files (tox's environments, the requirement lists), made on first use and kept:
+        install, the test command, the tools' pins and init share one reading."""
+        if reader not in self._read:
+            self._read[reader] = reader(self)
+        return cast(_Read, self._read[reader])
 
     @property
     def pyproject(self) -> dict[str, Any]:

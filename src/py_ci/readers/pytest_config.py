@@ -6,7 +6,7 @@ import itertools
 import shlex
 from dataclasses import dataclass
 
-from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.project_files import ProjectFiles, table_at
 
 # pytest's order: the first file that holds pytest's section is its configuration.
 _INI = (("pytest.ini", "pytest"), (".pytest.ini", "pytest"), ("tox.ini", "pytest"), ("setup.cfg", "tool:pytest"))
@@ -24,6 +24,13 @@ class PytestSettings:
         sources = [word.split("=", 1)[1] for word in words if word.startswith("--cov=") and word != "--cov="]
         sources += [after for word, after in itertools.pairwise(words) if word == "--cov" and not after.startswith("-")]
         return tuple(sources)
+
+    @property
+    def cov_everything(self) -> bool:
+        """A bare `--cov` in addopts: pytest-cov gives coverage.py no source, which then measures every file the tests
+        run but the standard library and installed packages, unless its configuration says what to measure."""
+        words = self.addopts
+        return any(w == "--cov" and (i + 1 == len(words) or words[i + 1].startswith("-")) for i, w in enumerate(words))
 
     @property
     def workers(self) -> str | None:
@@ -74,3 +81,16 @@ def read_pytest_settings(project: ProjectFiles) -> PytestSettings | None:
         if parser is not None and parser.has_section(section):
             return PytestSettings(name, _words(parser.get(section, "addopts", fallback="")))
     return None
+
+
+def with_enabler(
+    settings: PytestSettings | None, project: ProjectFiles, installed: frozenset[str]
+) -> PytestSettings | None:
+    """pytest's settings as the maintainers' run has them: pytest-enabler, installed beside pytest-cov (jaraco's
+    projects), adds pytest-cov's arguments to pytest's, `--cov` unless [tool.pytest-enabler.cov] addopts says."""
+    if not {"pytest-enabler", "pytest-cov"} <= installed:
+        return settings
+    added = _words(table_at(project.pyproject, "tool", "pytest-enabler", "cov").get("addopts", "--cov"))
+    if settings is None:
+        return PytestSettings("pytest-enabler", added)
+    return PytestSettings(f"{settings.file} and pytest-enabler", (*settings.addopts, *added))

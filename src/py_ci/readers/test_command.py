@@ -18,17 +18,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from py_ci.errors import InputError
-from py_ci.readers.dependencies import (
-    NOX_SESSIONS,
-    nox_sessions,
-    strings,
-    table_at,
-    tox_config,
-    tox_lines,
-    tox_native,
-)
-from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.project_files import ProjectFiles, strings, table_at
 from py_ci.readers.pytest_config import read_pytest_settings
+from py_ci.readers.tasks import NOX_SESSIONS, nox_sessions, tox_config, tox_lines, tox_native
 
 PYTEST, UNITTEST, ZOPE, SCRIPT = "pytest", "unittest", "zope.testrunner", "script"
 TOX_ENVS = ("testenv", "testenv:py", "testenv:py3", "testenv:tests", "testenv:test", "testenv:unit")

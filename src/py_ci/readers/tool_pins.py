@@ -2,8 +2,9 @@
 
 A job that runs one tool alone (lint: ruff, without the project) must run the project's ruff, not py-ci's: the
 newest ruff has rules and formatting the project's code was never checked against. Looked at, most exact first:
-the lock files (uv.lock, poetry.lock, pdm.lock), then every requirement list the project declares (dependency
-groups, extras, poetry's, pdm's and hatch's tables, requirements files), then pre-commit's hook revision.
+the lock files (uv.lock, poetry.lock, pdm.lock), then every requirement list the project declares
+(readers/requirement_lists.py: dependency groups, extras, poetry's, pdm's and hatch's tables, requirements files,
+tox's environments, nox's sessions), then pre-commit's hook revision.
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from py_ci.readers.dependencies import REQUIREMENT_FILES, normal_name, requirement_name, strings, table_at
-from py_ci.readers.poetry import poetry_requirements
 from py_ci.readers.project_files import ProjectFiles
+from py_ci.readers.requirement_lists import normal_name, requirement_lists, requirement_name
 
 LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock")
 # pre-commit's hook repositories of each tool, and the revision line that follows them.
@@ -40,30 +40,6 @@ def _locked(project: ProjectFiles, tool: str) -> Iterator[ToolPin]:
                 yield ToolPin(f"{tool}=={package['version']}", name)
 
 
-def _declared(project: ProjectFiles) -> Iterator[tuple[str, str]]:
-    """(requirement, where) for every requirement list in pyproject.toml and the requirements files."""
-    document = project.pyproject
-    for kind, keys in (("dependency-groups", ("dependency-groups",)), ("extras", ("project", "optional-dependencies"))):
-        for group, listed in table_at(document, *keys).items():
-            yield from ((r, f"pyproject.toml {kind} {group}") for r in strings(listed))
-    poetry = table_at(document, "tool", "poetry")
-    groups = table_at(poetry, "group")
-    tables = {f"[tool.poetry.group.{g}]": table_at(groups, g, "dependencies") for g in groups}
-    tables["[tool.poetry.dev-dependencies]"] = table_at(poetry, "dev-dependencies")
-    for where, deps in tables.items():
-        yield from ((r, f"pyproject.toml {where}") for r in poetry_requirements(deps, None, project.root))
-    for group, listed in table_at(document, "tool", "pdm", "dev-dependencies").items():
-        yield from ((r, f"pyproject.toml [tool.pdm.dev-dependencies] {group}") for r in strings(listed))
-    for env, table in table_at(document, "tool", "hatch", "envs").items():
-        for key in ("dependencies", "extra-dependencies"):
-            yield from ((r, f"pyproject.toml [tool.hatch.envs.{env}]") for r in strings(table_at(table).get(key)))
-    for name in ("requirements.txt", *REQUIREMENT_FILES):
-        text = project.text(name)
-        for line in (text or "").splitlines():
-            if (requirement := line.split(" #", 1)[0].strip()) and not requirement.startswith(("-", "#")):
-                yield requirement, name
-
-
 def _hook(project: ProjectFiles, tool: str) -> Iterator[ToolPin]:
     text = project.text(".pre-commit-config.yaml")
     if tool not in HOOKS or text is None:
@@ -80,5 +56,10 @@ def _hook(project: ProjectFiles, tool: str) -> Iterator[ToolPin]:
 def tool_pin(project: ProjectFiles, tool: str) -> ToolPin | None:
     """The project's own requirement on `tool`, the most exact one its files hold; None when they name none."""
     wanted = normal_name(tool)
-    declared = (ToolPin(r, where) for r, where in _declared(project) if requirement_name(r) == wanted)
+    declared = (
+        ToolPin(r, listed.where)
+        for listed in requirement_lists(project)
+        for r in listed.requirements
+        if requirement_name(r) == wanted
+    )
     return next((pin for pins in (_locked(project, wanted), declared, _hook(project, wanted)) for pin in pins), None)
