@@ -32,6 +32,7 @@ from py_ci.outcomes import coverage_outcome, pytest_outcome, ruff_outcome, runne
 from py_ci.renderers.how_it_ran import runner_said
 from py_ci.renderers.markdown import plural
 from py_ci.services import postgres, redis
+from py_ci.test_groups import GROUP_KINDS
 from py_ci.tool_runs import (
     COVERAGE_RUN,
     COVERAGERC,
@@ -49,7 +50,6 @@ from py_ci.tool_runs import (
 )
 
 # Where a workflow job's kind of test groups runs, for the note of a job that has none of them.
-GROUP_KINDS = {"matrix": "across the Python x OS matrix", "single": "once, beside the services", "all": "at all"}
 # Beside a coverage report: the measured files coverage.py could not report, each with why (JSON).
 LEFT_OUT = ".left-out.json"
 # A group past its timeout-minutes: what happened, and the way out.

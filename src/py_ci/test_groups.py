@@ -18,6 +18,9 @@ from py_ci.application import AppStart
 from py_ci.errors import InputError, UsageError
 from py_ci.readers.project_files import ProjectFiles
 
+# How each kind of a workflow job's test groups runs, as its messages say it.
+GROUP_KINDS = {"matrix": "across the Python x OS matrix", "single": "once, beside the services", "all": "at all"}
+
 SERVICES = ("postgres", "redis")
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 # An address to wait for: a URL answered with a status below 500, or a TCP port (host:port or port).

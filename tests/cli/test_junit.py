@@ -158,6 +158,31 @@ def test_collection_error_is_an_error(tmp_path: Path, py_ci: PyCI) -> None:
     )
 
 
+SUBTESTS = """
+    import unittest
+
+
+    class T(unittest.TestCase):
+        def test_some_subtests_skipped(self):
+            for n in range(3):
+                with self.subTest(n=n):
+                    if n:
+                        self.skipTest("backend absent")
+
+        def test_whole(self):
+            self.skipTest("not today")
+    """
+
+
+def test_a_test_whose_subtests_were_skipped_ran(tmp_path: Path, py_ci: PyCI) -> None:
+    """python-slugify: pytest writes one <skipped> per skipped subtest, in a test that ran; pytest counts it passed."""
+    write_files(tmp_path, {"tests/test_sub.py": SUBTESTS})
+    report, closing = pytest_run(tmp_path, "xunit2", "tests")
+    assert "1 passed, 3 skipped" in closing  # pytest's own: the two subtests' skips and the whole test's
+    result = json.loads(py_ci("junit", "--json", str(report), cwd=tmp_path).stdout)
+    assert (result["tests"], result["passed"], result["skipped"]) == (2, 1, 1)
+
+
 def test_no_tests_is_not_a_pass(tmp_path: Path, py_ci: PyCI) -> None:
     (tmp_path / "tests").mkdir()
     report, closing = pytest_run(tmp_path, "xunit2", "tests")

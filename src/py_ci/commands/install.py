@@ -213,8 +213,7 @@ def run(options: Options, console: Console) -> InstallResult:
         return _tools_alone(options, list(options.tools), "as asked", python, installer, log)
     if set(checks) <= PROJECT_FREE and not options.tools_only:
         return _tools_alone(options, ["ruff"], f"{' and '.join(checks)} need no project", python, installer, log)
-    if options.run_groups is not None and not options.groups and set(checks) <= {*PROJECT_FREE, "test"}:
-        # A workflow job whose kind of test groups this project has none of: it runs nothing, so needs nothing.
+    if options.nothing_to_run:
         log.write(f"py-ci install: no {options.run_groups} test group in this project: nothing to install\n")
         return InstallResult("nothing to run", (), (), python, "", installer.name)
     if options.resolution == LOWEST_DIRECT and installer.name != "uv":

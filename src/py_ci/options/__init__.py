@@ -168,3 +168,9 @@ class Options:
     unplanned_jobs: tuple[str, ...] = ()
     coverage_outcome: str = ""  # the combining step's, when the gate job combines the coverage itself
     inputs_outcome: str = ""  # the step's that checks the workflow's inputs, in the gate job
+
+    @property
+    def nothing_to_run(self) -> bool:
+        """A workflow job whose kind of test groups the project has none of, and that runs nothing else that needs
+        the project (lint and format need ruff alone): it needs no set-up."""
+        return self.run_groups is not None and not self.groups and set(self.checks.value) <= {"lint", "format", "test"}

@@ -172,7 +172,9 @@ def _measurement(
     if pytest is not None and pytest.cov_sources:
         origin = f"{pytest.file} addopts --cov"
         include = tuple(f"{path}/*" if "." not in path else path for path in pytest.cov_sources)
-        return Measurement(pytest.cov_sources, include, False, origin, addopts, workers, children)
+        branch = "--cov-branch" in pytest.addopts
+        origin += ", with branches" if branch else ""
+        return Measurement(pytest.cov_sources, include, False, origin, addopts, workers, children, branch)
     if command.coverage_sources:
         rest = f"; the rest from {coverage.file}" if coverage is not None else ""
         said = f"{command.found}: {', '.join(command.coverage_sources)}" + (
