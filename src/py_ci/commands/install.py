@@ -28,7 +28,6 @@ from py_ci.install import (
 from py_ci.model import InstallResult
 from py_ci.options import Options
 from py_ci.readers.coverage_config import read_coverage_settings
-from py_ci.readers.layout import project_layout
 from py_ci.readers.requirement_lists import requirement_name
 from py_ci.readers.tool_pins import tool_pin
 from py_ci.tool_runs import own_runner_runs
@@ -101,8 +100,7 @@ def _installer(options: Options, log: IO[str]) -> Installer:
 
 def _checked(python: str, options: Options) -> tuple[tuple[str, str], ...]:
     """Each of the project's packages imports from the checkout, or the tests would test another copy."""
-    layout = project_layout(options.project)
-    names = list(layout.modules() if layout else ())
+    names = list(options.layout.modules() if options.layout else ())
     if not names:
         return ()
     root = options.workspace.resolve()

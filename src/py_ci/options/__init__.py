@@ -15,6 +15,7 @@ from py_ci.application import AppStart
 from py_ci.files import InputLimit
 from py_ci.model import NeededJob, Setting
 from py_ci.readers.dependencies import TestDependencies
+from py_ci.readers.layout import Layout
 from py_ci.readers.project_files import ProjectFiles
 from py_ci.readers.test_command import DEFAULT as PYTEST_COMMAND
 from py_ci.readers.test_command import TestCommand
@@ -142,6 +143,7 @@ class Options:
     measurement: Measurement = Measurement()
     test_command: TestCommand = PYTEST_COMMAND  # the maintainers' runner, found in the project's files
     test_dependencies: TestDependencies | None = None  # what installs the tests, found in the project's files
+    layout: Layout | None = None  # the project's packages or modules, read once (None: none found, or not asked)
     app: AppStart | None = None
     # `py-ci install`, `py-ci init`
     tools_only: bool = False

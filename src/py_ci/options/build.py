@@ -209,8 +209,8 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     project = ProjectFiles(workspace)
     if any(VALUES[field].table for field in layers.fields if field in VALUES):
         layers.table = _tool_table(project)
-    # One reading of the layout: mypy's targets and coverage.py's source.
-    wanted = "mypy_targets" in layers.fields or command in ("run", "action", "init")
+    # One reading of the layout: mypy's targets, coverage.py's source and the install's checkout proof.
+    wanted = "mypy_targets" in layers.fields or command in ("run", "action", "init", "install")
     layout = project_layout(project) if wanted else None
     if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel"}:
         layers.files = _file_settings(project, environ, layout)
@@ -224,6 +224,7 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     if command in ("run", "action", "init", "install"):
         resolved["test_command"] = find_test_command(project)
         resolved["test_dependencies"] = find_test_dependencies(project)
+        resolved["layout"] = layout
     if command in ("run", "action", "init"):
         tested = installed_names(project, resolved["test_dependencies"])
         resolved["measurement"] = _measurement(project, environ, resolved["test_command"], layout, tested)
