@@ -8,7 +8,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +30,10 @@ class AppStart:
 
 @dataclass
 class AppWatch:
-    """What became of a started application while the tests ran: None while it ran to the end, and its last words."""
+    """What became of a started application while the tests ran: None while it ran to the end, and its last words;
+    `answered` polls, once, whether it answers yet (an error if it stopped first or its time ran out)."""
 
+    answered: Callable[[], bool]
     exited: str | None = None
     said: str = ""
 
@@ -63,18 +65,38 @@ def _last_words(log: Path) -> str:
     return said[-1][:300] if said else "nothing"
 
 
-def await_answer(
+def answer_poll(
     process: subprocess.Popen[bytes], ready: str, timeout: float, log: Path, where: str, fixes: tuple[str, str]
-) -> None:
-    """Until `ready` answers; if the process stops first or time runs out, an error with its last words."""
+) -> Callable[[], bool]:
+    """Whether `ready` answers yet, asked once per call and remembered once it did; if the process stops first or
+    time runs out, an error with its last words."""
     deadline = time.monotonic() + timeout
-    while not answers(ready):
+    answered = False
+
+    def poll() -> bool:
+        nonlocal answered
+        if answered or (answered := answers(ready)):
+            return True
         if process.poll() is not None:
             problem = f"stopped (exit {process.returncode}) before {ready} answered; it said: {_last_words(log)}"
             raise InputError(where, problem, fixes[0])
         if time.monotonic() > deadline:
             problem = f"{ready} did not answer within {timeout:g} s; it said: {_last_words(log)}"
             raise InputError(where, problem, fixes[1])
+        return False
+
+    return poll
+
+
+def await_answer(
+    process: subprocess.Popen[bytes], ready: str, timeout: float, log: Path, where: str, fixes: tuple[str, str]
+) -> None:
+    """Until `ready` answers; if the process stops first or time runs out, an error with its last words."""
+    _until(answer_poll(process, ready, timeout, log, where, fixes))
+
+
+def _until(poll: Callable[[], bool]) -> None:
+    while not poll():
         time.sleep(POLL_SECONDS)
 
 
@@ -121,9 +143,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def running_application(app: AppStart, project: Path, environ: Mapping[str, str], log: Path) -> Iterator[AppWatch]:
-    """The start command runs (through the shell, in the project) until the block ends, once `ready` answers; the
-    watch says, after the block, whether it exited before the end."""
+def running_application(
+    app: AppStart, project: Path, environ: Mapping[str, str], log: Path, *, awaited: bool = True
+) -> Iterator[AppWatch]:
+    """The start command runs (through the shell, in the project) until the block ends, the block entered once `ready`
+    answers (unless not `awaited`: then the watch's `answered` tells); the watch says, after the block, whether it
+    exited before the end."""
     command, ready, timeout = app.command, app.ready, app.timeout
     with log.open("wb") as output:
         # The project's own start command, from its own configuration, as its install command is.
@@ -141,8 +166,9 @@ def running_application(app: AppStart, project: Path, environ: Mapping[str, str]
             "run the start command by hand to see why",
             "check the start command and ready, or raise ready-timeout",
         )
-        await_answer(process, ready, timeout, log, f"application `{command}`", fixes)
-        watch = AppWatch()
+        watch = AppWatch(answer_poll(process, ready, timeout, log, f"application `{command}`", fixes))
+        if awaited:
+            _until(watch.answered)
         yield watch
         # Gone before the tests were done: what answered them was not this application (another on its port?).
         if process.poll() is not None:

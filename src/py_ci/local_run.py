@@ -7,6 +7,7 @@ import json
 import os
 import shlex
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO
@@ -87,6 +88,9 @@ def _not_run(check: Check, options: Options, problems: RunProblems) -> NotRun | 
     code = check.code if check.code is not None else -1
     output, stderr = _text(check.output), _text(check.stderr_file)
     if check.name.startswith("test"):
+        if check.not_started is not None:
+            started = check.not_started
+            return NotRun("tests", check.title, "did not start", f"{started.where}: {started.problem}", started.fix)
         if check.name in problems.application:
             app, watch = problems.application[check.name]
             # Whatever answered the tests after it exited was not this application: no count is theirs.
@@ -170,7 +174,10 @@ def _start_application(
     }
     progress.write(f"  application: {app.command} (waiting for {app.ready})\n")
     log = for_group(check.output.parent / "application.log", check.group)
-    return stack.enter_context(running_application(app, project, app_environ, log))
+    # Not awaited here: its tests start once it answers, the other checks at once.
+    watch = stack.enter_context(running_application(app, project, app_environ, log, awaited=False))
+    check.after = watch.answered
+    return watch
 
 
 class _Probe:
@@ -193,7 +200,8 @@ class _Probe:
 def _run_all(
     checks: list[Check], options: Options, probe: _Probe, environ: dict[str, str], progress: IO[str]
 ) -> RunProblems:
-    """The services, then the applications, then every check in parallel; each test's coverage report after."""
+    """The services, then every check in parallel, a group's tests once its application answers; each test's
+    coverage report after."""
     project, environment = options.workspace, probe.environment
     live = progress.isatty() and options.publishing.colour
     tests = [check for check in checks if check.name.startswith("test")]
@@ -213,7 +221,10 @@ def _run_all(
         run_checks(checks, project, environ, Progress(progress, live), probe.check)
     lint_with_an_old_ruff(checks, project, environ)
     mypy_again_in_one_process(checks, project, environ)
-    written = {check.name: _write_coverage(check, environment, options) for check in tests}
+    # Each report is coverage.py's own processes: the groups' at once.
+    with ThreadPoolExecutor(max_workers=max(1, len(tests))) as pool:
+        reports = [(check.name, pool.submit(_write_coverage, check, environment, options)) for check in tests]
+    written = {name: report.result() for name, report in reports}
     return RunProblems(
         {name: problem for name, problem in written.items() if problem is not None},
         {check.name: (app, watch) for check, app, watch in watches if watch.exited is not None},

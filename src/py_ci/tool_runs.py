@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import IO
 
 from py_ci.environment import Environment, installed_version
+from py_ci.errors import InputError
 from py_ci.options import Measurement, Options
 from py_ci.readers.mypy_config import read_mypy_settings
 from py_ci.test_groups import TestGroup
@@ -64,6 +65,8 @@ class Check:
     own_runner: bool = False  # the project's runner, not pytest: its exit statuses are not pytest's
     tool: str = ""  # a type check's checker (mypy, ty, ...)
     workers_crashed: bool = False  # mypy's workers crashed: it checked again in one process
+    after: Callable[[], bool] | None = None  # starts once this says so (its application answers), or raises why not
+    not_started: InputError | None = None  # why `after` never let it start
 
     @property
     def stderr_file(self) -> Path:
@@ -208,11 +211,16 @@ class Progress:
     def update(self, checks: list[Check]) -> None:
         if not self.live:
             return
-        running = ", ".join(c.title for c in checks if c.seconds is None)
+        running = ", ".join(c.title for c in checks if c.seconds is None and c.not_started is None)
         # Once nothing runs the live line is cleared: what is printed next starts on a clean line.
         self.stream.write(
             f"\r\033[K  running {running} · {time.monotonic() - self.begun:.1f} s" if running else "\r\033[K"
         )
+        self.stream.flush()
+
+    def not_started(self, check: Check) -> None:
+        prefix = "\r\033[K" if self.live else ""
+        self.stream.write(f"{prefix}  ✗ {check.title} did not start: see below\n")
         self.stream.flush()
 
     def finished(self, check: Check) -> None:
@@ -241,34 +249,56 @@ def mypy_again_in_one_process(checks: list[Check], project: Path, environ: Mappi
 def run_checks(
     checks: list[Check], project: Path, environ: Mapping[str, str], progress: Progress, ready: Callable[[], None]
 ) -> None:
-    """Every check at once; `ready` (whether the tools are there) judged before any check's end is said."""
-    for check in checks:
-        _start(check, project, environ)
-    try:
-        ready()
-    except Exception:
-        for check in checks:
-            assert check.process is not None
-            check.process.kill()
-            check.process.wait()
-        raise
+    """Every check at once, each with an `after` once that says so; `ready` (whether the tools are there) judged
+    before any check's end is said. If either raises, the checks started are stopped."""
     waiting = list(checks)
-    while waiting:
-        for check in list(waiting):
-            assert check.process is not None
-            limit = check.group.timeout_minutes if check.group is not None else None
-            if limit is not None and check.process.poll() is None and time.monotonic() - check.started > limit * MINUTE:
-                check.timed_out = True
+    try:
+        _start_those_due(waiting, project, environ, progress)
+        ready()
+        while waiting:
+            _start_those_due(waiting, project, environ, progress)
+            for check in list(waiting):
+                if check.process is not None and _ended(check):
+                    waiting.remove(check)
+                    progress.finished(check)
+            progress.update(checks)
+            if waiting:
+                time.sleep(POLL_SECONDS)
+    except Exception:
+        for check in waiting:
+            if check.process is not None:
                 check.process.kill()
                 check.process.wait()
-            if check.process.poll() is not None:
-                check.code = check.process.returncode
-                check.seconds = time.monotonic() - check.started
-                waiting.remove(check)
-                progress.finished(check)
-        progress.update(checks)
-        if waiting:
-            time.sleep(POLL_SECONDS)
+        raise
+
+
+def _start_those_due(checks: list[Check], project: Path, environ: Mapping[str, str], progress: Progress) -> None:
+    """Those whose `after` says so started; one it raises for never starts, said, and the others go on."""
+    for check in list(checks):
+        try:
+            due = check.process is None and (check.after is None or check.after())
+        except InputError as problem:
+            check.not_started = problem
+            checks.remove(check)
+            progress.not_started(check)
+            continue
+        if due:
+            _start(check, project, environ)
+
+
+def _ended(check: Check) -> bool:
+    """Whether the check's process ended (stopped at its group's timeout if it ran past it); its code and time."""
+    assert check.process is not None
+    limit = check.group.timeout_minutes if check.group is not None else None
+    if limit is not None and check.process.poll() is None and time.monotonic() - check.started > limit * MINUTE:
+        check.timed_out = True
+        check.process.kill()
+        check.process.wait()
+    if check.process.poll() is None:
+        return False
+    check.code = check.process.returncode
+    check.seconds = time.monotonic() - check.started
+    return True
 
 
 def _pytest(python: list[str], options: Options, out: Path) -> Check:

@@ -12,9 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import PYTHON, Outcome, commit, git, write_files
+from tests.cli.test_workflow_inputs import DEFAULTS
+from tests.helpers import (
+    PYTHON,
+    ROOT,
+    Outcome,
+    assert_one_line_error,
+    clean_environ,
+    commit,
+    git,
+    steps_of,
+    write_files,
+)
 
 PyCI = Callable[..., Outcome]
+HELPER_STEP = next(step for step in steps_of(ROOT / "action.yml") if step.get("id") == "helper")
 VERSIONED = {
     ".gitignore": "src/stamp/_version.py\n",
     "pyproject.toml": '[tool.coverage.run]\nsource = ["stamp"]\nbranch = true\n',
@@ -32,6 +44,29 @@ VERSIONED = {
 }
 # What setuptools-scm's version_file writes at install, in each leg's checkout alone.
 GENERATED = {"src/stamp/_version.py": "version = '1.2.3'\nversion_tuple = (1, 2, 3)\n"}
+
+
+def action_helper(runner: Path, installer: str, checks: str = "none") -> tuple[Outcome, PyCI]:
+    """The action's helper step run as the runner runs it (bash, the job's Python), and py-ci through the helper it
+    made: the gate job's is `installer: none`."""
+    runner.mkdir(parents=True)
+    output = runner / "output"
+    output.write_text("")
+    env = {"PY_CI_ACTION_PATH": str(ROOT), "PY_CI_PYTHON": PYTHON, "PY_CI_INSTALLER": installer}
+    env |= {"PY_CI_CHECKS": checks, "RUNNER_TEMP": str(runner), "GITHUB_OUTPUT": str(output)}
+    step = subprocess.run(
+        ["/bin/bash", "-e", "-c", HELPER_STEP["run"]], env=clean_environ(env), capture_output=True, text=True
+    )
+    made = Outcome(step.returncode, step.stdout, step.stderr)
+    python = dict(line.split("=", 1) for line in output.read_text().splitlines()).get("python", "")
+
+    def helper(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Outcome:
+        done = subprocess.run(
+            [python, "-m", "py_ci", *args], cwd=cwd, env=clean_environ(env), capture_output=True, text=True
+        )
+        return Outcome(done.returncode, done.stdout, done.stderr)
+
+    return made, helper
 
 
 def checkout(origin: Path, where: Path) -> Path:
@@ -74,7 +109,9 @@ def test_a_module_only_the_legs_have_is_carried_or_left_out_never_red(
     # coverage.py's combine over their data, which needs each measured file here.
     combined = ("--coverage-data", str(uploads), "--python", PYTHON) if data else ()
     args = (*combined, "--coverage-only", "--durations-out", str(durations))
-    outcome = py_ci("combine", str(uploads), *args, "--json", "--summary", "s.md", cwd=gate, env=env)
+    # The workflow's gate job runs it on the helper `installer: none` makes: py-ci's code, no package at all.
+    run = py_ci if data else action_helper(tmp_path / "runner", "none")[1]
+    outcome = run("combine", str(uploads), *args, "--json", "--summary", "s.md", cwd=gate, env=env)
     assert outcome.status == 0, outcome.stderr
     coverage = json.loads(outcome.stdout)["coverage"]
     tests = {"tests/test_core.py::test_label", "tests/test_empty.py::test_empty"}
@@ -96,3 +133,28 @@ def test_a_module_only_the_legs_have_is_carried_or_left_out_never_red(
         assert coverage["left_out"] == ["src/stamp/_version.py (its source is not here)"]
         assert "`src/stamp/_version.py (its source is not here)`" in summary
     assert coverage["total"] == 100.0  # each leg ran half of the tests: the union is whole
+
+
+def test_the_gate_job_s_helper_is_py_ci_alone(tmp_path: Path) -> None:
+    made, helper = action_helper(tmp_path / "runner", "none")
+    assert made.status == 0, made.stderr
+    site = next((tmp_path / "runner").glob("py-ci-helper-*/lib/python*/site-packages"))
+    assert sorted(path.name for path in site.iterdir()) == ["py-ci-action.pth"]  # no pip ran: no package
+    needs = {job: {"result": "success", "outputs": {}} for job in ("lint", "typecheck", "test", "group")}
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "s.md")}
+    checked = helper("workflow-inputs", cwd=tmp_path, env={**github, **DEFAULTS})
+    assert checked.status == 0, checked.stderr
+    verdict = helper("gate", cwd=tmp_path, env={**github, "PY_CI_NEEDS": json.dumps(needs)})
+    assert verdict.status == 0, verdict.stderr
+    # An XML report is what it cannot read: one line, the fix, never a traceback.
+    (tmp_path / "coverage.xml").write_text('<coverage line-rate="1"><packages/></coverage>')
+    assert_one_line_error(
+        helper("coverage", "coverage.xml", cwd=tmp_path),
+        "coverage.xml: cannot be read: this helper has no defusedxml; set the helper up with installer uv or pip",
+    )
+    # With checks to run it makes no helper: they need the project installed.
+    refused, _ = action_helper(tmp_path / "other", "none", checks="test")
+    assert (refused.status, refused.stderr.splitlines()) == (
+        2,
+        ["py-ci: error: input installer: none installs nothing, and checks need the project; write uv or pip"],
+    )

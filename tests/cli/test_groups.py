@@ -114,21 +114,19 @@ def test_one_group_alone_with_its_application_counted(py_ci: PyCI, tmp_path: Pat
     assert not answers(f"127.0.0.1:{port}")  # stopped after the tests
 
 
+def every_group(py_ci: PyCI, root: Path, port: int) -> Outcome:
+    """`py-ci run`'s tests, every group with its application, the e2e test told where it answers: both pass."""
+    env = {"HELLO_URL": f"http://127.0.0.1:{port}/"}
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--json", cwd=root, env=env)
+    assert outcome.status == 0, outcome.stderr
+    assert json.loads(outcome.stdout)["tests"]["tests"] == 2
+    return outcome
+
+
 def test_every_group_in_parallel_and_a_port_as_ready(py_ci: PyCI, tmp_path: Path) -> None:
     port = free_port()
     root = project(tmp_path / "p", port, str(port))
-    outcome = py_ci(
-        "run",
-        "--python",
-        PYTHON,
-        "--checks",
-        "test",
-        "--json",
-        cwd=root,
-        env={"HELLO_URL": f"http://127.0.0.1:{port}/"},
-    )
-    assert outcome.status == 0, outcome.stderr
-    assert json.loads(outcome.stdout)["tests"]["tests"] == 2
+    outcome = every_group(py_ci, root, port)
     assert "pytest (unit) finished" in outcome.stderr
     assert "pytest (e2e) finished" in outcome.stderr
 
@@ -213,10 +211,39 @@ def test_a_group_past_its_timeout_is_stopped_and_named(
 def test_an_application_that_stops_is_one_line_with_its_last_words(py_ci: PyCI, tmp_path: Path) -> None:
     port = free_port()
     root = project(tmp_path / "p", port, str(port))
-    outcome = py_ci("run", "--python", PYTHON, "--group", "e2e", cwd=root, env={"BREAK": "1"})
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", cwd=root, env={"BREAK": "1"})
+    said = f"pytest (e2e) did not start: application `python -m coverage run --parallel-mode -m hello.server {port}`: "
     assert_one_line_error(
-        outcome, f"stopped (exit 3) before {port} answered; it said: boom: no configuration", after_progress=True
+        outcome,
+        f"{said}stopped (exit 3) before {port} answered; it said: boom: no configuration",
+        after_progress=True,
+        reported=True,
     )
+    # The other group ran and counts: the application's failure is its own group's alone.
+    assert "Tests: 1 passed" in outcome.stdout
+    assert "pytest (unit) finished" in outcome.stderr
+    assert "✗ pytest (e2e) did not start" in outcome.stderr
+
+
+def test_tests_without_an_application_do_not_wait_for_one(py_ci: PyCI, tmp_path: Path) -> None:
+    """The unit group runs while the e2e group's application is still starting: it answers only after that test."""
+    port = free_port()
+    root = project(tmp_path / "p", port, f"http://127.0.0.1:{port}/")
+    flag = tmp_path / "unit-ran"
+    write_files(
+        root, {"tests/test_unit.py": f"import pathlib\n\n\ndef test_one():\n    pathlib.Path({str(flag)!r}).touch()\n"}
+    )
+    # The server listens once the unit test ran, and gives up (exit 4) after 20 s without it.
+    mark = f"pathlib.Path({str(flag)!r}).exists()"
+    wait = f"import pathlib, time; [time.sleep(0.05) for _ in range(400) if not {mark}]; {mark} or sys.exit(4)"
+    server = (root / "hello" / "server.py").read_text().replace("def main():\n", f"def main():\n    {wait}\n", 1)
+    (root / "hello" / "server.py").write_text(server)
+    started = (root / "pyproject.toml").read_text().replace("ready-timeout = 2", "ready-timeout = 60")
+    (root / "pyproject.toml").write_text(started)
+    outcome = every_group(py_ci, root, port)
+    lines = outcome.stderr.splitlines()
+    finished = [line.split(" finished")[0].strip("✓ ") for line in lines if " finished in " in line]
+    assert finished == ["pytest (unit)", "pytest (e2e)"]
 
 
 def test_an_application_that_dies_while_another_answers_is_no_pass(py_ci: PyCI, tmp_path: Path) -> None:
@@ -244,7 +271,9 @@ def test_an_application_that_never_answers_times_out(py_ci: PyCI, tmp_path: Path
     port, elsewhere = free_port(), free_port()
     root = project(tmp_path / "p", port, f"http://127.0.0.1:{elsewhere}/")
     outcome = py_ci("run", "--python", PYTHON, "--group", "e2e", cwd=root)
-    assert_one_line_error(outcome, f"http://127.0.0.1:{elsewhere}/ did not answer within 2 s", after_progress=True)
+    assert_one_line_error(
+        outcome, f"http://127.0.0.1:{elsewhere}/ did not answer within 2 s", after_progress=True, reported=True
+    )
 
 
 def test_a_group_that_selects_no_tests_says_so(py_ci: PyCI, tmp_path: Path) -> None:
