@@ -15,6 +15,10 @@ from tests.helpers import PYTHON, Outcome, assert_one_line_error, run, write_fil
 PyCI = Callable[..., Outcome]
 DEFAULT_RUNNER = "runner: pytest, from py-ci's default (the project names no test command)"
 CHILDREN = "child processes measured too (coverage.py's [run] patch = subprocess)"
+SYSMON = "lines measured by coverage.py's sys.monitoring core (Python 3.12 and 3.13, no branches: the same lines)"
+# What a run measuring lines alone says of itself: on 3.12 and 3.13, the core that measures them (the total by hand,
+# with coverage.py's default core, is the same).
+LINES_ALONE = f"{CHILDREN}; {SYSMON}" if (3, 12) <= sys.version_info[:2] < (3, 14) else CHILDREN
 
 TYPED = {
     "pkg/__init__.py": "",
@@ -128,7 +132,7 @@ def test_a_line_only_configuration_is_measured_as_lines(py_ci: PyCI, tmp_path: P
     assert outcome.status == 0, outcome.stderr
     assert result["coverage"]["branches_valid"] == 0
     assert result["coverage"]["total"] == pytest.approx(coverage_run_total(root), abs=1e-6)
-    expected = f"{DEFAULT_RUNNER}; coverage: pyproject.toml [tool.coverage.run] source; {CHILDREN}"
+    expected = f"{DEFAULT_RUNNER}; coverage: pyproject.toml [tool.coverage.run] source; {LINES_ALONE}"
     assert ran(result, "pytest")["settings"] == expected
 
 
@@ -209,7 +213,9 @@ def test_pytest_cov_in_addopts_measures_once_as_configured(py_ci: PyCI, tmp_path
     by_hand = coverage_run_total(root, "--source=pkg", pytest_args=("--no-cov",))
     assert result["coverage"]["total"] == pytest.approx(by_hand) == 75.0
     assert "--no-cov" in ran(result, "pytest")["command"]
-    assert ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml addopts --cov; {CHILDREN}"
+    assert (
+        ran(result, "pytest")["settings"] == f"{DEFAULT_RUNNER}; coverage: pyproject.toml addopts --cov; {LINES_ALONE}"
+    )
 
 
 def pytest_cov_total(root: Path) -> float:
@@ -318,6 +324,46 @@ def test_the_cli_run_in_child_processes_is_measured(py_ci: PyCI, tmp_path: Path,
     assert files["pkg/__main__.py"]["missing"] == "9-10"
     assert ran(result, "pytest")["settings"].endswith(f"; {CHILDREN}")
     assert ran(result, "pytest")["command"].startswith("coverage run ")
+
+
+# What the tests see of coverage.py's core: the default one traces (sys.gettrace()), sys.monitoring's does not.
+CORE_SEEN = {
+    "tests/test_core_seen.py": """
+        import os
+        import sys
+        from pathlib import Path
+
+
+        def test_which_core_measures() -> None:
+            Path(os.environ["CORE_SEEN"]).write_text("trace" if sys.gettrace() is not None else "monitoring")
+        """,
+}
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "environ", "monitoring"),
+    [
+        ('[tool.coverage.run]\nsource = ["pkg"]\n', {}, sys.version_info >= (3, 12)),
+        ('[tool.coverage.run]\nsource = ["pkg"]\nbranch = true\n', {}, sys.version_info >= (3, 14)),
+        ('[tool.coverage.run]\nsource = ["pkg"]\n', {"COVERAGE_CORE": "ctrace"}, False),
+        ("", {}, sys.version_info >= (3, 14)),  # py-ci's own configuration measures branches
+    ],
+    ids=["lines alone", "branches", "the project's core", "py-ci's configuration"],
+)
+def test_lines_alone_are_measured_by_sys_monitoring_on_3_12_and_3_13(
+    py_ci: PyCI, tmp_path: Path, pyproject: str, environ: dict[str, str], monitoring: bool
+) -> None:
+    root = project(tmp_path / "project", {**CLI, **CORE_SEEN}, pyproject)
+    seen = tmp_path / "core.txt"
+    env = {"PYTHONPATH": str(root), "CORE_SEEN": str(seen), **environ}
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--json", cwd=root, env=env)
+    result = json.loads(outcome.stdout)
+    assert outcome.status == 0, outcome.stderr
+    assert seen.read_text() == ("monitoring" if monitoring else "trace")
+    # The child process's lines count under either core.
+    assert {file["path"]: file for file in result["coverage"]["files"]}["pkg/__main__.py"]["missing"] == "9-10"
+    settings = ran(result, "pytest")["settings"]
+    assert settings.endswith(LINES_ALONE if monitoring else CHILDREN)
 
 
 def test_a_project_that_names_its_patches_is_left_as_it_says(py_ci: PyCI, tmp_path: Path) -> None:

@@ -122,6 +122,11 @@ def test_a_second_run_restores_the_package_and_mypy_caches_and_a_pull_request_sa
     # The packages' exact key again (nothing to save); mypy's the newest of the default branch's, by its prefix.
     assert f"Cache restored from key: {packages}" in second.log
     assert f"Cache restored from key: {earlier}" in second.log
+    # The helper's pinned packages came with the package cache: no pip started for them.
+    pins = "defusedxml==0.7.1-uv==0.13.8"
+    assert (store / packages / "helper" / "defusedxml-0.7.1-uv-0.13.8" / ".installed").is_file()
+    assert f"the helper's packages ({pins}) from the package cache" not in first.log
+    assert f"py-ci: the helper's packages ({pins}) from the package cache" in second.log
     assert sorted(path.name for path in store.iterdir()) == sorted([packages, earlier, mypy])  # its own, saved
     payload = tmp_path / "pull_request.json"
     payload.write_text(json.dumps({"number": 1, "pull_request": {"number": 1, "base": {"ref": "main"}}}))

@@ -10,6 +10,7 @@ from pathlib import Path
 import coverage
 import pytest
 from coverage import cmdline
+from coverage.config import CoverageConfig
 
 from py_ci.plugins import py_ci_coverage_run as launcher
 
@@ -36,3 +37,37 @@ def test_an_older_coverage_runs_as_it_is(note: Path, monkeypatch: pytest.MonkeyP
     assert launcher.main() == 0
     assert vars(cmdline)["Coverage"] is coverage.Coverage
     assert note.read_text().startswith("child processes not measured: coverage.py 7.6.1 predates")
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("branch", True),
+        ("dynamic_context", "test_function"),
+        ("plugins", ["django_coverage_plugin"]),
+        ("concurrency", ["gevent"]),
+        ("timid", True),
+        ("core", "ctrace"),
+    ],
+)
+def test_sys_monitoring_is_left_where_it_would_measure_otherwise(setting: str, value: object) -> None:
+    config = CoverageConfig()
+    assert launcher._sysmon_fits(config, (3, 12), (7, 17, 3))
+    setattr(config, setting, value)
+    assert not launcher._sysmon_fits(config, (3, 12), (7, 17, 3))
+
+
+@pytest.mark.parametrize(
+    ("python", "release", "fits"),
+    [
+        ((3, 11), (7, 17, 3), False),  # no sys.monitoring
+        ((3, 12), (7, 14, 2), True),
+        ((3, 13), (7, 17, 3), True),
+        ((3, 12), (7, 14, 1), False),  # before its last line-measuring fix
+        ((3, 14), (7, 17, 3), False),  # coverage.py's own choice there
+    ],
+)
+def test_sys_monitoring_on_3_12_and_3_13_with_a_coverage_that_measures_lines_right(
+    python: tuple[int, int], release: tuple[int, int, int], fits: bool
+) -> None:
+    assert launcher._sysmon_fits(CoverageConfig(), python, release) is fits
