@@ -352,7 +352,8 @@ def _coverage_env(options: Options, out: Path) -> dict[str, str]:
 def _on_path(options: Options, env: dict[str, str]) -> None:
     """py-ci's plugins first on the tests' path, before the path the project gives them."""
     path = env.get("PYTHONPATH") or options.environ.get("PYTHONPATH", "")
-    env["PYTHONPATH"] = str(PLUGINS) + (os.pathsep + path if path else "")
+    if path.split(os.pathsep)[0] != str(PLUGINS):
+        env["PYTHONPATH"] = str(PLUGINS) + (os.pathsep + path if path else "")
 
 
 def _own_runner(python: list[str], options: Options, out: Path) -> Check:
@@ -399,7 +400,10 @@ def _pytest_on_workers(python: list[str], options: Options, out: Path, env: dict
     # No report and no threshold of pytest-cov's: py-ci reads the data and the gate job judges the union.
     cov += ["--cov-report=", "--cov-fail-under=0"]
     workers = [] if measurement.workers_in_addopts else ["-n", "logical"]
-    command = [*python, "pytest", f"--junitxml={out / 'junit.xml'}", *cov, *workers, *shard]
+    # The sys.monitoring core where it measures the same lines, as py_ci_coverage_run gives `coverage run` it.
+    _on_path(options, env)
+    env["COVERAGE_RUN_NOTE"] = str(out / CHILDREN)
+    command = [*python, "pytest", f"--junitxml={out / 'junit.xml'}", *cov, *workers, *shard, "-p", "py_ci_sysmon"]
     modules = ["pytest", "coverage", "pytest_cov", "xdist"]
     return Check("test", "pytest", [*command, *_args(options)], out / "pytest.txt", modules, env=env)
 

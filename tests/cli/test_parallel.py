@@ -4,6 +4,7 @@ every worker measured, the union equal to one serial run's."""
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,3 +119,34 @@ def test_a_long_suite_in_one_process_is_told_of_parallel_never_given_it(
     assert "notes" not in json.loads(
         py_ci("run", "--python", PYTHON, "--checks", "test", "--json", cwd=tmp_path).stdout
     )
+
+
+@pytest.mark.parametrize("branch", [False, True], ids=["lines alone", "branches"])
+def test_the_workers_measure_lines_alone_by_sys_monitoring_on_3_12_and_3_13(
+    py_ci: PyCI, tmp_path: Path, branch: bool
+) -> None:
+    root = project(tmp_path / "calc")
+    configured = f'\n[tool.coverage.run]\nsource = ["calc"]\nbranch = {"true" if branch else "false"}\n'
+    (root / "pyproject.toml").write_text((root / "pyproject.toml").read_text() + configured)
+    # Each test says which core measures its worker: the default one traces, sys.monitoring's does not.
+    (root / "tests" / "conftest.py").write_text(
+        "import os, sys\n\n\n"
+        "def pytest_runtest_setup(item):\n"
+        "    seen = 'trace' if sys.gettrace() is not None else 'monitoring'\n"
+        "    with open(os.path.join(os.environ['CORE_SEEN'], item.name), 'w') as out:\n"
+        "        out.write(seen)\n"
+    )
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    flags = ("run", "--python", PYTHON, "--checks", "test", "--fail-under", "0", "--json")
+    outcome = py_ci(*flags, "--parallel", cwd=root, env={"CORE_SEEN": str(seen)})
+    assert outcome.status == 0, outcome.stderr
+    parallel = json.loads(outcome.stdout)
+    serial = json.loads(py_ci(*flags, cwd=root, env={"CORE_SEEN": str(tmp_path)}).stdout)
+    monitoring = not branch and (3, 12) <= sys.version_info[:2] < (3, 14)
+    cores = {path.read_text() for path in seen.iterdir()}
+    assert len(list(seen.iterdir())) == 4
+    assert cores == ({"monitoring"} if monitoring or sys.version_info >= (3, 14) else {"trace"})  # 3.14: its own choice
+    assert total(parallel) == total(serial) > 0
+    said = "lines measured by coverage.py's sys.monitoring core (Python 3.12 and 3.13, no branches: the same lines)"
+    assert parallel["ran"][0]["settings"].endswith(said if monitoring else "pytest-xdist's workers, from --parallel")

@@ -4,7 +4,9 @@ The whole run, child processes measured, is tests/cli/test_as_configured.py's; h
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 from pathlib import Path
 
 import coverage
@@ -13,6 +15,7 @@ from coverage import cmdline
 from coverage.config import CoverageConfig
 
 from py_ci.plugins import py_ci_coverage_run as launcher
+from py_ci.plugins import py_ci_sysmon
 
 
 @pytest.fixture
@@ -52,9 +55,9 @@ def test_an_older_coverage_runs_as_it_is(note: Path, monkeypatch: pytest.MonkeyP
 )
 def test_sys_monitoring_is_left_where_it_would_measure_otherwise(setting: str, value: object) -> None:
     config = CoverageConfig()
-    assert launcher._sysmon_fits(config, (3, 12), (7, 17, 3))
+    assert launcher.sysmon_fits(config, (3, 12), (7, 17, 3))
     setattr(config, setting, value)
-    assert not launcher._sysmon_fits(config, (3, 12), (7, 17, 3))
+    assert not launcher.sysmon_fits(config, (3, 12), (7, 17, 3))
 
 
 @pytest.mark.parametrize(
@@ -70,4 +73,36 @@ def test_sys_monitoring_is_left_where_it_would_measure_otherwise(setting: str, v
 def test_sys_monitoring_on_3_12_and_3_13_with_a_coverage_that_measures_lines_right(
     python: tuple[int, int], release: tuple[int, int, int], fits: bool
 ) -> None:
-    assert launcher._sysmon_fits(CoverageConfig(), python, release) is fits
+    assert launcher.sysmon_fits(CoverageConfig(), python, release) is fits
+
+
+def workers_options(tmp_path: Path, **given: object) -> argparse.Namespace:
+    """pytest-cov's options as its parser leaves them, with `given` over them."""
+    defaults = {"cov_source": [True], "no_cov": False, "cov_context": None, "cov_branch": None}
+    return argparse.Namespace(**{**defaults, "cov_config": str(tmp_path / ".coveragerc"), **given})
+
+
+@pytest.mark.parametrize(
+    "given",
+    [{"cov_source": []}, {"no_cov": True}, {"cov_context": "test"}, {"cov_branch": True}],
+    ids=["no --cov", "--no-cov", "--cov-context", "--cov-branch"],
+)
+def test_the_workers_keep_the_default_core_where_pytest_cov_measures_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: dict[str, object]
+) -> None:
+    monkeypatch.delenv("COVERAGE_CORE", raising=False)
+    assert not py_ci_sysmon.chosen(workers_options(tmp_path, **given))
+
+
+def test_the_workers_choose_as_coverage_run_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COVERAGE_CORE", raising=False)
+    fits = (3, 12) <= sys.version_info[:2] < (3, 14)
+    (tmp_path / ".coveragerc").write_text("[run]\nsource = pkg\n")
+    assert py_ci_sysmon.chosen(workers_options(tmp_path)) is fits
+    (tmp_path / ".coveragerc").write_text("[run]\nbranch = True\n")
+    assert not py_ci_sysmon.chosen(workers_options(tmp_path))
+    (tmp_path / ".coveragerc").write_text("[run]\nbranch = maybe\n")  # coverage.py refuses it: pytest-cov will say so
+    assert not py_ci_sysmon.chosen(workers_options(tmp_path))
+    monkeypatch.setenv("COVERAGE_CORE", "ctrace")
+    (tmp_path / ".coveragerc").write_text("[run]\n")
+    assert not py_ci_sysmon.chosen(workers_options(tmp_path))

@@ -30,7 +30,7 @@ CHILDREN = "child processes measured too (coverage.py's [run] patch = subprocess
 SYSMON = "lines measured by coverage.py's sys.monitoring core (Python 3.12 and 3.13, no branches: the same lines)"
 
 
-def _sysmon_fits(config: Any, python: tuple[int, ...], release: tuple[int, ...]) -> bool:
+def sysmon_fits(config: Any, python: tuple[int, ...], release: tuple[int, ...]) -> bool:
     """The core coverage.py would choose on 3.14, where it measures what the default core does on 3.12 and 3.13."""
     if sys.implementation.name != "cpython" or not (3, 12) <= python < (3, 14) or release < FIRST_SYSMON:
         return False
@@ -47,7 +47,7 @@ class _MeasuringChildren(coverage.Coverage):
             self.config.config_file = os.devnull
         self.set_option("run:patch", ["subprocess"])
         self.set_option("run:parallel", True)  # each child writes a data file of its own, combined after
-        if _sysmon_fits(self.config, sys.version_info[:2], tuple(coverage.version_info[:3])):
+        if sysmon_fits(self.config, sys.version_info[:2], tuple(coverage.version_info[:3])):
             self.set_option("run:core", "sysmon")  # the children are handed it with the rest
             _said(f"{CHILDREN}; {SYSMON}")
 
