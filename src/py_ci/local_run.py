@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from py_ci.application import AppStart, AppWatch, running_application
+from py_ci.check_runs import Progress, mypy_again_in_one_process, run_checks
 from py_ci.commands import Console
 from py_ci.coverage_data import combine_to_xml
 from py_ci.environment import (
@@ -38,16 +39,13 @@ from py_ci.tool_runs import (
     COVERAGE_RUN,
     COVERAGERC,
     Check,
-    Progress,
     coverage_config,
     coverage_of,
     data_file_of,
     for_group,
     group_checks,
     junit_of,
-    mypy_again_in_one_process,
     plan,
-    run_checks,
 )
 
 # Where a workflow job's kind of test groups runs, for the note of a job that has none of them.

@@ -191,9 +191,9 @@ def test_a_workflow_job_needs_the_services_of_its_groups_alone(py_ci: PyCI, tmp_
 def test_a_group_past_its_timeout_is_stopped_and_named(
     py_ci: PyCI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from py_ci import tool_runs
+    from py_ci import check_runs
 
-    monkeypatch.setattr(tool_runs, "MINUTE", 0.5)  # timeout-minutes = 1 is half a second here
+    monkeypatch.setattr(check_runs, "MINUTE", 0.5)  # timeout-minutes = 1 is half a second here
     extra = '[[tool.py-ci.test-groups]]\nname = "slow"\npaths = ["tests/slow"]\ntimeout-minutes = 1\n'
     root = project(tmp_path / "p", free_port(), "8000", extra)
     write_files(root, {"tests/slow/test_hangs.py": "import time\n\n\ndef test_hangs():\n    time.sleep(60)\n"})
