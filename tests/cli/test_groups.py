@@ -240,10 +240,11 @@ def test_tests_without_an_application_do_not_wait_for_one(py_ci: PyCI, tmp_path:
     (root / "hello" / "server.py").write_text(server)
     started = (root / "pyproject.toml").read_text().replace("ready-timeout = 2", "ready-timeout = 60")
     (root / "pyproject.toml").write_text(started)
+    # Both pass (every_group) only if the unit test ran before the application answered: had the unit group waited
+    # for it, the application would have given up. Which process exits first is a race (the unit one still writes
+    # its coverage data after its test ran), so the order of their "finished" lines is not asserted.
     outcome = every_group(py_ci, root, port)
-    lines = outcome.stderr.splitlines()
-    finished = [line.split(" finished")[0].strip("✓ ") for line in lines if " finished in " in line]
-    assert finished == ["pytest (unit)", "pytest (e2e)"]
+    assert "pytest (unit) finished" in outcome.stderr
 
 
 def test_an_application_that_dies_while_another_answers_is_no_pass(py_ci: PyCI, tmp_path: Path) -> None:
