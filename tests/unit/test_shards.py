@@ -10,7 +10,7 @@ import pytest
 from py_ci.errors import InputError
 from py_ci.files import InputLimit
 from py_ci.options import values
-from py_ci.plugins.py_ci_shard import plan, split
+from py_ci.plugins.py_ci_shard import split
 from py_ci.readers.durations import read_durations
 
 LIMIT = InputLimit(1024 * 1024, "PY_CI_MAX_INPUT_MB")
@@ -27,40 +27,6 @@ def test_longest_first_each_to_the_lightest_shard() -> None:
 
 def test_more_shards_than_tests_leaves_some_empty() -> None:
     assert split({"a": 1.0, "b": 1.0}, 3) == [["a"], ["b"], []]
-
-
-def test_files_stay_whole_where_that_balances_and_the_heaviest_are_divided() -> None:
-    # One file too heavy for any shard (python-dateutil's time-zone data tests), the others whole in some shard.
-    known = {f"tests/test_data.py::test_{n}": seconds for n, seconds in enumerate((9.0, 8.0, 3.0, 3.0, 2.0, 1.0))}
-    known |= {f"tests/test_{name}.py::test_{n}": 0.01 for name in "abcdef" for n in range(100 * (ord(name) - 96))}
-    planned = plan(known, 4)
-    assert sorted(planned.shard_of) == sorted(known)  # every known test in one shard
-    assert "tests/test_data.py" not in planned.owner
-    assert sorted(planned.owner) == [f"tests/test_{name}.py" for name in "abcdef"]
-    for test, shard in planned.shard_of.items():
-        assert planned.owner.get(test.split("::")[0], shard) == shard  # a whole file's tests all in its shard
-    assert max(planned.loads) <= 1.05 * sum(known.values()) / 4
-    assert planned == plan(dict(reversed(known.items())), 4)  # the same plan on every leg
-
-
-def test_files_are_divided_when_whole_ones_would_balance_worse_or_leave_a_shard_empty() -> None:
-    two_files = {f"tests/test_{name}.py::test_{n}": 1.0 for name in "ab" for n in range(4)}
-    assert plan(two_files, 4).owner == {}  # whole, two of four shards would have nothing to run
-    uneven = {"tests/test_a.py::test_1": 3.0, "tests/test_a.py::test_2": 3.0, "tests/test_b.py::test_1": 1.0}
-    planned = plan(uneven, 2)
-    assert planned.owner == {"tests/test_b.py": 0}  # test_a.py divided: whole, one shard would carry 6 s of 7
-    assert planned.loads == [4.0, 3.0]
-    assert plan({}, 3).loads == [0.0, 0.0, 0.0]
-
-
-def test_what_collecting_a_file_took_weighs_on_the_shard_that_collects_it() -> None:
-    known = {f"tests/test_{name}.py::test_1": 1.0 for name in "abcd"} | {"tests/test_a.py": 2.0}
-    planned = plan(known, 2)
-    assert planned.loads == [3.0, 3.0]  # test_a.py's shard runs it alone: collecting it takes 2 s of its 3
-    assert list(planned.owner.values()).count(planned.owner["tests/test_a.py"]) == 1
-    divided = plan({"tests/test_a.py::test_1": 4.0, "tests/test_a.py::test_2": 4.0, "tests/test_a.py": 1.0}, 2)
-    assert divided.owner == {}
-    assert divided.loads == [5.0, 5.0]  # divided, every shard collects the file
 
 
 @pytest.mark.parametrize(("raw", "expected"), [("2/4", (2, 4)), (" 1/1 ", (1, 1)), ("16/16", (16, 16))])
