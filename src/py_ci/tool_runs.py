@@ -196,8 +196,10 @@ def _pytest(python: list[str], options: Options, out: Path) -> Check:
     source = _coverage_args(measurement)
     # pytest-cov, started by the project's addopts, would measure the same run again over coverage.py's tracer.
     no_cov = ["--no-cov"] if measurement.pytest_cov_in_addopts else []
+    # `parallel: false` over the project's own -n: one process, as asked.
+    serial = ["-n", "0"] if measurement.workers_in_addopts else []
     coverage = _coverage_run(python, measurement, out, env)
-    command = [*coverage, "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *shard]
+    command = [*coverage, "run", *source, "-m", "pytest", f"--junitxml={out / 'junit.xml'}", *no_cov, *serial, *shard]
     return Check("test", "pytest", [*command, *_args(options)], out / "pytest.txt", ["pytest", "coverage"], env=env)
 
 

@@ -84,6 +84,31 @@ def test_the_projects_own_workers_are_measured_too(py_ci: PyCI, tmp_path: Path) 
     assert ran[0]["settings"].endswith("pytest-xdist's workers, from pyproject.toml addopts -n 2")
 
 
+def test_workers_the_maintainers_tox_run_asks_for(py_ci: PyCI, tmp_path: Path) -> None:
+    # python-dateutil's way: tox's setenv hands pytest-xdist's -n to pytest through PYTEST_ADDOPTS.
+    tox = "[testenv]\nsetenv =\n    PYTEST_ADDOPTS = -n 2 {env:PYTEST_ADDOPTS:}\ncommands = pytest tests\n"
+    serial = measured(py_ci, project(tmp_path / "serial"))
+    root = project(tmp_path / "tox")
+    (root / "tox.ini").write_text(tox, encoding="utf-8")
+    on_workers = measured(py_ci, root)
+    assert total(on_workers) == total(serial) > 0
+    ran = on_workers["ran"]
+    assert isinstance(ran, list)
+    assert " -n " not in ran[0]["command"]  # tox's PYTEST_ADDOPTS reaches pytest as it is
+    assert "pytest-xdist's workers, from tox.ini [testenv] commands, its PYTEST_ADDOPTS -n 2" in ran[0]["settings"]
+    # Told otherwise, one process: pytest-xdist's -n 0 over the maintainers' -n 2.
+    with (root / "pyproject.toml").open("a", encoding="utf-8") as pyproject:
+        pyproject.write("[tool.py-ci]\nparallel = false\n")
+    one = measured(py_ci, root)
+    ran_once, tests = one["ran"], one["tests"]
+    assert isinstance(ran_once, list)
+    assert isinstance(tests, dict)
+    assert " -n 0 " in ran_once[0]["command"]
+    assert "pytest-xdist" not in ran_once[0]["settings"]
+    assert total(one) == total(serial)
+    assert [tests["tests"], tests["passed"]] == [4, 4]
+
+
 @pytest.mark.parametrize(
     ("addopts", "workers"),
     [

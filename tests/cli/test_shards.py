@@ -57,3 +57,35 @@ def test_test_by_test_then_by_the_durations_recorded(py_ci: PyCI, tmp_path: Path
     assert max(loads) <= 1.3 * sum(loads) / 4, loads
     # On pytest-xdist's workers, every worker keeps the same shard: the controller's tests are the serial run's.
     assert shard(py_ci, root, 2, "--durations", str(merged), "--parallel") == second[1]
+
+
+def test_on_workers_the_longest_file_starts_first(py_ci: PyCI, tmp_path: Path) -> None:
+    # Last in id order, the slow file would start after the rest; by the recorded durations it starts at once.
+    root, started = tmp_path / "calc", tmp_path / "started.txt"
+    quick = "".join(f"\ndef test_{n}():\n    assert add(1, {n}) == {n + 1}\n" for n in range(6))
+    write_files(
+        root,
+        {
+            "calc/__init__.py": "def add(a, b):\n    return a + b\n",
+            "pyproject.toml": '[project]\nname = "calc"\nversion = "0"\n',
+            "tests/conftest.py": "import time\n\n\ndef pytest_runtest_setup(item):\n"
+            f"    with open({str(started)!r}, 'a') as log:\n"
+            "        log.write(f'{time.monotonic()} {item.nodeid}\\n')\n",
+            **{f"tests/test_{name}.py": f"from calc import add\n{quick}" for name in "abc"},
+            "tests/test_z.py": "import time\n\n\ndef test_slow():\n    time.sleep(0.5)\n",
+        },
+    )
+
+    def first_started(*flags: str) -> list[str]:
+        started.unlink(missing_ok=True)
+        outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--fail-under", "0", "--shard", "1/1",
+                        "--output-dir", "out", "--parallel", *flags, cwd=root)  # fmt: skip
+        assert outcome.status == 0, outcome.stderr
+        lines = sorted(started.read_text().splitlines(), key=lambda line: float(line.split()[0]))
+        return [line.split()[1] for line in lines][:2]  # two workers: the first test each was handed
+
+    slow = "tests/test_z.py::test_slow"
+    assert slow not in first_started()  # no durations yet: id order
+    durations = root / "durations.json"
+    (root / "out" / "durations.json").rename(durations)
+    assert slow in first_started("--durations", str(durations))

@@ -10,7 +10,7 @@ import pytest
 from py_ci.errors import InputError
 from py_ci.files import InputLimit
 from py_ci.options import values
-from py_ci.plugins.py_ci_shard import split
+from py_ci.plugins.py_ci_shard import longest_files_first, split
 from py_ci.readers.durations import read_durations
 
 LIMIT = InputLimit(1024 * 1024, "PY_CI_MAX_INPUT_MB")
@@ -23,6 +23,17 @@ def test_longest_first_each_to_the_lightest_shard() -> None:
     loads = [sum(weights[name] for name in shard) for shard in shards]
     assert max(loads) <= 1.3 * sum(loads) / 4
     assert shards == split(dict(reversed(weights.items())), 4)  # the same split whatever the order given
+
+
+def test_on_workers_the_longest_files_go_first_each_in_its_order() -> None:
+    class Item:
+        def __init__(self, nodeid: str) -> None:
+            self.nodeid = nodeid
+
+    weights = {"a.py::t1": 0.1, "a.py::t2": 0.2, "b.py::C::t": 0.05, "z.py::slow[1]": 3.0, "z.py::quick": 0.01}
+    items = [Item(nodeid) for nodeid in weights]
+    ordered = [item.nodeid for item in longest_files_first(items, weights)]
+    assert ordered == ["z.py::slow[1]", "z.py::quick", "a.py::t1", "a.py::t2", "b.py::C::t"]
 
 
 def test_more_shards_than_tests_leaves_some_empty() -> None:

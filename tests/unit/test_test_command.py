@@ -326,3 +326,46 @@ def test_the_runner_is_named_as_the_maintainers_start_it() -> None:
     assert TestCommand(ZOPE, "x", ("-m", "zope.testrunner")).title == "zope.testrunner"
     assert TestCommand(SCRIPT, "x", ("-m", "django", "test")).title == "django-admin test"
     assert not TestCommand(PYTEST, "x").own_runner
+
+
+# python-dateutil 4.0.0's tox.ini: the maintainers' tests run on pytest-xdist's workers through PYTEST_ADDOPTS.
+DATEUTIL_TOX = """[testenv]
+setenv =
+    COVERAGE_FILE={toxworkdir}/.coverage.{envname}
+    PYTEST_ADDOPTS=-n auto --dist worksteal {env:PYTEST_ADDOPTS:}
+    MODE = {env:MODE:{env:FALLBACK:plain}}
+commands = python -m pytest {posargs: "{toxinidir}/tests"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("environ", "addopts", "mode"),
+    [
+        ({}, "-n auto --dist worksteal ", "plain"),
+        ({"PYTEST_ADDOPTS": "-x", "FALLBACK": "fallen back"}, "-n auto --dist worksteal -x", "fallen back"),
+        ({"MODE": "given", "FALLBACK": "unused"}, "-n auto --dist worksteal ", "given"),
+    ],
+)
+def test_tox_setenv_reads_the_environment_as_tox_does(
+    tmp_path: Path, environ: dict[str, str], addopts: str, mode: str
+) -> None:
+    write_files(tmp_path, {"tox.ini": DATEUTIL_TOX})
+    command = find_test_command(ProjectFiles(tmp_path), environ)
+    # {toxworkdir} and {envname} are tox's own folders: that line is left, py-ci names coverage.py's data file.
+    assert command.env == {"PYTEST_ADDOPTS": addopts, "MODE": mode}
+    assert command.workers == ("auto", "tox.ini [testenv] commands, its PYTEST_ADDOPTS -n auto")
+
+
+@pytest.mark.parametrize(
+    ("line", "workers"),
+    [
+        ("pytest -n 4 tests", ("4", "tox.ini [testenv] commands -n 4")),
+        ("pytest --numprocesses=logical", ("logical", "tox.ini [testenv] commands -n logical")),
+        ("pytest -n 0 tests", None),
+        ("pytest tests", None),
+        ("python -m unittest -n 2", None),  # not pytest's option
+    ],
+)
+def test_the_commands_own_workers(tmp_path: Path, line: str, workers: tuple[str, str] | None) -> None:
+    write_files(tmp_path, {"tox.ini": f"[testenv]\ncommands = {line}\n"})
+    assert find_test_command(ProjectFiles(tmp_path)).workers == workers

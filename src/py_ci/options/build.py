@@ -123,8 +123,11 @@ def _workspace(command: str, layers: _Layers, cwd: Path) -> Path:
     return cwd
 
 
-def _file_settings(project: ProjectFiles, environ: Mapping[str, str], layout: Layout | None) -> dict[str, _Found]:
-    """What coverage.py's and mypy's own configuration say, as the lowest layer above the defaults."""
+def _file_settings(
+    project: ProjectFiles, environ: Mapping[str, str], layout: Layout | None, command: TestCommand | None
+) -> dict[str, _Found]:
+    """What coverage.py's, pytest's and mypy's own configuration and the maintainers' test command say, as the lowest
+    layer above the defaults."""
     found: dict[str, _Found] = {}
     coverage = read_coverage_settings(project, environ)
     if coverage is not None and coverage.fail_under is not None:
@@ -135,6 +138,8 @@ def _file_settings(project: ProjectFiles, environ: Mapping[str, str], layout: La
     if pytest is not None and pytest.workers is not None:
         # The project runs its tests on pytest-xdist's workers: so do its jobs, each worker measured.
         found["parallel"] = _Found(True, f"{pytest.file} addopts -n {pytest.workers}")
+    elif command is not None and (workers := command.workers) is not None:
+        found["parallel"] = _Found(True, workers[1])  # the maintainers' own command runs them on workers
     mypy = read_mypy_settings(project)
     if mypy is not None:
         # The project's own strictness: nothing is added over it.
@@ -162,8 +167,10 @@ def _measurement(
     its install names, which may add pytest-enabler's arguments); its packages, with branches, where neither says."""
     coverage = read_coverage_settings(project, environ)
     pytest = with_enabler(read_pytest_settings(project), project, tested)
-    addopts = pytest is not None and pytest.uses_pytest_cov
-    workers = pytest is not None and pytest.workers is not None
+    # What reaches pytest without py-ci: its addopts, and the PYTEST_ADDOPTS the maintainers' command sets.
+    added = command.added_options
+    addopts = (pytest is not None and pytest.uses_pytest_cov) or added.uses_pytest_cov
+    workers = (pytest is not None and pytest.workers is not None) or added.workers is not None
     children = coverage is None or not coverage.patches
     if coverage is not None and coverage.measured is not None:
         return Measurement(
@@ -212,8 +219,10 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     # One reading of the layout: mypy's targets, coverage.py's source and the install's checkout proof.
     wanted = "mypy_targets" in layers.fields or command in ("run", "action", "init", "install")
     layout = project_layout(project) if wanted else None
+    runs = command in ("run", "action", "init", "install")
+    test_command = find_test_command(project, environ) if runs else None
     if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel"}:
-        layers.files = _file_settings(project, environ, layout)
+        layers.files = _file_settings(project, environ, layout, test_command)
     if "type_checkers" in layers.fields and (configured := configured_checkers(project)):
         # Only where the checks run: `py-ci coverage` reads no type checker's configuration.
         where = "; ".join(f"{name} in {place}" for name, place in configured)
@@ -221,8 +230,8 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
             tuple(n for n, _ in configured), f"the project's configuration ({where})"
         )
     resolved: dict[str, Any] = {}
-    if command in ("run", "action", "init", "install"):
-        resolved["test_command"] = find_test_command(project)
+    if test_command is not None:
+        resolved["test_command"] = test_command
         resolved["test_dependencies"] = find_test_dependencies(project)
         resolved["layout"] = layout
     if command in ("run", "action", "init"):

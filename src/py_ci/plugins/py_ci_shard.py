@@ -62,6 +62,22 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if left:
         config.hook.pytest_deselected(items=left)
         items[:] = kept
+    if known and hasattr(config, "workerinput"):
+        items[:] = longest_files_first(items, weights)
+
+
+def longest_files_first(items: list[Any], weights: dict[str, float]) -> list[Any]:
+    """On pytest-xdist's workers, the files by their tests' durations, longest first, each file's tests in their order:
+    the controller hands tests out in this order, so a long test starts at once instead of after the rest (python-
+    dateutil's 10 s test of a 15 s shard, last in id order: 18 s on two workers, the longest first 14 s)."""
+    files: dict[str, float] = defaultdict(float)
+    for item in items:
+        files[_file(item.nodeid)] += weights[item.nodeid]
+    return sorted(items, key=lambda item: -files[_file(item.nodeid)])  # stable: a file's tests keep their order
+
+
+def _file(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
 
 
 def pytest_runtest_logreport(report: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from py_ci.readers.project_files import ProjectFiles, table_at
@@ -35,22 +36,27 @@ class PytestSettings:
     @property
     def workers(self) -> str | None:
         """What `-n`/`--numprocesses` in addopts asks pytest-xdist for (None: nothing, or "0" that runs none)."""
-        words = self.addopts
-        for index, word in enumerate(words):
-            if word in ("-n", "--numprocesses"):
-                value = words[index + 1] if index + 1 < len(words) else ""
-            elif word.startswith("--numprocesses="):
-                value = word.split("=", 1)[1]
-            elif word.startswith("-n") and not word.startswith("--"):
-                value = word[2:].lstrip("=")
-            else:
-                continue
-            return None if value in ("", "0") else value
-        return None
+        return xdist_workers(self.addopts)
 
     @property
     def uses_pytest_cov(self) -> bool:
         return any(word == "--cov" or word.startswith("--cov=") for word in self.addopts)
+
+
+def xdist_workers(words: Sequence[str]) -> str | None:
+    """What `-n`/`--numprocesses` among pytest's arguments asks pytest-xdist for (None: nothing, or "0" that runs
+    none)."""
+    for index, word in enumerate(words):
+        if word in ("-n", "--numprocesses"):
+            value = words[index + 1] if index + 1 < len(words) else ""
+        elif word.startswith("--numprocesses="):
+            value = word.split("=", 1)[1]
+        elif word.startswith("-n") and not word.startswith("--"):
+            value = word[2:].lstrip("=")
+        else:
+            continue
+        return None if value in ("", "0") else value
+    return None
 
 
 def _words(raw: object) -> tuple[str, ...]:

@@ -15,11 +15,12 @@ import re
 import shlex
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from py_ci.errors import InputError
 from py_ci.readers.project_files import ProjectFiles, strings, table_at
-from py_ci.readers.pytest_config import read_pytest_settings
+from py_ci.readers.pytest_config import PytestSettings, read_pytest_settings, xdist_workers
 from py_ci.readers.tasks import NOX_SESSIONS, nox_sessions, tox_config, tox_lines, tox_native
 
 PYTEST, UNITTEST, ZOPE, SCRIPT = "pytest", "unittest", "zope.testrunner", "script"
@@ -51,6 +52,8 @@ _NOT_SOURCE = frozenset({"node_modules", "venv", "build", "dist", "__pycache__"}
 _EXPORT = re.compile(r"^export\s+([A-Za-z_]\w*)\s*[:?]?=[ \t]*(.*)$", re.MULTILINE)
 # A program found by the shell: `which django-admin` or $(which django-admin) is django-admin.
 _WHICH = re.compile(r"`which\s+([^`\s]+)`|\$\(which\s+([^)\s]+)\)")
+_ENV = re.compile(r"\{env:([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}")  # tox's, a default holding none of its own
+_ENV_DEPTH = 8  # defaults nest ({env:A:{env:B:}}): resolved from the inside, this deep at most
 _POSARGS = re.compile(r"\{posargs(?::([^}]*))?\}|\[\]|\{env:[^:}]+:([^}]*)\}")  # their defaults, or nothing
 
 
@@ -77,6 +80,23 @@ class TestCommand:
     def own_runner(self) -> bool:
         """The project's own runner runs the tests (under coverage.py), not pytest."""
         return self.runner != PYTEST
+
+    @property
+    def workers(self) -> tuple[str, str] | None:
+        """pytest-xdist's workers the command runs the tests on, and where it says so: its own `-n`, or the
+        PYTEST_ADDOPTS its environment sets."""
+        if self.runner != PYTEST:
+            return None
+        if (own := xdist_workers(_words(self.line))) is not None:
+            return own, f"{self.found} -n {own}"
+        added = self.added_options
+        return None if added.workers is None else (added.workers, f"{added.file} -n {added.workers}")
+
+    @property
+    def added_options(self) -> PytestSettings:
+        """The PYTEST_ADDOPTS its environment sets (tox's setenv), which pytest reads as it starts."""
+        words = _words(self.env.get("PYTEST_ADDOPTS", "")) if self.runner == PYTEST else []
+        return PytestSettings(f"{self.found}, its PYTEST_ADDOPTS", tuple(words))
 
     @property
     def title(self) -> str:
@@ -248,25 +268,36 @@ def _first(
     return next((command for line in lines if (command := classify(project, line, found, env)) is not None), None)
 
 
-def _setenv(value: str, root: Path) -> dict[str, str]:
+def _with_env(text: str, environ: Mapping[str, str]) -> str:
+    """tox's `{env:NAME}` and `{env:NAME:DEFAULT}`, innermost first: the variable's value, else the default, else
+    nothing (tox 4's replace_env)."""
+    for _ in range(_ENV_DEPTH):
+        done = _ENV.sub(lambda found: environ.get(found[1], found[2] or ""), text)
+        if done == text:
+            break
+        text = done
+    return text
+
+
+def _setenv(value: str, root: Path, environ: Mapping[str, str]) -> dict[str, str]:
     """tox's `setenv` lines, KEY = VALUE; a line for some environments only, or with other substitutions, is left."""
     env = {}
     for line in tox_lines(value):
         if not line or line.startswith("#") or "=" not in line:
             continue
         name, _, text = (part.strip() for part in line.partition("="))
-        text = text.replace("{toxinidir}", str(root)).replace("{tox_root}", str(root))
+        text = _with_env(text.replace("{toxinidir}", str(root)).replace("{tox_root}", str(root)), environ)
         if "{" not in text and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             env[name] = text
     return env
 
 
-def _tox(project: ProjectFiles) -> TestCommand | None:
+def _tox(project: ProjectFiles, environ: Mapping[str, str]) -> TestCommand | None:
     parser, where = tox_config(project)
     if parser is not None:
         for section in (name for name in TOX_ENVS if parser.has_section(name)):
             commands = tox_lines(_CONTINUED.sub(" ", parser.get(section, "commands", fallback="")))
-            env = _setenv(parser.get("testenv", "setenv", fallback=""), project.root)
+            env = _setenv(parser.get("testenv", "setenv", fallback=""), project.root, environ)
             found = _first(project, commands, f"{where} [{section}] commands", env)
             moved = parser.has_option(section, "changedir") and not _rooted(found.line) if found else False
             if found is not None and moved and found.runner == PYTEST:
@@ -400,9 +431,11 @@ def _unittest_named(project: ProjectFiles) -> TestCommand | None:
     return TestCommand(UNITTEST, found, ("-m", "unittest", "discover", *start), f"python -m unittest discover {folder}")
 
 
-def find_test_command(project: ProjectFiles) -> TestCommand:
-    """The maintainers' test command, from the first place that says one; pytest where none does."""
-    for read in (_tox, _nox, _hatch, _tasks, _make, _workflows, _script, _unittest_named):
+def find_test_command(project: ProjectFiles, environ: Mapping[str, str] | None = None) -> TestCommand:
+    """The maintainers' test command, from the first place that says one; pytest where none does. `environ` is what
+    tox's `{env:NAME}` reads (None: no variable set)."""
+    tox = partial(_tox, environ=environ or {})
+    for read in (tox, _nox, _hatch, _tasks, _make, _workflows, _script, _unittest_named):
         found = read(project)
         if found is not None:
             return found
