@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,8 +117,10 @@ def run_act(
     action_ref: str = "v1",
     cache: Path | None = None,
     options: tuple[str, ...] = (),
+    environ: Mapping[str, str] | None = None,
 ) -> ActRun:
-    """act runs the repository's workflows for `event`; `out` receives what the workflow hands to the test."""
+    """act runs the repository's workflows for `event`; `out` receives what the workflow hands to the test. act's
+    host runner hands its own environment to every step: `environ`, else the tests' (no bytecode written)."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "artifacts").mkdir(exist_ok=True)
     if payload is None and event == "push":
@@ -146,7 +149,7 @@ def run_act(
         *(arg for name, value in variables.items() for arg in ("--var", f"{name}={value}")),
     ]
     done = subprocess.run(
-        args, cwd=repository, capture_output=True, text=True, env=clean_environ(), timeout=900, check=False
+        args, cwd=repository, capture_output=True, text=True, env=environ or clean_environ(), timeout=900, check=False
     )
     (out / "act.log").write_text(done.stdout + done.stderr)  # the whole story, for a failing test's reader
     events = []
