@@ -217,9 +217,9 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     if any(VALUES[field].table for field in layers.fields if field in VALUES):
         layers.table = _tool_table(project)
     # One reading of the layout: mypy's targets, coverage.py's source and the install's checkout proof.
-    wanted = "mypy_targets" in layers.fields or command in ("run", "action", "init", "install")
-    layout = project_layout(project) if wanted else None
     runs = command in ("run", "action", "init", "install")
+    wanted = "mypy_targets" in layers.fields or runs
+    layout = project_layout(project) if wanted else None
     test_command = find_test_command(project, environ) if runs else None
     if layers.fields & {"fail_under", "precision", "mypy_targets", "parallel"}:
         layers.files = _file_settings(project, environ, layout, test_command)
