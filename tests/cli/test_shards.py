@@ -59,6 +59,51 @@ def test_test_by_test_then_by_the_durations_recorded(py_ci: PyCI, tmp_path: Path
     assert shard(py_ci, root, 2, "--durations", str(merged), "--parallel") == second[1]
 
 
+def test_by_durations_a_shard_never_imports_a_file_kept_whole_in_another(py_ci: PyCI, tmp_path: Path) -> None:
+    root, imported = tmp_path / "calc", tmp_path / "imported"
+
+    def module(name: str, tests: str) -> str:
+        log = f"import os\n\nwith open(os.path.join({str(imported)!r}, os.environ['PYTEST_SHARD'][0]), 'a') as log:\n"
+        return log + f"    log.write('{name}\\n')\n" + "".join(f"\n\ndef test_{test}():\n    pass\n" for test in tests)
+
+    light = "abcdefgh"
+    write_files(
+        root,
+        {
+            "calc/__init__.py": "",
+            "pyproject.toml": '[project]\nname = "calc"\nversion = "0"\n',
+            **{f"tests/test_{name}.py": module(name, "12") for name in light},
+            "tests/test_heavy.py": module("heavy", "1234"),
+            "tests/test_new.py": module("new", "1"),  # no run knew it yet
+        },
+    )
+    imported.mkdir()
+    # 3.2 s in all: each light file's 0.2 s at most half a shard (kept whole), the heavy file's 1.6 s test by test.
+    durations = {f"tests/test_{name}.py::test_{test}": 0.1 for name in light for test in (1, 2)}
+    durations |= {f"tests/test_heavy.py::test_{test}": 0.4 for test in (1, 2, 3, 4)}
+    (root / "durations.json").write_text(json.dumps(durations))
+    with (root / "tests/test_a.py").open("a") as test_a:
+        test_a.write("\n\ndef test_3():\n    pass\n")  # new in a file kept whole: it goes where its file goes
+    ran = [shard(py_ci, root, index, "--durations", "durations.json") for index in range(1, 5)]
+    every = {f"tests/test_{name}.py::test_{test}" for name in light for test in (1, 2)}
+    every |= {f"tests/test_heavy.py::test_{n}" for n in (1, 2, 3, 4)} | {
+        "tests/test_a.py::test_3",
+        "tests/test_new.py::test_1",
+    }
+    assert sorted(test for tests in ran for test in tests) == sorted(every)  # each test in one shard
+    modules = [set((imported / str(index)).read_text().split()) for index in range(1, 5)]
+    assert all({"heavy", "new"} <= names for names in modules)  # split or unknown: every shard collects it
+    assert sorted(name for names in modules for name in names - {"heavy", "new"}) == sorted(light)  # one shard each
+    for names, tests in zip(modules, ran, strict=True):
+        assert {test.split("::")[0] for test in tests} - {"tests/test_heavy.py", "tests/test_new.py"} == {
+            f"tests/test_{name}.py" for name in names - {"heavy", "new"}
+        }
+    # On pytest-xdist's workers, each worker imports the same files as the shard in one process.
+    (imported / "2").unlink()
+    assert shard(py_ci, root, 2, "--durations", "durations.json", "--parallel") == ran[1]
+    assert set((imported / "2").read_text().split()) == modules[1]
+
+
 def test_on_workers_the_longest_file_starts_first(py_ci: PyCI, tmp_path: Path) -> None:
     # Last in id order, the slow file would start after the rest; by the recorded durations it starts at once.
     root, started = tmp_path / "calc", tmp_path / "started.txt"

@@ -10,7 +10,7 @@ import pytest
 from py_ci.errors import InputError
 from py_ci.files import InputLimit
 from py_ci.options import values
-from py_ci.plugins.py_ci_shard import longest_files_first, split
+from py_ci.plugins.py_ci_shard import longest_first_on_each_worker, plan, split
 from py_ci.readers.durations import read_durations
 
 LIMIT = InputLimit(1024 * 1024, "PY_CI_MAX_INPUT_MB")
@@ -25,15 +25,62 @@ def test_longest_first_each_to_the_lightest_shard() -> None:
     assert shards == split(dict(reversed(weights.items())), 4)  # the same split whatever the order given
 
 
-def test_on_workers_the_longest_files_go_first_each_in_its_order() -> None:
-    class Item:
-        def __init__(self, nodeid: str) -> None:
-            self.nodeid = nodeid
+class Item:
+    def __init__(self, nodeid: str) -> None:
+        self.nodeid = nodeid
 
-    weights = {"a.py::t1": 0.1, "a.py::t2": 0.2, "b.py::C::t": 0.05, "z.py::slow[1]": 3.0, "z.py::quick": 0.01}
-    items = [Item(nodeid) for nodeid in weights]
-    ordered = [item.nodeid for item in longest_files_first(items, weights)]
-    assert ordered == ["z.py::slow[1]", "z.py::quick", "a.py::t1", "a.py::t2", "b.py::C::t"]
+
+WEIGHTS = {
+    "a.py::t1": 0.1,
+    "a.py::t2": 0.2,
+    "b.py::C::t": 0.05,
+    "y.py::t": 2.0,
+    "z.py::slow[1]": 3.0,
+    "z.py::quick": 0.01,
+}
+
+
+@pytest.mark.parametrize(
+    ("dist", "expected"),
+    [
+        # worksteal sends each of two workers half the list and a worker's next test stays with it: each half starts
+        # with one of the two longest tests, then the shortest left, then the rest in their order.
+        ("worksteal", ["z.py::slow[1]", "z.py::quick", "a.py::t1", "y.py::t", "b.py::C::t", "a.py::t2"]),
+        ("load", ["z.py::slow[1]", "y.py::t", "a.py::t1", "a.py::t2", "b.py::C::t", "z.py::quick"]),
+    ],
+)
+def test_on_workers_each_worker_starts_with_one_of_the_longest(dist: str, expected: list[str]) -> None:
+    items = [Item(nodeid) for nodeid in WEIGHTS]
+    assert [item.nodeid for item in longest_first_on_each_worker(items, WEIGHTS, 2, dist)] == expected
+
+
+@pytest.mark.parametrize("count", [1, 2, 3])
+def test_on_workers_every_test_is_handed_out_once(count: int) -> None:
+    items = [Item(nodeid) for nodeid in list(WEIGHTS)[:count]]
+    for workers in (1, 2, 3, 4):
+        ordered = longest_first_on_each_worker(items, WEIGHTS, workers, "worksteal")
+        assert sorted(item.nodeid for item in ordered) == sorted(item.nodeid for item in items)
+
+
+def test_by_durations_a_light_file_whole_a_heavy_one_test_by_test() -> None:
+    # 8 s in all, 4 shards: a file of at most 1 s (half a shard) stays whole; the 3 s file's tests spread.
+    durations = {"heavy.py::t[1]": 1.5, "heavy.py::t[2]": 1.0, "heavy.py::t[3]": 0.5}
+    durations |= {f"light_{n}.py::{test}": 0.25 for n in range(5) for test in ("a", "b", "c", "d")}
+    chosen = plan(durations, 4)
+    assert set(chosen.files) == {f"light_{n}.py" for n in range(5)}
+    assert set(chosen.tests) == {"heavy.py::t[1]", "heavy.py::t[2]", "heavy.py::t[3]"}
+    assert chosen.tests["heavy.py::t[1]"] != chosen.tests["heavy.py::t[2]"]
+    assert chosen.loads == [2.0, 2.0, 2.0, 2.0]
+    assert chosen.shard_of("light_0.py::new_test") == chosen.files["light_0.py"]  # a file whole takes its new tests
+    assert chosen.shard_of("heavy.py::t[4]") is None  # planned with the tests no run knew, on every shard alike
+    assert chosen.shard_of("new.py::t") is None
+    assert chosen.average == 8 / 23  # the 23 tests known
+    assert plan(dict(reversed(durations.items())), 4) == chosen  # the same plan on every leg
+
+
+def test_without_durations_nothing_is_planned_and_every_test_weighs_the_same() -> None:
+    chosen = plan({}, 3)
+    assert (chosen.files, chosen.tests, chosen.loads, chosen.average) == ({}, {}, [0.0, 0.0, 0.0], 1.0)
 
 
 def test_more_shards_than_tests_leaves_some_empty() -> None:
