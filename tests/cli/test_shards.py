@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import PYTHON, Outcome, write_files
 
 PyCI = Callable[..., Outcome]
@@ -104,10 +106,13 @@ def test_by_durations_a_shard_never_imports_a_file_kept_whole_in_another(py_ci: 
     assert set((imported / "2").read_text().split()) == modules[1]
 
 
-def test_on_workers_the_longest_file_starts_first(py_ci: PyCI, tmp_path: Path) -> None:
-    # Last in id order, the slow file would start after the rest; by the recorded durations it starts at once.
+@pytest.mark.parametrize("dist", ["load", "worksteal"])
+def test_on_workers_each_worker_starts_with_one_of_the_longest_tests(py_ci: PyCI, tmp_path: Path, dist: str) -> None:
+    # Last in id order, side by side, the slow tests would start after the rest, and under worksteal the second would
+    # wait behind the first on one worker; by the recorded durations each worker starts with one of them.
     root, started = tmp_path / "calc", tmp_path / "started.txt"
     quick = "".join(f"\ndef test_{n}():\n    assert add(1, {n}) == {n + 1}\n" for n in range(6))
+    slow = "".join(f"\n\ndef test_slow_{n}():\n    time.sleep(0.5)\n" for n in (1, 2))
     write_files(
         root,
         {
@@ -117,20 +122,42 @@ def test_on_workers_the_longest_file_starts_first(py_ci: PyCI, tmp_path: Path) -
             f"    with open({str(started)!r}, 'a') as log:\n"
             "        log.write(f'{time.monotonic()} {item.nodeid}\\n')\n",
             **{f"tests/test_{name}.py": f"from calc import add\n{quick}" for name in "abc"},
-            "tests/test_z.py": "import time\n\n\ndef test_slow():\n    time.sleep(0.5)\n",
+            "tests/test_z.py": f"import time\n{slow}",
         },
     )
 
-    def first_started(*flags: str) -> list[str]:
+    def first_started(*flags: str) -> set[str]:
         started.unlink(missing_ok=True)
         outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--fail-under", "0", "--shard", "1/1",
-                        "--output-dir", "out", "--parallel", *flags, cwd=root)  # fmt: skip
+                        "--parallel", "--output-dir", "out", "--pytest-args", f"--dist {dist}", *flags,
+                        cwd=root)  # fmt: skip
         assert outcome.status == 0, outcome.stderr
         lines = sorted(started.read_text().splitlines(), key=lambda line: float(line.split()[0]))
-        return [line.split()[1] for line in lines][:2]  # two workers: the first test each was handed
+        return {line.split()[1] for line in lines[:2]}  # two workers: the first test each was handed
 
-    slow = "tests/test_z.py::test_slow"
-    assert slow not in first_started()  # no durations yet: id order
+    slow_tests = {"tests/test_z.py::test_slow_1", "tests/test_z.py::test_slow_2"}
+    assert not first_started() & slow_tests  # no durations yet: id order
     durations = root / "durations.json"
     (root / "out" / "durations.json").rename(durations)
-    assert slow in first_started("--durations", str(durations))
+    assert first_started("--durations", str(durations)) == slow_tests
+
+
+@pytest.mark.parametrize("workers", [[], ["--parallel"]], ids=["one process", "workers"])
+def test_a_tests_duration_is_all_it_costs_where_it_runs(py_ci: PyCI, tmp_path: Path, workers: list[str]) -> None:
+    # The reports' own durations leave out pytest's work around each test (here 3 reports of 20 ms each).
+    root = tmp_path / "calc"
+    write_files(
+        root,
+        {
+            "calc/__init__.py": "",
+            "pyproject.toml": '[project]\nname = "calc"\nversion = "0"\n',
+            "tests/conftest.py": "import time\n\n\ndef pytest_runtest_logreport(report):\n    time.sleep(0.02)\n",
+            "tests/test_a.py": "".join(f"\n\ndef test_{n}():\n    pass\n" for n in range(4)),
+        },
+    )
+    outcome = py_ci("run", "--python", PYTHON, "--checks", "test", "--fail-under", "0", "--shard", "1/1",
+                    "--output-dir", "out", *workers, cwd=root)  # fmt: skip
+    assert outcome.status == 0, outcome.stderr
+    durations: dict[str, float] = json.loads((root / "out" / "durations.json").read_text())
+    assert set(durations) == {f"tests/test_a.py::test_{n}" for n in range(4)}
+    assert min(durations.values()) >= 0.055, durations

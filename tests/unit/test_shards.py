@@ -46,7 +46,9 @@ WEIGHTS = {
         # worksteal sends each of two workers half the list and a worker's next test stays with it: each half starts
         # with one of the two longest tests, then the shortest left, then the rest in their order.
         ("worksteal", ["z.py::slow[1]", "z.py::quick", "a.py::t1", "y.py::t", "b.py::C::t", "a.py::t2"]),
-        ("load", ["z.py::slow[1]", "y.py::t", "a.py::t1", "a.py::t2", "b.py::C::t", "z.py::quick"]),
+        # load sends each a first chunk (here 2 tests), all of it that worker's: the shortest wait behind the longest.
+        ("load", ["z.py::slow[1]", "z.py::quick", "y.py::t", "b.py::C::t", "a.py::t1", "a.py::t2"]),
+        ("loadfile", list(WEIGHTS)),  # grouped by file: the order is left as it is
     ],
 )
 def test_on_workers_each_worker_starts_with_one_of_the_longest(dist: str, expected: list[str]) -> None:
@@ -54,12 +56,23 @@ def test_on_workers_each_worker_starts_with_one_of_the_longest(dist: str, expect
     assert [item.nodeid for item in longest_first_on_each_worker(items, WEIGHTS, 2, dist)] == expected
 
 
-@pytest.mark.parametrize("count", [1, 2, 3])
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 5, 6])
 def test_on_workers_every_test_is_handed_out_once(count: int) -> None:
     items = [Item(nodeid) for nodeid in list(WEIGHTS)[:count]]
     for workers in (1, 2, 3, 4):
-        ordered = longest_first_on_each_worker(items, WEIGHTS, workers, "worksteal")
-        assert sorted(item.nodeid for item in ordered) == sorted(item.nodeid for item in items)
+        for dist in ("worksteal", "load"):
+            ordered = longest_first_on_each_worker(items, WEIGHTS, workers, dist)
+            assert sorted(item.nodeid for item in ordered) == sorted(item.nodeid for item in items)
+
+
+def test_under_load_a_long_list_waits_in_chunks_of_a_quarter_share() -> None:
+    weights = {f"t.py::t[{n:02}]": float(n) for n in range(40)}  # 40 tests, 2 workers: a first chunk of 5 each
+    ordered = [item.nodeid for item in longest_first_on_each_worker([Item(n) for n in weights], weights, 2, "load")]
+    assert (ordered[0], ordered[5]) == ("t.py::t[39]", "t.py::t[38]")
+    assert sorted(ordered[1:5] + ordered[6:10]) == [f"t.py::t[{n:02}]" for n in range(8)]  # the 8 shortest
+    assert longest_first_on_each_worker([Item(n) for n in weights], weights, 2, "load", chunk_cap=3)[3].nodeid == (
+        "t.py::t[38]"
+    )
 
 
 def test_by_durations_a_light_file_whole_a_heavy_one_test_by_test() -> None:

@@ -138,33 +138,52 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     if chosen.durations and hasattr(config, "workerinput"):
         weights = {item.nodeid: chosen.durations.get(item.nodeid, chosen.average) for item in items}
         workers = int(config.workerinput.get("workercount", 1))
-        # A worker's own option says "no": what it was started with is in the arguments parsed first.
-        dist = str(getattr(getattr(config, "known_args_namespace", None), "dist", "load"))
-        items[:] = longest_first_on_each_worker(items, weights, workers, dist)
+        # A worker's own options say "no": what the run was started with is in the arguments parsed first.
+        started = getattr(config, "known_args_namespace", None)
+        dist, cap = str(getattr(started, "dist", "load")), getattr(started, "maxschedchunk", None)
+        items[:] = longest_first_on_each_worker(items, weights, workers, dist, cap)
 
 
-def longest_first_on_each_worker(items: list[Any], weights: dict[str, float], workers: int, dist: str) -> list[Any]:
-    """The order pytest-xdist's controller hands the shard's tests out in: the longest test first on each worker, the
-    rest in their order. Under `--dist worksteal` each worker is sent one contiguous run of the list and holds its
-    next test while it runs one (no other worker can take it): so each run starts with one of the longest tests and
-    goes on with the shortest (python-dateutil's shard of a 10 s test, in file order: it started after a 1.7 s one, and
-    a 1.9 s one waited behind it while the other worker idled for 10 s). Elsewhere (`--dist load`), the first tests go
-    one to each worker."""
-    if len(items) <= workers:
+def longest_first_on_each_worker(
+    items: list[Any], weights: dict[str, float], workers: int, dist: str, chunk_cap: int | None = None
+) -> list[Any]:
+    """The order pytest-xdist's controller hands the shard's tests out in: each worker's first test one of the longest,
+    the tests that must wait behind it on that worker the shortest, the rest in their order. Under `--dist worksteal`
+    each worker is sent one contiguous run of the list and keeps its next test while it runs one (python-dateutil's
+    shard of a 10 s test, in file order: it started after a 1.7 s one, and a 1.9 s one waited behind it while the other
+    worker idled for 10 s); under `--dist load` each is sent a first chunk, all of it its own. Other modes keep the
+    order, which their groups depend on."""
+    runs = _first_runs(len(items), workers, dist, chunk_cap)
+    if runs is None or len(items) <= workers:
         return items
-    heads = sorted(items, key=lambda item: (-weights[item.nodeid], item.nodeid))[:workers]
-    rest = [item for item in items if all(item is not head for head in heads)]
-    placed: dict[int, Any] = dict(enumerate(heads))
-    if dist == "worksteal":
-        placed, start, left = {}, 0, len(items)
-        for index, head in enumerate(heads):
-            run = left // (workers - index)  # as the scheduler splits the list: the rest evenly over the rest
-            placed[start] = head
-            if run > 1:
-                placed[start + 1] = rest.pop(min(range(len(rest)), key=lambda at: weights[rest[at].nodeid]))
-            start, left = start + run, left - run
-    order = iter(rest)
+    by_weight = sorted(items, key=lambda item: (-weights[item.nodeid], item.nodeid))
+    heads, lightest = by_weight[:workers], by_weight[: workers - 1 : -1]
+    behind = lightest[: sum(waiting for _, waiting in runs)]
+    placed: dict[int, Any] = {}
+    for index, (start, waiting) in enumerate(runs):  # the project's Python may be older than zip(strict=)
+        placed[start] = heads[index]
+        placed.update((start + offset, behind.pop(0)) for offset in range(1, waiting + 1))
+    taken = {id(item) for item in placed.values()}
+    order = iter(item for item in items if id(item) not in taken)
     return [placed[at] if at in placed else next(order) for at in range(len(items))]
+
+
+def _first_runs(count: int, workers: int, dist: str, chunk_cap: int | None) -> list[tuple[int, int]] | None:
+    """Where each worker's first test sits in the list and how many tests wait behind it, as xdist 3's schedulers
+    split a list of `count` tests: no other worker can take those."""
+    if dist == "worksteal":  # the list evenly over the workers; a worker keeps the test after the one it runs
+        runs, start, left = [], 0, count
+        for index in range(workers):
+            run = left // (workers - index)
+            runs.append((start, min(1, run - 1)))
+            start, left = start + run, left - run
+        return runs
+    if dist == "load":  # a chunk each: a quarter of a worker's share, at least 2, one each when fewer than 2 a worker
+        if count < 2 * workers:
+            return [(index, 0) for index in range(workers)]
+        chunk = max(min(count // workers // 4, chunk_cap or count), 2)
+        return [(index * chunk, chunk - 1) for index in range(workers)]
+    return None
 
 
 def _file(nodeid: str) -> str:
