@@ -36,11 +36,7 @@ class Plan:
     tests: dict[str, int] = field(default_factory=dict)
     loads: list[float] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def average(self) -> float:
-        """What a test the durations do not know weighs: an average one; with no durations all weigh the same."""
-        return sum(self.durations.values()) / len(self.durations) if self.durations else 1.0
+    average: float = 1.0  # what a test the durations do not know weighs; with no durations all weigh the same
 
     def shard_of(self, nodeid: str) -> int | None:
         """The shard planned for a test, None for one the durations did not know outside a file kept whole."""
@@ -67,19 +63,15 @@ def plan(durations: dict[str, float], count: int) -> Plan:
     files: defaultdict[str, float] = defaultdict(float)
     for test, seconds in durations.items():
         files[_file(test)] += seconds
-    whole_up_to = sum(durations.values()) / count / 2  # at most half a shard: the split stays as even as by test
-    units = {file: seconds for file, seconds in files.items() if seconds <= whole_up_to}
-    units.update({test: seconds for test, seconds in durations.items() if _file(test) not in units})
-    shards: list[list[str]] = [[] for _ in range(count)]
-    loads = [0.0] * count
-    _assign(units, loads, shards)
-    chosen = Plan(loads=loads, durations=durations)
+    total = sum(durations.values())
+    whole = {file: seconds for file, seconds in files.items() if seconds <= total / count / 2}  # half a shard at most
+    units = {**whole, **{test: seconds for test, seconds in durations.items() if _file(test) not in whole}}
+    shards = split(units, count)
+    loads = [sum(units[name] for name in names) for names in shards]
+    chosen = Plan(loads=loads, durations=durations, average=total / len(durations) if durations else 1.0)
     for index, names in enumerate(shards):
         for name in names:
-            if name in files and name in units:
-                chosen.files[name] = index
-            else:
-                chosen.tests[name] = index
+            (chosen.files if name in whole else chosen.tests)[name] = index
     return chosen
 
 
@@ -158,11 +150,11 @@ def longest_first_on_each_worker(
         return items
     by_weight = sorted(items, key=lambda item: (-weights[item.nodeid], item.nodeid))
     heads, lightest = by_weight[:workers], by_weight[: workers - 1 : -1]
-    behind = lightest[: sum(waiting for _, waiting in runs)]
+    behind = iter(lightest)
     placed: dict[int, Any] = {}
     for index, (start, waiting) in enumerate(runs):  # the project's Python may be older than zip(strict=)
         placed[start] = heads[index]
-        placed.update((start + offset, behind.pop(0)) for offset in range(1, waiting + 1))
+        placed.update((start + offset, next(behind)) for offset in range(1, waiting + 1))
     taken = {id(item) for item in placed.values()}
     order = iter(item for item in items if id(item) not in taken)
     return [placed[at] if at in placed else next(order) for at in range(len(items))]
