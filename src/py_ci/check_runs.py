@@ -63,7 +63,9 @@ def mypy_again_in_one_process(checks: list[Check], project: Path, environ: Mappi
     Python 3.12), mypy checks again in one process, and its result is that run's. Said in how it ran."""
     for check in checks:
         on_workers = check.tool == "mypy" and check.env.get("MYPY_NUM_WORKERS") == "auto" and check.code == 2
-        if on_workers and "INTERNAL ERROR" in check.output.read_text("utf-8", "replace"):
+        # mypy says it on stderr (errors.py, report_internal_error); stdout too, in case a release moves it.
+        said = (path.read_text("utf-8", "replace") for path in (check.stderr_file, check.output) if path.is_file())
+        if on_workers and any("INTERNAL ERROR" in text for text in said):
             check.env["MYPY_NUM_WORKERS"] = "0"
             check.workers_crashed = True
             _start(check, project, environ)

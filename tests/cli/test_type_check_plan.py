@@ -120,8 +120,9 @@ import os, sys
 argv = getattr(sys, "orig_argv", [])
 if "-m" in argv and argv[argv.index("-m") + 1 : argv.index("-m") + 2] == ["mypy"]:
     if os.environ.get("MYPY_NUM_WORKERS") == "auto":
-        print("error: INTERNAL ERROR -- Please try using mypy master on GitHub:")
-        sys.stdout.flush()
+        # Where mypy 2.4.1 writes it: stderr (mypy/errors.py, report_internal_error).
+        print("error: INTERNAL ERROR -- Please try using mypy master on GitHub:", file=sys.stderr)
+        sys.stderr.flush()
         os._exit(2)
 """
 
