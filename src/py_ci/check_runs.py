@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from py_ci.errors import InputError
+from py_ci.files import tool_text
 from py_ci.tool_runs import Check
 
 POLL_SECONDS = 0.02
@@ -64,8 +65,7 @@ def mypy_again_in_one_process(checks: list[Check], project: Path, environ: Mappi
     for check in checks:
         on_workers = check.tool == "mypy" and check.env.get("MYPY_NUM_WORKERS") == "auto" and check.code == 2
         # mypy says it on stderr (errors.py, report_internal_error); stdout too, in case a release moves it.
-        said = (path.read_text("utf-8", "replace") for path in (check.stderr_file, check.output) if path.is_file())
-        if on_workers and any("INTERNAL ERROR" in text for text in said):
+        if on_workers and any("INTERNAL ERROR" in tool_text(path) for path in (check.stderr_file, check.output)):
             check.env["MYPY_NUM_WORKERS"] = "0"
             check.workers_crashed = True
             _start(check, project, environ)

@@ -1,4 +1,4 @@
-"""The files a user names: opened and read with errors that say what is wrong, written atomically."""
+"""The files a user names: opened and read with errors that say what is wrong, written atomically; what a tool wrote."""
 
 from __future__ import annotations
 
@@ -59,6 +59,11 @@ def read_text_input(name: str, stdin: BinaryIO, limit: InputLimit) -> str:
         raise InputError(
             where, f"is not UTF-8 text (byte {error.start})", "pass the tool's output as it printed it"
         ) from None
+
+
+def tool_text(path: Path) -> str:
+    """What a tool wrote to `path`, empty where it wrote nothing; undecodable bytes replaced, never a stop."""
+    return path.read_text("utf-8", "replace") if path.is_file() else ""
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -25,6 +25,7 @@ from py_ci.environment import (
     start_probe,
 )
 from py_ci.errors import InputError
+from py_ci.files import tool_text
 from py_ci.generated_sources import carry
 from py_ci.job_result import JobOutputs, job_result, read_tests
 from py_ci.model import JobResult, NotRun, Ran
@@ -77,14 +78,10 @@ def _checks(options: Options, environment: Environment, out: Path) -> list[Check
     return [check for check in checks if check is not test] + group_checks(test, list(options.groups))
 
 
-def _text(path: Path) -> str:
-    return path.read_text("utf-8", "replace") if path.is_file() else ""
-
-
 def _not_run(check: Check, options: Options, problems: RunProblems) -> NotRun | None:
     """A tool that did not finish (a crash, a bad call, nothing collected): what happened and its cause."""
     code = check.code if check.code is not None else -1
-    output, stderr = _text(check.output), _text(check.stderr_file)
+    output, stderr = tool_text(check.output), tool_text(check.stderr_file)
     if check.name.startswith("test"):
         if check.not_started is not None:
             started = check.not_started
@@ -256,7 +253,7 @@ def _ran(check: Check, options: Options) -> Ran:
     tox = command.found.endswith(" commands")
     given = f"{command.found.removesuffix(' commands')} setenv" if tox else command.found
     env = f"; variables from {given}" if command.env else ""
-    children = _text(Path(check.env["COVERAGE_RUN_NOTE"])) if "COVERAGE_RUN_NOTE" in check.env else ""
+    children = tool_text(Path(check.env["COVERAGE_RUN_NOTE"])) if "COVERAGE_RUN_NOTE" in check.env else ""
     measured = f"coverage: {options.measurement.origin}{workers}{children and '; ' + children}"
     tests = f"runner: {runner_said(command, check.own_runner)}; {measured}{env}"
     # The launcher that adds the child processes is coverage.py's own `coverage run`, said so.

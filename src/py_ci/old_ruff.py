@@ -7,6 +7,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
+from py_ci.files import tool_text
 from py_ci.install import TOOL_VERSIONS
 from py_ci.model import NotRun
 from py_ci.options import Options
@@ -22,7 +23,7 @@ RUFF_JSON, OLD_RUFF_JSON = "--output-format", "--format=json"
 def lint_with_an_old_ruff(checks: list[Check], project: Path, environ: dict[str, str]) -> None:
     """A ruff before 0.0.291 names its JSON output `--format`: the project's own ruff lints again with it."""
     for check in checks:
-        said = check.stderr_file.read_text("utf-8", "replace") if check.stderr_file.is_file() else ""
+        said = tool_text(check.stderr_file)
         if check.name == "lint" and check.code == 2 and f"unexpected argument '{RUFF_JSON}'" in said:
             check.command = [OLD_RUFF_JSON if part == f"{RUFF_JSON}=json" else part for part in check.command]
             with check.output.open("wb") as stdout, check.stderr_file.open("wb") as stderr:
