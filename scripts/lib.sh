@@ -37,6 +37,20 @@ ensure_venv() {
   echo "$want" > "$stamp"
 }
 
+# Write the bytecode that the tests' child processes read and never write (tests/helpers.py and py-ci run set
+# PYTHONDONTWRITEBYTECODE) into the venv at $1: py-ci's own modules compiled, and pytest's plugins with their
+# asserts rewritten (hypothesis, pytest-cov, xdist) by one small run on two workers with coverage. Without it each
+# of the hundreds of child pytests the tests start rewrote those plugins again, about 1 s apiece.
+warm_bytecode() {
+  local python scratch
+  python="$(cd "$1" && pwd)/bin/python" scratch=$(mktemp -d)
+  printf 'def test_nothing():\n    pass\n' > "$scratch/test_warm.py"
+  (cd "$scratch" && env -u PYTHONDONTWRITEBYTECODE "$python" -m pytest -q -p no:cacheprovider -n 2 --cov \
+    --cov-report= test_warm.py > /dev/null)
+  rm -rf "$scratch"
+  env -u PYTHONDONTWRITEBYTECODE "$python" -m compileall -q src
+}
+
 # The primary venv, .venv, on the oldest supported Python this machine has.
 ensure_primary_venv() {
   local version python
