@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from py_ci import __version__
-from py_ci.errors import PyCIError, UsageError
+from py_ci.errors import PyCIError, UsageError, one_line
 from py_ci.github import Annotation, Runner
 
 if TYPE_CHECKING:  # the commands' modules and the settings table load only when needed (`--version` needs neither)
@@ -127,8 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _fail(error: PyCIError, json: bool) -> int:
-    # One line, whatever a library put in the message.
-    line = f"py-ci: error: {' '.join(str(error).split())}"
+    line = f"py-ci: error: {one_line(error)}"
     print(line, file=sys.stderr)
     if Runner.from_environ(os.environ).in_actions:
         # In Actions the line also heads the run's page, not only the step's log; --json keeps stdout for JSON.

@@ -9,6 +9,11 @@ class PyCIError(Exception):
     exit_status = 2
 
 
+def one_line(error: PyCIError) -> str:
+    """The message on one line, whatever a library put in it."""
+    return " ".join(str(error).split())
+
+
 class UsageError(PyCIError):
     """A flag, value or combination of them that cannot work."""
 

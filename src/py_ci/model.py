@@ -562,6 +562,8 @@ class GateResult:
     failed: tuple[str, ...]
     skipped: tuple[str, ...]  # skipped though planned: they passed nothing
     verdict: Verdict
+    plan: WorkflowPlan | None = None  # when the gate checked the workflow's inputs itself
+    inputs_error: str = ""  # what is wrong with them, then
 
     @property
     def passed(self) -> bool:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from py_ci.renderers.markdown import escape
+from tests.cli.test_workflow_inputs import DEFAULTS
 from tests.helpers import Outcome, annotation_lines, assert_one_line_error, parse_outputs
 
 PyCI = Callable[..., Outcome]
@@ -66,6 +68,39 @@ def test_inputs_checked_in_the_gate_job_are_judged_first(py_ci: PyCI, tmp_path: 
     outcome, summary, _ = gate(py_ci, tmp_path, json.dumps(jobs), inputs="success")
     assert outcome.status == 0
     assert "| inputs | ✅ passed |" in summary
+
+
+def test_inputs_checked_by_the_verdict_itself_are_a_row_and_a_plan(py_ci: PyCI, tmp_path: Path) -> None:
+    """`--inputs`: the workflow's last step checks the inputs in the process that gives the verdict."""
+    jobs = json.loads(needs())
+    del jobs["inputs"]
+    (tmp_path / "tests" / "integration").mkdir(parents=True)
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    env = {**DEFAULTS, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    env |= {"PY_CI_NEEDS": json.dumps(jobs), "PY_CI_COVERAGE_OUTCOME": "success"}
+    outcome = py_ci("gate", "--inputs", cwd=tmp_path, env=env)
+    assert outcome.status == 0, outcome
+    text = summary.read_text()
+    assert text.startswith("## py-ci gate\n\n| job | result |\n| :--- | :--- |\n| inputs | ✅ passed |\n")
+    assert "\n## py-ci: the plan\n" in text  # what the inputs planned, after the verdict's table
+    assert "| test group `integration` | once, Python 3.15 on ubuntu-latest |" in text
+    # A wrong input: the line `py-ci workflow-inputs` gives, and every job still judged beside it.
+    summary.unlink()
+    env |= {"PY_CI_COVERAGE_THRESHOLD": "ninety", "PY_CI_NEEDS": needs(test="failure")}
+    outcome = py_ci("gate", "--inputs", cwd=tmp_path, env=env)
+    assert outcome.status == 1
+    line = "input coverage-threshold: 'ninety' is not a number; write a percentage such as 85 or 92.5"
+    assert annotation_lines(outcome.stdout) == [
+        f"::error title=py-ci::py-ci: error: {line}",
+        "::error title=py-ci gate::inputs, test did not pass: see those jobs' summaries",
+    ]
+    text = summary.read_text()
+    assert "| inputs | ❌ failure |\n| lint | ✅ passed |" in text
+    assert "| test | ❌ failure |" in text
+    assert f"\n❌ {escape(line)}\n" in text
+    assert "the plan" not in text
+    checked = json.loads(py_ci("gate", "--inputs", "--json", cwd=tmp_path, env=env).stdout)
+    assert (checked["inputs_error"], checked["plan"], checked["failed"]) == (line, None, ["inputs", "test"])
 
 
 def test_the_combined_coverage_short_of_its_threshold_turns_it_red(py_ci: PyCI, tmp_path: Path) -> None:

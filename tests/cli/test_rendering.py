@@ -13,6 +13,7 @@ from cmarkgfm import cmark
 
 from tests.cli.test_gate import needs
 from tests.cli.test_pyright_reader import PROJECT as TYPE_ERRORS
+from tests.cli.test_workflow_inputs import DEFAULTS, GROUPS
 from tests.helpers import (
     LEGACY_PROJECT,
     PYTHON,
@@ -52,10 +53,10 @@ def assert_renders_on_github(markdown: str) -> None:
         assert not mark.search(text), f"{mark.pattern!r} shown as text on GitHub:\n{text}"
 
 
-def summary_of(py_ci: PyCI, root: Path, *args: str) -> str:
+def summary_of(py_ci: PyCI, root: Path, *args: str, env: dict[str, str] | None = None) -> str:
     path = root.parent / f"{root.name}-summary.md"
     path.unlink(missing_ok=True)
-    py_ci(*args, "--summary", str(path), cwd=root)
+    py_ci(*args, "--summary", str(path), cwd=root, env=env)
     return path.read_text()
 
 
@@ -104,6 +105,16 @@ def gate(py_ci: PyCI, tmp_path: Path) -> str:
     return path.read_text()
 
 
+def gate_with_its_plan(py_ci: PyCI, tmp_path: Path) -> str:
+    """The workflow's gate, which checks the inputs itself: the plan after the table, or the wrong input's line."""
+    (tmp_path / "tests" / "integration").mkdir(parents=True)
+    env = {**DEFAULTS, "PY_CI_NEEDS": needs(), "PY_CI_COVERAGE_OUTCOME": "success", "PY_CI_TEST_GROUPS": GROUPS}
+    env["PY_CI_POSTGRES"] = "16"
+    summary = summary_of(py_ci, tmp_path, "gate", "--inputs", env=env)
+    env["PY_CI_COVERAGE_THRESHOLD"] = "nine*ty"
+    return summary + "\n" + summary_of(py_ci, tmp_path, "gate", "--inputs", env=env)
+
+
 def install(py_ci: PyCI, tmp_path: Path) -> str:
     run([PYTHON, "-m", "venv", "--without-pip", str(tmp_path / "venv")], tmp_path)
     root = project(tmp_path / "install", CLEAN)
@@ -115,7 +126,7 @@ def init(py_ci: PyCI, tmp_path: Path) -> str:
     return summary_of(py_ci, root, "init", "--python", PYTHON)
 
 
-KINDS = [green_run, red_run, baseline_run, type_checker_run, matrix, gate, install, init]
+KINDS = [green_run, red_run, baseline_run, type_checker_run, matrix, gate, gate_with_its_plan, install, init]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=[kind.__name__ for kind in KINDS])

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from py_ci.commands import Console
+from py_ci.commands import Console, workflow_inputs
 from py_ci.model import GateResult, NeededJob, Verdict
 from py_ci.options import Options
 from py_ci.pipeline import COVERAGE_JOB, INPUTS_STEP, in_pipeline_order
 
 
 def run(options: Options, console: Console) -> GateResult:
-    unplanned = frozenset(options.unplanned_jobs)
-    # The job checks the inputs and combines the coverage itself, in steps: their outcomes are judged as jobs'.
-    steps = ((INPUTS_STEP, options.inputs_outcome), (COVERAGE_JOB, options.coverage_outcome))
+    inputs, plan, inputs_error = options.inputs_outcome, None, ""
+    if isinstance(options.workflow_inputs, Options):  # `--inputs`: checked here, in the verdict's own process
+        inputs, plan = "success", workflow_inputs.run(options.workflow_inputs, console)
+    elif options.workflow_inputs is not None:
+        inputs, inputs_error = "failure", options.workflow_inputs
+    unplanned = frozenset((*options.unplanned_jobs, *(plan.unplanned_jobs if plan else ())))
+    # The job checks the inputs and combines the coverage itself: those outcomes are judged as jobs'.
+    steps = ((INPUTS_STEP, inputs), (COVERAGE_JOB, options.coverage_outcome))
     own = tuple(NeededJob(name, outcome) for name, outcome in steps if outcome)
     by_name = {job.name: job for job in (*options.needs, *own)}
     jobs = tuple(by_name[name] for name in in_pipeline_order(list(by_name)))
@@ -26,4 +31,4 @@ def run(options: Options, console: Console) -> GateResult:
         verdict = Verdict("jobs", False, "no job results to judge: give the gate `${{ toJSON(needs) }}`")
     else:
         verdict = Verdict("jobs", True, f"all {len(jobs)} jobs passed or had nothing planned")
-    return GateResult(jobs, unplanned, failed, skipped, verdict)
+    return GateResult(jobs, unplanned, failed, skipped, verdict, plan, inputs_error)

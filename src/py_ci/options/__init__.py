@@ -170,6 +170,9 @@ class Options:
     unplanned_jobs: tuple[str, ...] = ()
     coverage_outcome: str = ""  # the combining step's, when the gate job combines the coverage itself
     inputs_outcome: str = ""  # the step's that checks the workflow's inputs, in the gate job
+    check_inputs: bool = False  # `--inputs`: the gate checks the workflow's inputs itself, in its own process
+    # Those inputs as `py-ci workflow-inputs` reads them, or the one line that says what is wrong with them.
+    workflow_inputs: Options | str | None = None
 
     @property
     def nothing_to_run(self) -> bool:

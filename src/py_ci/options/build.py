@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from py_ci.errors import InputError, UsageError
+from py_ci.errors import InputError, PyCIError, UsageError, one_line
 from py_ci.github import Runner
 from py_ci.model import Setting
 from py_ci.options import DEFAULT_INPUT_LIMIT, PIPELINE_FAIL_UNDER, Gates, Measurement, Options, Publishing
@@ -252,9 +252,20 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
     limit = layers.value("input_limit_mb")
     if limit is not None:
         resolved["input_limit"] = replace(DEFAULT_INPUT_LIMIT, size=limit * 1024 * 1024)
+    if resolved.get("check_inputs"):
+        resolved["workflow_inputs"] = _workflow_inputs(environ, cwd)
     gates = Gates(**{name: resolved.pop(name) for name in list(resolved) if name in _GATE_NAMES})
     options = Options(command, workspace, project, environ, gates=gates, **resolved)
     return _RULES.get(command, _no_rule)(options, layers)
+
+
+def _workflow_inputs(environ: Mapping[str, str], cwd: Path) -> Options | str:
+    """The reusable workflow's inputs as `py-ci workflow-inputs` reads them, else the line that says what is wrong:
+    the gate judges them beside the jobs, in the process that gives its verdict (one helper start the fewer)."""
+    try:
+        return build_options("workflow-inputs", {}, environ, cwd)
+    except PyCIError as error:
+        return one_line(error)
 
 
 def _labels(layers: _Layers) -> dict[str, Any]:

@@ -91,6 +91,7 @@ VALUES: Mapping[str, Value] = {
     "results": Value(v.path),
     "coverage_data": Value(v.path),
     "coverage_only": Value(v.boolean),
+    "check_inputs": Value(v.boolean),
     # The reusable workflow's inputs.
     "repository": Value(v.path),
     "python_versions": Value(v.python_versions, "python-versions"),
@@ -295,7 +296,15 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
         Flag("--force", "force", "replace files and [tool.py-ci] keys that hold something else", kind="switch"),
     ),
     "workflow-inputs": (Flag("--repository", "repository", "the checked-out repository", "DIR", default=Path()),),
-    "gate": (),
+    "gate": (
+        Flag(
+            "--inputs",
+            "check_inputs",
+            "check the reusable workflow's inputs (PY_CI_<INPUT> variables) here, as workflow-inputs does: "
+            "the row `inputs`, and the plan in the summary",
+            kind="switch",
+        ),
+    ),
 }
 
 # Each subcommand's line in `py-ci --help`, and the paragraph of its own --help (empty: the line again).
@@ -404,7 +413,7 @@ FIELDS: Mapping[str, frozenset[str]] = {
     "combine": frozenset(_GATE_FIELDS | {"base_ref"}),
     "init": frozenset(_GATE_FIELDS | _RUN_FIELDS),
     "workflow-inputs": frozenset(_WORKFLOW_FIELDS),
-    "gate": frozenset({"needs", "unplanned_jobs", "coverage_outcome", "inputs_outcome"}),
+    "gate": frozenset({"needs", "unplanned_jobs", "coverage_outcome", "inputs_outcome", "check_inputs"}),
 }
 
 

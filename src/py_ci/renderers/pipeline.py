@@ -77,14 +77,18 @@ def _coverage(gate: GateResult) -> str | None:
 def gate_markdown(gate: GateResult) -> str:
     rows = [[escape(job.name), job_state(job, gate)] for job in gate.jobs]
     lines = ["## py-ci gate", "", *table(["job", "result"], "ll", rows)]
+    if gate.inputs_error:
+        lines += ["", f"❌ {escape(gate.inputs_error)}"]
     coverage = _coverage(gate)
     if coverage is not None:
         lines += ["", f"Combined coverage: {coverage}%"]
-    return "\n".join(lines) + "\n"
+    plan = ["", plan_markdown(gate.plan).rstrip("\n")] if gate.plan else []
+    return "\n".join([*lines, *plan]) + "\n"
 
 
 def gate_text(gate: GateResult) -> str:
     lines = [f"{job.name}: {job_state(job, gate)}" for job in gate.jobs]
+    lines += [f"py-ci: error: {gate.inputs_error}"] if gate.inputs_error else []
     return "\n".join([*lines, f"py-ci gate {'passed' if gate.passed else 'FAILED'}: {gate.verdict.message}"]) + "\n"
 
 
@@ -94,6 +98,8 @@ def gate_json(gate: GateResult) -> JSON:
         "failed": list(gate.failed),
         "skipped": list(gate.skipped),
         "coverage": _coverage(gate),
+        "inputs_error": gate.inputs_error or None,
+        "plan": plan_json(gate.plan) if gate.plan else None,
         "passed": gate.passed,
         "verdicts": verdicts_json([gate.verdict]),
     }

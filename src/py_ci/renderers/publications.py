@@ -202,6 +202,8 @@ def adoption_publication(adoption: Adoption, options: Options) -> Publication:
 
 def gate_publication(gate: GateResult, options: Options) -> Publication:
     annotations = [] if gate.passed else [Annotation("error", gate.verdict.message, "py-ci gate")]
+    if gate.inputs_error:  # the line the inputs' own check gives (`py-ci workflow-inputs`), first
+        annotations.insert(0, Annotation("error", f"py-ci: error: {gate.inputs_error}", "py-ci"))
     return _publication(gate.passed, gate_json(gate), gate_markdown(gate), gate_text(gate), {}, annotations)
 
 
