@@ -177,11 +177,44 @@ def test_the_helper_is_set_up_apart_and_the_project_keeps_its_own() -> None:
     assert own["if"] == "steps.interpreter.outputs.own != ''"
     assert own["with"] == {"python-version": "${{ steps.interpreter.outputs.own }}", "update-environment": False}
     assert own["uses"] == step("python")["uses"]
-    helper = step("helper")["env"]["PY_CI_PYTHON"]
-    assert helper == "${{ steps.helper-python.outputs.python-path || steps.python.outputs.python-path }}"
+    helper = " ".join(step("helper")["env"]["PY_CI_PYTHON"].split())
+    chosen = "steps.helper-python.outputs.python-path || steps.python.outputs.python-path"
+    assert helper == f"${{{{ steps.runner-python.outputs.python-path || {chosen} }}}}"
     assert step("project")["env"]["PY_CI_PYTHON"] == "${{ steps.python.outputs.python-path }}"
     outputs = load_yaml(ACTION)["outputs"]
-    assert outputs["python"]["value"] == "${{ steps.project.outputs.python || steps.python.outputs.python-path }}"
+    assert " ".join(outputs["python"]["value"].split()) == (
+        "${{ steps.project.outputs.python || steps.python.outputs.python-path "
+        "|| steps.runner-python.outputs.python-path }}"
+    )
+
+
+def test_a_helper_alone_takes_the_runners_python_and_sets_up_none() -> None:
+    """installer: none (the gate job): the runner's python3 when it hosts the helper, and no setup-python then."""
+    runner = step("runner-python")
+    assert runner["if"] == (
+        "steps.work.outputs.nothing != 'true' && inputs.checks == 'none' && inputs.installer == 'none'"
+    )
+    assert 'python3 -I "$PY_CI_ACTION_PATH/src/py_ci/helper_python.py"' in runner["run"]
+    for skipped in ("python", "interpreter"):
+        assert step(skipped)["if"].endswith(" && steps.runner-python.outputs.python-path == ''"), skipped
+
+
+@pytest.mark.parametrize("runner", ["3.11 or newer", "PyPy", "none"])
+def test_the_runners_python_is_taken_only_when_it_hosts_the_helper(tmp_path: Path, runner: str) -> None:
+    """The step run as the runner runs it, with a python3 of each kind, or none, alone on PATH."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "bash").symlink_to(subprocess.check_output(["bash", "-c", "command -v bash"], text=True).strip())
+    if runner == "3.11 or newer":
+        (bin_dir / "python3").symlink_to(sys.executable)
+    elif runner == "PyPy":
+        (bin_dir / "python3").symlink_to(pretending(tmp_path, sys.executable, "pypy", free_threaded=False))
+    outputs = tmp_path / "outputs"
+    outputs.write_text("")
+    env = clean_environ({"PATH": str(bin_dir), "PY_CI_ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(outputs)})
+    subprocess.run([str(bin_dir / "bash"), "-c", step("runner-python")["run"]], env=env, check=True)
+    expected = f"python-path={bin_dir / 'python3'}\n" if runner == "3.11 or newer" else ""
+    assert outputs.read_text() == expected
 
 
 def test_the_choice_reads_pypy_graalpy_and_free_threaded_builds() -> None:
