@@ -52,6 +52,9 @@ def test_clean_project_green_with_the_tools_numbers(
 ) -> None:
     result = act(EXAMPLE)
     assert result.status == 0, result.log[-3000:]
+    # The consumer's Python (3.12) on its real interpreter, and the example's own layout, as the cases below.
+    assert "python-version=3.12." in result.log
+    assert "py-ci install: dependency groups (pyproject.toml [dependency-groups] dev), with uv, into " in result.log
     expected = by_hand(tmp_path / "consumer", service_urls)
     assert result.outputs["coverage"] == expected["coverage"]
     assert result.outputs["tests"] == str(expected["tests"])
@@ -137,7 +140,8 @@ def test_a_second_run_restores_the_package_and_mypy_caches_and_a_pull_request_sa
     assert len(list(store.iterdir())) == 3
 
 
-@pytest.mark.parametrize("version", ["3.11", "3.12", "3.13"])
+# 3.12, the consumer's own, is the clean project's run above.
+@pytest.mark.parametrize("version", ["3.11", "3.13"])
 def test_each_python_on_the_real_interpreter(tmp_path: Path, act: Callable[..., ActRun], version: str) -> None:
     result = act(EXAMPLE, PYTHON_VERSION=version)
     assert result.status == 0, result.log[-3000:]
@@ -171,13 +175,13 @@ def layout(project: Path, kind: str) -> None:
         ("requirements", "requirements files (requirements.txt, requirements-dev.txt)"),
         ("extras", "extras (pyproject.toml [project.optional-dependencies] test)"),
         ("uv", "uv.lock (uv.lock, with group dev)"),
-        ("groups", "dependency groups (pyproject.toml [dependency-groups] dev)"),
+        # dependency groups: the example's own layout, the clean project's run above.
     ],
 )
 def test_each_install_layout_is_detected(tmp_path: Path, act: Callable[..., ActRun], kind: str, detected: str) -> None:
     project = copy_of_example(tmp_path / "project")
     layout(project, kind)
-    result = act(project)
+    result = act(project, CHECKS="test")  # what the layout changes: the install, and the tests it lets run
     assert result.status == 0, result.log[-3000:]
     assert f"py-ci install: {detected}, with uv, into " in result.log
     assert (result.outputs["tests"], result.outputs["skipped"]) == ("13", "0")
