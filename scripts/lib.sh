@@ -20,9 +20,11 @@ find_python() {
   "$candidate" -c 'pass' >/dev/null 2>&1 && echo "$candidate"
 }
 
-# Make (or refresh) the venv at $2 with interpreter $1, holding py-ci and its pinned dev tools.
+# Make (or refresh) the venv at $2 with interpreter $1, holding py-ci and its pinned dev tools, installed by uv at
+# its pin in pyproject.toml (9 s a venv here, pip took 39 s). The primary venv, .venv, is made first, with pip (the
+# scripts that download with pip use it), and holds that uv; the other Pythons' venvs are uv's, without pip.
 ensure_venv() {
-  local python=$1 venv=$2 stamp want
+  local python=$1 venv=$2 stamp want uv=.venv/bin/uv
   stamp="$venv/.py-ci-stamp"
   want="$("$python" --version 2>&1) $(cat pyproject.toml | cksum)"
   if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
@@ -30,10 +32,14 @@ ensure_venv() {
   fi
   log "Setting up $venv ($("$python" --version 2>&1))"
   rm -rf "$venv"
-  "$python" -m venv "$venv"
-  # pip 25.1 or newer reads [dependency-groups].
-  "$venv/bin/python" -m pip install --quiet --upgrade "pip>=25.1"
-  "$venv/bin/python" -m pip install --quiet -e . --group dev
+  if [ "$venv" = .venv ] || [ ! -x "$uv" ]; then
+    "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet "$(grep -o '"uv==[^"]*"' pyproject.toml | tr -d '"')"
+    uv="$venv/bin/uv"
+  else
+    "$uv" venv --quiet --python "$python" "$venv"
+  fi
+  "$uv" pip install --quiet --python "$venv/bin/python" --compile-bytecode -e . --group dev
   echo "$want" > "$stamp"
 }
 
