@@ -3,7 +3,8 @@
 The action runs this file with the leg's interpreter (`python -I helper_python.py`), before the helper exists: so
 it runs on whatever setup-python gives (3.8 on, PyPy, GraalPy, free-threaded builds), imports the standard library
 alone and nothing of py-ci. It prints `own=X.Y` (setup-python sets up that CPython beside the leg's, for the helper)
-or `own=` (the leg's interpreter hosts the helper) for $GITHUB_OUTPUT, and says why on stderr.
+or `own=` and `host=` its own path (the leg's interpreter hosts the helper: a shim on PATH, such as pyenv's, resolved)
+for $GITHUB_OUTPUT, and says why on stderr.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def main() -> int:
     reason = why_not_the_legs(implementation, version, free_threaded)
     if reason is None:
         print("own=")
+        print(f"host={sys.executable}")
         print(f"py-ci: the helper runs on the leg's {leg}", file=sys.stderr)
     else:
         print(f"own={HELPER_PYTHON}")

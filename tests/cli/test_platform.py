@@ -167,8 +167,9 @@ def test_a_leg_that_cannot_host_the_helper_gets_it_a_cpython_of_its_own(
 
 @pytest.mark.parametrize("leg", ["3.11", "3.13"])
 def test_a_leg_on_a_recent_cpython_hosts_the_helper_itself(tmp_path: Path, leg: str) -> None:
-    outputs, said = choose(tmp_path, find_python(leg))
-    assert outputs == {"own": ""}
+    python = find_python(leg)
+    outputs, said = choose(tmp_path, python)
+    assert outputs == {"own": "", "host": str(Path(python).resolve())}
     assert said == f"py-ci: the helper runs on the leg's CPython {leg}"
 
 
@@ -199,21 +200,27 @@ def test_a_helper_alone_takes_the_runners_python_and_sets_up_none() -> None:
         assert step(skipped)["if"].endswith(" && steps.runner-python.outputs.python-path == ''"), skipped
 
 
-@pytest.mark.parametrize("runner", ["3.11 or newer", "PyPy", "none"])
+@pytest.mark.parametrize("runner", ["3.11 or newer", "a shim", "PyPy", "none"])
 def test_the_runners_python_is_taken_only_when_it_hosts_the_helper(tmp_path: Path, runner: str) -> None:
     """The step run as the runner runs it, with a python3 of each kind, or none, alone on PATH."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "bash").symlink_to(subprocess.check_output(["bash", "-c", "command -v bash"], text=True).strip())
+    for tool in ("bash", "sed", "grep"):
+        (bin_dir / tool).symlink_to(subprocess.check_output(["bash", "-c", f"command -v {tool}"], text=True).strip())
     if runner == "3.11 or newer":
         (bin_dir / "python3").symlink_to(sys.executable)
+    elif runner == "a shim":  # as pyenv's: a script that starts the interpreter from where it lies
+        (bin_dir / "python3").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
+        (bin_dir / "python3").chmod(0o755)
     elif runner == "PyPy":
         (bin_dir / "python3").symlink_to(pretending(tmp_path, sys.executable, "pypy", free_threaded=False))
     outputs = tmp_path / "outputs"
     outputs.write_text("")
     env = clean_environ({"PATH": str(bin_dir), "PY_CI_ACTION_PATH": str(ROOT), "GITHUB_OUTPUT": str(outputs)})
     subprocess.run([str(bin_dir / "bash"), "-c", step("runner-python")["run"]], env=env, check=True)
-    expected = f"python-path={bin_dir / 'python3'}\n" if runner == "3.11 or newer" else ""
+    # The path the interpreter itself gives (sys.executable): a shim that starts it from elsewhere is left behind.
+    hosts = {"3.11 or newer": str(bin_dir / "python3"), "a shim": sys.executable}
+    expected = f"python-path={hosts[runner]}\n" if runner in hosts else ""
     assert outputs.read_text() == expected
 
 
@@ -234,7 +241,7 @@ def test_the_choice_runs_in_this_process_too(
 
     assert helper_python.main() == 0
     out, err = capsys.readouterr()
-    assert out == "own=\n"  # our own venv is CPython 3.11 or newer
+    assert out == f"own=\nhost={sys.executable}\n"  # our own venv is CPython 3.11 or newer
     assert err.startswith("py-ci: the helper runs on the leg's CPython 3.")
     monkeypatch.setattr(sys.implementation, "name", "pypy")
     assert helper_python.main() == 0
