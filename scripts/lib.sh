@@ -44,7 +44,7 @@ ensure_venv() {
 }
 
 # Write the bytecode that the tests' child processes read and never write (tests/helpers.py and py-ci run set
-# PYTHONDONTWRITEBYTECODE) into the venv at $1: py-ci's own modules compiled, and pytest's plugins with their
+# PYTHONDONTWRITEBYTECODE) for the venv at $1: py-ci's own modules compiled, and pytest's plugins with their
 # asserts rewritten (hypothesis, pytest-cov, xdist) by one small run on two workers with coverage. Without it each
 # of the hundreds of child pytests the tests start rewrote those plugins again, about 1 s apiece.
 warm_bytecode() {
