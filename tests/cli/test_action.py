@@ -91,3 +91,15 @@ def test_the_workflow_calls_the_action_of_its_own_major_line() -> None:
     major = int(__version__.split(".")[0])
     # 0.x is before the first release: the workflow already calls the line it will be released on.
     assert refs == {f"v{max(major, 1)}"}
+
+
+@pytest.mark.parametrize("path", ACTIONS + WORKFLOWS, ids=lambda p: p.name)
+def test_files_are_hashed_only_once_the_step_needs_them(path: Path) -> None:
+    # act evaluates a skipped step's `with:` and `env:` too, and hashFiles walks the checkout (0.15 s a call, in every
+    # job that skips the step: the gate's set-up among them). Guarded by an output of the step that comes first.
+    guarded = re.compile(r"\$\{\{\s*steps\.[\w-]+\.outputs\.[\w-]+\s*&&\s*hashFiles\(")
+    for step in steps_of(path):
+        for value in (*step.get("with", {}).values(), *step.get("env", {}).values()):
+            text = str(value)
+            if "hashFiles(" in text:
+                assert text.count("hashFiles(") == len(guarded.findall(text)), f"{path.name}: {step.get('name')}"
