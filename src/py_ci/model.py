@@ -564,6 +564,8 @@ class GateResult:
     verdict: Verdict
     plan: WorkflowPlan | None = None  # when the gate checked the workflow's inputs itself
     inputs_error: str = ""  # what is wrong with them, then
+    matrix: MatrixResult | None = None  # when the gate combined the legs' coverage itself
+    combine_error: str = ""  # why that could not be done, then
 
     @property
     def passed(self) -> bool:

@@ -11,7 +11,7 @@ import pytest
 
 from py_ci.renderers.markdown import escape
 from tests.cli.test_workflow_inputs import DEFAULTS
-from tests.helpers import Outcome, annotation_lines, assert_one_line_error, parse_outputs
+from tests.helpers import Measured, Outcome, annotation_lines, assert_one_line_error, parse_outputs
 
 PyCI = Callable[..., Outcome]
 JOBS = ("inputs", "lint", "typecheck", "test", "group")
@@ -178,3 +178,84 @@ def test_no_results_is_no_pass(py_ci: PyCI, tmp_path: Path) -> None:
 )
 def test_bad_or_missing_results_are_one_line(py_ci: PyCI, tmp_path: Path, context: str, expected: str) -> None:
     assert_one_line_error(py_ci("gate", "--json", cwd=tmp_path, env={"PY_CI_NEEDS": context}), expected)
+
+
+def combining_gate(
+    py_ci: PyCI, sample_project: Callable[..., Measured], tmp_path: Path, **env: str
+) -> tuple[Outcome, str, dict[str, str], Path]:
+    """The workflow's gate step as it runs: the legs' results downloaded to a folder, combined in its own process."""
+    measured = sample_project()
+    results = tmp_path / "py-ci-results"
+    saved = py_ci("report", "--coverage", str(measured.xml), "--save", str(results / "py-ci-test" / "result.json"),
+                  "--label", "python=3.12", cwd=measured.root)  # fmt: skip
+    assert saved.status in (0, 1), saved.stderr  # the leg's own gate is not what is tested here
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    variables = {**github, **DEFAULTS, "PY_CI_NEEDS": needs(), **env}
+    outcome = py_ci("gate", "--inputs", "--combine", str(results), cwd=measured.root, env=variables)
+    return outcome, summary.read_text(), parse_outputs(output.read_text()), results
+
+
+def test_the_legs_coverage_combined_and_gated_in_the_verdicts_own_process(
+    py_ci: PyCI, sample_project: Callable[..., Measured], tmp_path: Path
+) -> None:
+    threshold = {"PY_CI_COVERAGE_THRESHOLD": "0"}
+    outcome, summary, outputs, results = combining_gate(py_ci, sample_project, tmp_path, **threshold)
+    assert outcome.status == 0, outcome.stdout
+    # What `py-ci combine --coverage-only` gives, first, then the jobs' table with the row `coverage` it decided.
+    alone = py_ci("combine", str(results), "--coverage-only", "--json", cwd=sample_project().root)
+    total = json.loads(alone.stdout)["coverage"]["total"]
+    assert summary.startswith("## py-ci matrix")
+    assert summary.index("## py-ci matrix") < summary.index("## py-ci gate") < summary.index("| coverage | ✅ passed |")
+    assert f"Combined coverage: {outputs['coverage']}%" in summary
+    assert float(outputs["coverage"]) == round(total, 2)
+    assert outputs["passed"] == "true"
+    assert outputs.keys() >= {"lines-covered", "lines-valid", "branches-covered", "branches-valid", "tests"}
+    document = json.loads(py_ci("gate", "--inputs", "--combine", str(results), "--json", cwd=sample_project().root,
+                                env={**DEFAULTS, "PY_CI_NEEDS": needs(), **threshold}).stdout)  # fmt: skip
+    assert (document["combined"]["coverage"]["total"], document["combine_error"]) == (total, None)
+    assert document["coverage"] == outputs["coverage"]
+
+
+def test_the_combined_coverage_short_of_the_threshold_fails_its_row_alone(
+    py_ci: PyCI, sample_project: Callable[..., Measured], tmp_path: Path
+) -> None:
+    outcome, summary, outputs, _ = combining_gate(py_ci, sample_project, tmp_path, PY_CI_COVERAGE_THRESHOLD="100")
+    assert (outcome.status, outputs["passed"]) == (1, "false")
+    assert float(outputs["coverage"]) < 100  # measured and shown, though it fails
+    assert "| test | ✅ passed |" in summary
+    assert "| coverage | ❌ failure |" in summary
+    assert "::error title=py-ci gate::coverage did not pass: see those jobs' summaries" in annotation_lines(
+        outcome.stdout
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "line"),
+    [
+        ({}, "{results}: holds no py-ci result file; save them with `py-ci report --save RESULT.json`"),
+        (
+            {"PY_CI_WORKING_DIRECTORY": "services/api"},
+            "input working-directory: 'services/api' is not a folder of the repository; name the project's folder",
+        ),
+    ],
+    ids=["no results", "no such project folder"],
+)
+def test_what_cannot_be_combined_fails_the_row_coverage_with_its_line_and_every_other_row_stands(
+    py_ci: PyCI, tmp_path: Path, env: dict[str, str], line: str
+) -> None:
+    empty = tmp_path / "py-ci-results"
+    empty.mkdir()
+    line = line.format(results=empty)
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    variables = {**github, **DEFAULTS, "PY_CI_NEEDS": needs(), **env}
+    outcome = py_ci("gate", "--combine", str(empty), cwd=tmp_path, env=variables)
+    assert (outcome.status, parse_outputs(output.read_text())) == (1, {"passed": "false"})  # a verdict, not exit 2
+    text = summary.read_text()
+    for job in ("lint", "typecheck", "test", "group"):
+        assert f"| {job} | ✅ passed |" in text
+    assert "| coverage | ❌ failure |" in text
+    assert f"\n❌ {escape(line)}\n" in text
+    errors = [item for item in annotation_lines(outcome.stdout) if item.startswith("::error title=py-ci::")]
+    assert errors == [f"::error title=py-ci::py-ci: error: {line}"]

@@ -90,12 +90,23 @@ def type_checker_run(py_ci: PyCI, tmp_path: Path) -> str:
     return summary_of(py_ci, root, "run", "--python", PYTHON, "--checks", "typecheck")
 
 
-def matrix(py_ci: PyCI, tmp_path: Path) -> str:
-    root = project(tmp_path / "matrix", CLEAN)
-    for leg in ("a", "b"):
+def legs(py_ci: PyCI, root: Path, names: tuple[str, ...]) -> Path:
+    project(root, CLEAN)
+    for leg in names:
         py_ci("run", "--python", PYTHON, "--checks", "test", "--save", f"results/{leg}.json", "--label", f"leg={leg}",
               cwd=root)  # fmt: skip
-    return summary_of(py_ci, root, "combine", "results")
+    return root
+
+
+def matrix(py_ci: PyCI, tmp_path: Path) -> str:
+    return summary_of(py_ci, legs(py_ci, tmp_path / "matrix", ("a", "b")), "combine", "results")
+
+
+def gate_that_combines(py_ci: PyCI, tmp_path: Path) -> str:
+    """The workflow's gate as it runs: the legs' coverage combined in its own process, then every job's row."""
+    root = legs(py_ci, tmp_path / "combining", ("python=3.12",))
+    env = {**DEFAULTS, "PY_CI_NEEDS": needs(), "PY_CI_COVERAGE_THRESHOLD": "100"}
+    return summary_of(py_ci, root, "gate", "--inputs", "--combine", "results", env=env)
 
 
 def gate(py_ci: PyCI, tmp_path: Path) -> str:
@@ -126,7 +137,18 @@ def init(py_ci: PyCI, tmp_path: Path) -> str:
     return summary_of(py_ci, root, "init", "--python", PYTHON)
 
 
-KINDS = [green_run, red_run, baseline_run, type_checker_run, matrix, gate, gate_with_its_plan, install, init]
+KINDS = [
+    green_run,
+    red_run,
+    baseline_run,
+    type_checker_run,
+    matrix,
+    gate,
+    gate_with_its_plan,
+    gate_that_combines,
+    install,
+    init,
+]
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=[kind.__name__ for kind in KINDS])

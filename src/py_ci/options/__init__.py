@@ -173,6 +173,9 @@ class Options:
     check_inputs: bool = False  # `--inputs`: the gate checks the workflow's inputs itself, in its own process
     # Those inputs as `py-ci workflow-inputs` reads them, or the one line that says what is wrong with them.
     workflow_inputs: Options | str | None = None
+    combine_results: Path | None = None  # `--combine DIR`: the gate combines and gates the coverage itself
+    # Its settings as `py-ci combine DIR --coverage-only` reads them in the project's folder, or why it cannot run.
+    combined: Options | str | None = None
 
     @property
     def nothing_to_run(self) -> bool:

@@ -254,6 +254,8 @@ def build_options(command: str, given: Mapping[str, object], environ: Mapping[st
         resolved["input_limit"] = replace(DEFAULT_INPUT_LIMIT, size=limit * 1024 * 1024)
     if resolved.get("check_inputs"):
         resolved["workflow_inputs"] = _workflow_inputs(environ, cwd)
+    if resolved.get("combine_results") is not None:
+        resolved["combined"] = _combined(resolved["combine_results"], resolved.get("durations_out"), environ, cwd)
     gates = Gates(**{name: resolved.pop(name) for name in list(resolved) if name in _GATE_NAMES})
     options = Options(command, workspace, project, environ, gates=gates, **resolved)
     return _RULES.get(command, _no_rule)(options, layers)
@@ -264,6 +266,18 @@ def _workflow_inputs(environ: Mapping[str, str], cwd: Path) -> Options | str:
     the gate judges them beside the jobs, in the process that gives its verdict (one helper start the fewer)."""
     try:
         return build_options("workflow-inputs", {}, environ, cwd)
+    except PyCIError as error:
+        return one_line(error)
+
+
+def _combined(results: Path, durations: Path | None, environ: Mapping[str, str], cwd: Path) -> Options | str:
+    """`py-ci combine RESULTS --coverage-only` as the project's folder (the input working-directory) reads it, else
+    the line that says why it cannot run: the gate's row `coverage` fails with it, and every other row stands."""
+    try:
+        inputs = _Layers("workflow-inputs", {}, environ, {flag.field: flag for flag in FLAGS["workflow-inputs"]})
+        folder = _workspace("workflow-inputs", inputs, cwd)
+        given = {"results": [cwd / results], "coverage_only": True, "durations_out": durations and cwd / durations}
+        return build_options("combine", given, environ, folder)
     except PyCIError as error:
         return one_line(error)
 

@@ -92,6 +92,7 @@ VALUES: Mapping[str, Value] = {
     "coverage_data": Value(v.path),
     "coverage_only": Value(v.boolean),
     "check_inputs": Value(v.boolean),
+    "combine_results": Value(v.path),
     # The reusable workflow's inputs.
     "repository": Value(v.path),
     "python_versions": Value(v.python_versions, "python-versions"),
@@ -167,6 +168,7 @@ JOB_GATES = (
     Flag("--ruff-baseline", "ruff_baseline", "count only ruff findings not in FILE", "FILE", section=_GATES),
 )
 SAVE = Flag("--save", "save", "write the result that `py-ci combine` reads", "RESULT.json")
+DURATIONS_OUT = Flag("--durations-out", "durations_out", "write every leg's test durations, merged, to FILE", "FILE")
 LABEL = Flag("--label", "labels", "name this run (repeatable)", "KEY=VALUE", kind="append")
 PROJECT = Flag(
     "project", "project_path", "the project (default .)", "PATH", kind="positional", nargs="?", default=Path()
@@ -271,7 +273,7 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
     ),
     "combine": (
         Flag("results", "results", "result files, or folders of them", "RESULT.json|DIR", "positional", "+"),
-        Flag("--durations-out", "durations_out", "write every leg's test durations, merged, to FILE", "FILE"),
+        DURATIONS_OUT,
         Flag("--coverage-data", "coverage_data", "run `coverage combine` on the .coverage* files in DIR", "DIR"),
         Flag("--python", "python", "run coverage.py as `PYTHON -m coverage` (default: `coverage` on PATH)", "PYTHON"),
         Flag(
@@ -304,6 +306,14 @@ FLAGS: Mapping[str, tuple[Flag, ...]] = {
             "the row `inputs`, and the plan in the summary",
             kind="switch",
         ),
+        Flag(
+            "--combine",
+            "combine_results",
+            "combine and gate the coverage of the legs' results in DIR here, as `py-ci combine DIR --coverage-only` "
+            "does in the input working-directory: the row `coverage`, the matrix in the summary",
+            "DIR",
+        ),
+        DURATIONS_OUT,
     ),
 }
 

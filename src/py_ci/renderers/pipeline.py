@@ -7,7 +7,7 @@ import shlex
 
 from py_ci.model import GateResult, NeededJob, WorkflowPlan
 from py_ci.renderers.markdown import code, escape, table
-from py_ci.renderers.results import JSON, verdicts_json
+from py_ci.renderers.results import JSON, coverage_outputs, verdicts_json
 from py_ci.test_groups import TestGroup
 
 
@@ -66,7 +66,9 @@ def job_state(job: NeededJob, gate: GateResult) -> str:
 
 
 def _coverage(gate: GateResult) -> str | None:
-    """The combined coverage a job handed on, when one did."""
+    """The combined coverage: the gate's own (`--combine`), else a job's that handed one on."""
+    if gate.matrix is not None and gate.matrix.coverage is not None:
+        return coverage_outputs(gate.matrix.coverage)["coverage"]
     for job in gate.jobs:
         value = job.outputs.get("coverage", "")
         if value.replace(".", "", 1).isdigit():
@@ -77,8 +79,9 @@ def _coverage(gate: GateResult) -> str | None:
 def gate_markdown(gate: GateResult) -> str:
     rows = [[escape(job.name), job_state(job, gate)] for job in gate.jobs]
     lines = ["## py-ci gate", "", *table(["job", "result"], "ll", rows)]
-    if gate.inputs_error:
-        lines += ["", f"❌ {escape(gate.inputs_error)}"]
+    lines += [
+        line for error in (gate.inputs_error, gate.combine_error) if error for line in ("", f"❌ {escape(error)}")
+    ]
     coverage = _coverage(gate)
     if coverage is not None:
         lines += ["", f"Combined coverage: {coverage}%"]
@@ -88,7 +91,7 @@ def gate_markdown(gate: GateResult) -> str:
 
 def gate_text(gate: GateResult) -> str:
     lines = [f"{job.name}: {job_state(job, gate)}" for job in gate.jobs]
-    lines += [f"py-ci: error: {gate.inputs_error}"] if gate.inputs_error else []
+    lines += [f"py-ci: error: {error}" for error in (gate.inputs_error, gate.combine_error) if error]
     return "\n".join([*lines, f"py-ci gate {'passed' if gate.passed else 'FAILED'}: {gate.verdict.message}"]) + "\n"
 
 
@@ -99,6 +102,8 @@ def gate_json(gate: GateResult) -> JSON:
         "skipped": list(gate.skipped),
         "coverage": _coverage(gate),
         "inputs_error": gate.inputs_error or None,
+        "combine_error": gate.combine_error or None,
+        "combined": None,  # `--combine`: the document `py-ci combine --json` gives, added where it is rendered
         "plan": plan_json(gate.plan) if gate.plan else None,
         "passed": gate.passed,
         "verdicts": verdicts_json([gate.verdict]),

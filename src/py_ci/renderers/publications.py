@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from py_ci.baseline import render_baseline
@@ -160,7 +161,19 @@ def job_publication(job: JobResult, options: Options) -> Publication:
     )
 
 
-def matrix_publication(result: MatrixResult, options: Options) -> Publication:
+@dataclass(frozen=True)
+class _Matrix:
+    """A matrix's surfaces, before the caps: `py-ci combine` publishes them alone, the gate above its own."""
+
+    document: results.JSON
+    markdown: str
+    text: str
+    outputs: dict[str, str]
+    annotations: list[Annotation]
+    files: dict[Path, str]
+
+
+def _matrix(result: MatrixResult, options: Options) -> _Matrix:
     gates, union = options.gates, result.coverage
     totals = result.totals
     document: results.JSON = {
@@ -180,7 +193,14 @@ def matrix_publication(result: MatrixResult, options: Options) -> Publication:
     files: dict[Path, str] = {}
     if options.durations_out is not None and result.durations is not None:
         files[options.durations_out] = json.dumps(dict(result.durations), indent=0) + "\n"
-    return _publication(result.passed, document, markdown, text, outputs, annotations, files)
+    return _Matrix(document, markdown, text, outputs, annotations, files)
+
+
+def matrix_publication(result: MatrixResult, options: Options) -> Publication:
+    matrix = _matrix(result, options)
+    return _publication(
+        result.passed, matrix.document, matrix.markdown, matrix.text, matrix.outputs, matrix.annotations, matrix.files
+    )
 
 
 def adoption_publication(adoption: Adoption, options: Options) -> Publication:
@@ -202,9 +222,25 @@ def adoption_publication(adoption: Adoption, options: Options) -> Publication:
 
 def gate_publication(gate: GateResult, options: Options) -> Publication:
     annotations = [] if gate.passed else [Annotation("error", gate.verdict.message, "py-ci gate")]
-    if gate.inputs_error:  # the line the inputs' own check gives (`py-ci workflow-inputs`), first
-        annotations.insert(0, Annotation("error", f"py-ci: error: {gate.inputs_error}", "py-ci"))
-    return _publication(gate.passed, gate_json(gate), gate_markdown(gate), gate_text(gate), {}, annotations)
+    # The lines the inputs' own check and the combine give (`py-ci workflow-inputs`, `py-ci combine`), first.
+    for error in (gate.inputs_error, gate.combine_error):
+        if error:
+            annotations.insert(0, Annotation("error", f"py-ci: error: {error}", "py-ci"))
+    document, markdown, text = gate_json(gate), gate_markdown(gate), gate_text(gate)
+    if gate.matrix is None or not isinstance(options.combined, Options):
+        return _publication(gate.passed, document, markdown, text, {}, annotations)
+    # `--combine`: the matrix and its coverage first, as the combining step showed them, then the jobs' table.
+    matrix = _matrix(gate.matrix, options.combined)
+    outputs = {name: value for name, value in matrix.outputs.items() if name != "passed"}
+    return _publication(
+        gate.passed,
+        {**document, "combined": matrix.document},
+        matrix.markdown + "\n" + markdown,
+        matrix.text + "\n" + text,
+        outputs,
+        [*matrix.annotations, *annotations],
+        matrix.files,
+    )
 
 
 def plan_publication(plan: WorkflowPlan, options: Options) -> Publication:
