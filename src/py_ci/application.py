@@ -7,6 +7,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -19,6 +20,20 @@ POLL_SECONDS = 0.2
 STOP_SIGNALS = ((signal.SIGINT, 10.0), (signal.SIGTERM, 5.0))
 KILL_SECONDS = 5.0
 STOP_POLL_SECONDS = 0.05
+
+
+# Started by a parent that ignores SIGINT (a shell script's `&` job, act started so), the application would inherit
+# that through exec and never see the first stop signal: its disposition is set back before the shell runs.
+_INTERRUPTIBLE = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])"
+)
+
+
+def _through_the_shell(command: str) -> str | list[str]:
+    """What Popen runs: the command for the shell, or, where SIGINT is ignored here, a start that un-ignores it."""
+    if os.name != "posix" or signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        return command
+    return [sys.executable, "-I", "-c", _INTERRUPTIBLE, "/bin/sh", "-c", command]
 
 
 @dataclass(frozen=True)
@@ -152,9 +167,10 @@ def running_application(
     command, ready, timeout = app.command, app.ready, app.timeout
     with log.open("wb") as output:
         # The project's own start command, from its own configuration, as its install command is.
-        process = subprocess.Popen(  # noqa: S602
-            command,
-            shell=True,
+        started = _through_the_shell(command)
+        process = subprocess.Popen(
+            started,
+            shell=isinstance(started, str),
             cwd=project,
             env=dict(environ),
             stdout=output,

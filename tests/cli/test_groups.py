@@ -370,3 +370,23 @@ def test_the_example_declares_all_three_groups() -> None:
         ("integration", False, ("postgres", "redis")),
         ("e2e", False, ("postgres", "redis")),
     ]
+
+
+@pytest.mark.usefixtures("short_grace")
+def test_an_application_started_where_sigint_is_ignored_still_stops_on_it(tmp_path: Path) -> None:
+    """A shell script's `&` job (and act, started so) ignores SIGINT, and exec hands that on: the application must not
+    inherit it, or the first stop signal never arrives and coverage.py, which saves on it alone, loses its data."""
+    port, said = free_port(), tmp_path / "interrupted"
+    listens = (
+        f"import socket, time\ns = socket.socket(); s.bind(('127.0.0.1', {port})); s.listen()\n"
+        f"try:\n    time.sleep(600)\nexcept KeyboardInterrupt:\n    open({str(said)!r}, 'w').close()\n"
+    )
+    (tmp_path / "app.py").write_text(listens)
+    app = AppStart(f"{sys.executable} app.py", str(port), 10)
+    ignored = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with running_application(app, tmp_path, {"PATH": "/usr/bin:/bin"}, tmp_path / "app.log"):
+            assert answers(f"127.0.0.1:{port}")
+    finally:
+        signal.signal(signal.SIGINT, ignored)
+    assert said.is_file(), "the application never saw SIGINT: SIGTERM stopped it"

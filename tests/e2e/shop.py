@@ -38,7 +38,13 @@ def shop_by_hand(project: Path, services: dict[str, str], data_file: Path) -> It
         **services,
     }
     command = [sys.executable, "-m", "coverage", "run", "--parallel-mode", "-m", "bookshop.web"]
-    shop = subprocess.Popen(command, cwd=project, env=env)
+    # A handler here is SIG_DFL in the shop: a shell's background job (`pytest ... &`) inherits SIGINT ignored, and a
+    # shop that ignores it would never stop (nor save its coverage).
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        shop = subprocess.Popen(command, cwd=project, env=env)
+    finally:
+        signal.signal(signal.SIGINT, before)
     try:
         for _ in range(150):
             if answers(HEALTH):

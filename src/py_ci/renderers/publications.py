@@ -221,11 +221,10 @@ def adoption_publication(adoption: Adoption, options: Options) -> Publication:
 
 
 def gate_publication(gate: GateResult, options: Options) -> Publication:
-    annotations = [] if gate.passed else [Annotation("error", gate.verdict.message, "py-ci gate")]
     # The lines the inputs' own check and the combine give (`py-ci workflow-inputs`, `py-ci combine`), first.
-    for error in (gate.inputs_error, gate.combine_error):
-        if error:
-            annotations.insert(0, Annotation("error", f"py-ci: error: {error}", "py-ci"))
+    errors = [f"py-ci: error: {error}" for error in (gate.inputs_error, gate.combine_error) if error]
+    annotations = [Annotation("error", error, "py-ci") for error in errors]
+    annotations += [] if gate.passed else [Annotation("error", gate.verdict.message, "py-ci gate")]
     document, markdown, text = gate_json(gate), gate_markdown(gate), gate_text(gate)
     if gate.matrix is None or not isinstance(options.combined, Options):
         return _publication(gate.passed, document, markdown, text, {}, annotations)
