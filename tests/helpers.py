@@ -6,6 +6,7 @@ Fixtures live in conftest.py; tests import helpers from here, never from each ot
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import shutil
@@ -492,3 +493,66 @@ def unittest_runs_skips() -> int:
     result = unittest.TestResult()
     Probe("test_skipped").run(result)
     return result.testsRun
+
+
+# A project with basedpyright's configuration and five type errors, which every type checker's tests run on.
+TYPE_ERRORS = {
+    "pyproject.toml": '[tool.basedpyright]\ntypeCheckingMode = "standard"\n',
+    "pkg/__init__.py": "",
+    "pkg/a.py": """\
+        def f(x: int) -> str:
+            return x
+
+
+        y: int = "text"
+        """,
+    "pkg/b.py": """\
+        import not_a_module_anywhere
+
+        from pkg.a import f
+
+        f("one")
+        undefined_name
+        """,
+}
+
+
+# What the workflow passes when the caller changes nothing.
+WORKFLOW_DEFAULTS = {
+    "PY_CI_PYTHON_VERSIONS": '["3.11", "3.12", "3.13", "3.14", "3.15"]',
+    "PY_CI_OS": '["ubuntu-latest"]',
+    "PY_CI_WORKING_DIRECTORY": ".",
+    "PY_CI_INTEGRATION_TESTS": "tests/integration",
+    "PY_CI_TIMEOUT_MINUTES": "30",
+}
+
+
+# Declared test groups, as a caller writes the workflow's test-groups input.
+TEST_GROUPS = json.dumps(
+    [
+        {"name": "fast", "markers": "not slow", "matrix": True},
+        {"name": "slow", "markers": "slow", "timeout-minutes": 60},
+        {
+            "name": "e2e",
+            "paths": ["tests/e2e"],
+            "services": ["postgres"],
+            "start": "python -m app",
+            "ready": "http://127.0.0.1:8000/health",
+            "ready-timeout": 90,
+        },
+    ]
+)
+
+
+# The jobs the reusable workflow's gate job needs, as its `needs` context names them.
+GATE_JOBS = ("inputs", "lint", "typecheck", "test", "group")
+
+
+def needs(**results: str) -> str:
+    """The `needs` context of the gate job: every job a success unless named otherwise."""
+    document: dict[str, dict[str, object]] = {
+        job: {"result": results.get(job, "success"), "outputs": {}} for job in GATE_JOBS
+    }
+    document["group"]["outputs"] = None  # as act writes a job without outputs
+    document["inputs"]["outputs"] = {"unplanned-jobs": "[]"}
+    return json.dumps(document)

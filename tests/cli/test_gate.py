@@ -10,21 +10,18 @@ from pathlib import Path
 import pytest
 
 from py_ci.renderers.markdown import escape
-from tests.cli.test_workflow_inputs import DEFAULTS
-from tests.helpers import Measured, Outcome, annotation_lines, assert_one_line_error, parse_outputs
+from tests.helpers import (
+    GATE_JOBS,
+    WORKFLOW_DEFAULTS,
+    Measured,
+    Outcome,
+    annotation_lines,
+    assert_one_line_error,
+    needs,
+    parse_outputs,
+)
 
 PyCI = Callable[..., Outcome]
-JOBS = ("inputs", "lint", "typecheck", "test", "group")
-
-
-def needs(**results: str) -> str:
-    """The `needs` context of the gate job: every job a success unless named otherwise."""
-    document: dict[str, dict[str, object]] = {
-        job: {"result": results.get(job, "success"), "outputs": {}} for job in JOBS
-    }
-    document["group"]["outputs"] = None  # as act writes a job without outputs
-    document["inputs"]["outputs"] = {"unplanned-jobs": "[]"}
-    return json.dumps(document)
 
 
 def gate(
@@ -76,7 +73,12 @@ def test_inputs_checked_by_the_verdict_itself_are_a_row_and_a_plan(py_ci: PyCI, 
     del jobs["inputs"]
     (tmp_path / "tests" / "integration").mkdir(parents=True)
     summary, output = tmp_path / "summary.md", tmp_path / "output"
-    env = {**DEFAULTS, "GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    env = {
+        **WORKFLOW_DEFAULTS,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_STEP_SUMMARY": str(summary),
+        "GITHUB_OUTPUT": str(output),
+    }
     env |= {"PY_CI_NEEDS": json.dumps(jobs), "PY_CI_COVERAGE_OUTCOME": "success"}
     outcome = py_ci("gate", "--inputs", cwd=tmp_path, env=env)
     assert outcome.status == 0, outcome
@@ -146,7 +148,7 @@ def test_a_job_the_plan_left_out_is_not_a_failure(py_ci: PyCI, tmp_path: Path) -
 
 
 def test_without_a_plan_every_job_was_meant_to_run(py_ci: PyCI, tmp_path: Path) -> None:
-    skipped = dict.fromkeys(JOBS[1:], "skipped")
+    skipped = dict.fromkeys(GATE_JOBS[1:], "skipped")
     outcome, summary, _ = gate(py_ci, tmp_path, needs(inputs="failure", **skipped), coverage="skipped")
     assert outcome.status == 1
     assert "| inputs | ❌ failure |" in summary
@@ -191,7 +193,7 @@ def combining_gate(
     assert saved.status in (0, 1), saved.stderr  # the leg's own gate is not what is tested here
     summary, output = tmp_path / "summary.md", tmp_path / "output"
     github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
-    variables = {**github, **DEFAULTS, "PY_CI_NEEDS": needs(), **env}
+    variables = {**github, **WORKFLOW_DEFAULTS, "PY_CI_NEEDS": needs(), **env}
     outcome = py_ci("gate", "--inputs", "--combine", str(results), cwd=measured.root, env=variables)
     return outcome, summary.read_text(), parse_outputs(output.read_text()), results
 
@@ -208,11 +210,14 @@ def test_the_legs_coverage_combined_and_gated_in_the_verdicts_own_process(
     assert summary.startswith("## py-ci matrix")
     assert summary.index("## py-ci matrix") < summary.index("## py-ci gate") < summary.index("| coverage | ✅ passed |")
     assert f"Combined coverage: {outputs['coverage']}%" in summary
+    # In the gate itself, the note says where the legs' results are, not that another gate has them.
+    assert "The legs' own results are their job's row below" in summary
+    assert "pipeline gate's" not in summary
     assert float(outputs["coverage"]) == round(total, 2)
     assert outputs["passed"] == "true"
     assert outputs.keys() >= {"lines-covered", "lines-valid", "branches-covered", "branches-valid", "tests"}
     document = json.loads(py_ci("gate", "--inputs", "--combine", str(results), "--json", cwd=sample_project().root,
-                                env={**DEFAULTS, "PY_CI_NEEDS": needs(), **threshold}).stdout)  # fmt: skip
+                                env={**WORKFLOW_DEFAULTS, "PY_CI_NEEDS": needs(), **threshold}).stdout)  # fmt: skip
     assert (document["combined"]["coverage"]["total"], document["combine_error"]) == (total, None)
     assert document["coverage"] == outputs["coverage"]
 
@@ -249,7 +254,7 @@ def test_what_cannot_be_combined_fails_the_row_coverage_with_its_line_and_every_
     line = line.format(results=empty)
     summary, output = tmp_path / "summary.md", tmp_path / "output"
     github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
-    variables = {**github, **DEFAULTS, "PY_CI_NEEDS": needs(), **env}
+    variables = {**github, **WORKFLOW_DEFAULTS, "PY_CI_NEEDS": needs(), **env}
     outcome = py_ci("gate", "--combine", str(empty), cwd=tmp_path, env=variables)
     assert (outcome.status, parse_outputs(output.read_text())) == (1, {"passed": "false"})  # a verdict, not exit 2
     text = summary.read_text()

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_workflow_inputs import DEFAULTS
 from tests.helpers import (
     PYTHON,
     ROOT,
+    WORKFLOW_DEFAULTS,
     Outcome,
     assert_one_line_error,
     clean_environ,
@@ -150,7 +150,7 @@ def test_the_gate_job_s_helper_is_py_ci_alone(tmp_path: Path) -> None:
     assert sorted(path.name for path in site.iterdir()) == ["py-ci-action.pth"]  # no pip ran: no package
     needs = {job: {"result": "success", "outputs": {}} for job in ("lint", "typecheck", "test", "group")}
     github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(tmp_path / "s.md")}
-    checked = helper("workflow-inputs", cwd=tmp_path, env={**github, **DEFAULTS})
+    checked = helper("workflow-inputs", cwd=tmp_path, env={**github, **WORKFLOW_DEFAULTS})
     assert checked.status == 0, checked.stderr
     verdict = helper("gate", cwd=tmp_path, env={**github, "PY_CI_NEEDS": json.dumps(needs)})
     assert verdict.status == 0, verdict.stderr

@@ -9,14 +9,13 @@ import pytest
 
 from py_ci.errors import InputError
 from py_ci.readers.pyrefly import read_pyrefly
-from tests.cli.test_pyright_reader import PROJECT
-from tests.helpers import run, write_files
+from tests.helpers import TYPE_ERRORS, run, write_files
 
 PYREFLY = str(Path(sys.executable).with_name("pyrefly"))
 
 
 def test_counts_and_lines_are_pyreflys_own(tmp_path: Path) -> None:
-    write_files(tmp_path, {**PROJECT, "pyproject.toml": "[tool.pyrefly]\n"})
+    write_files(tmp_path, {**TYPE_ERRORS, "pyproject.toml": "[tool.pyrefly]\n"})
     result = run([PYREFLY, "check", "--output-format", "json"], cwd=tmp_path, allowed=(1,))
     report = read_pyrefly(result.stdout, "pyrefly's output", result.stderr)
     assert report.claimed_errors == report.errors == 5

@@ -9,32 +9,13 @@ import pytest
 
 from py_ci.errors import InputError
 from py_ci.readers.pyright import read_pyright
-from tests.helpers import run, write_files
+from tests.helpers import TYPE_ERRORS, run, write_files
 
 BASEDPYRIGHT = str(Path(sys.executable).with_name("basedpyright"))
-PROJECT = {
-    "pyproject.toml": '[tool.basedpyright]\ntypeCheckingMode = "standard"\n',
-    "pkg/__init__.py": "",
-    "pkg/a.py": """\
-        def f(x: int) -> str:
-            return x
-
-
-        y: int = "text"
-        """,
-    "pkg/b.py": """\
-        import not_a_module_anywhere
-
-        from pkg.a import f
-
-        f("one")
-        undefined_name
-        """,
-}
 
 
 def test_counts_and_lines_are_basedpyrights_own(tmp_path: Path) -> None:
-    write_files(tmp_path, PROJECT)
+    write_files(tmp_path, TYPE_ERRORS)
     result = run([BASEDPYRIGHT, "--outputjson"], cwd=tmp_path, allowed=(1,))
     report = read_pyright(result.stdout, "basedpyright's output")
     assert report.claimed_errors == report.errors == 5

@@ -11,16 +11,17 @@ import cmarkgfm
 import pytest
 from cmarkgfm import cmark
 
-from tests.cli.test_gate import needs
-from tests.cli.test_pyright_reader import PROJECT as TYPE_ERRORS
-from tests.cli.test_workflow_inputs import DEFAULTS, GROUPS
 from tests.helpers import (
     LEGACY_PROJECT,
     PYTHON,
+    TEST_GROUPS,
+    TYPE_ERRORS,
+    WORKFLOW_DEFAULTS,
     Outcome,
     commit,
     git,
     headings_on_github,
+    needs,
     run,
     write_files,
 )
@@ -105,7 +106,7 @@ def matrix(py_ci: PyCI, tmp_path: Path) -> str:
 def gate_that_combines(py_ci: PyCI, tmp_path: Path) -> str:
     """The workflow's gate as it runs: the legs' coverage combined in its own process, then every job's row."""
     root = legs(py_ci, tmp_path / "combining", ("python=3.12",))
-    env = {**DEFAULTS, "PY_CI_NEEDS": needs(), "PY_CI_COVERAGE_THRESHOLD": "100"}
+    env = {**WORKFLOW_DEFAULTS, "PY_CI_NEEDS": needs(), "PY_CI_COVERAGE_THRESHOLD": "100"}
     return summary_of(py_ci, root, "gate", "--inputs", "--combine", "results", env=env)
 
 
@@ -119,7 +120,12 @@ def gate(py_ci: PyCI, tmp_path: Path) -> str:
 def gate_with_its_plan(py_ci: PyCI, tmp_path: Path) -> str:
     """The workflow's gate, which checks the inputs itself: the plan after the table, or the wrong input's line."""
     (tmp_path / "tests" / "integration").mkdir(parents=True)
-    env = {**DEFAULTS, "PY_CI_NEEDS": needs(), "PY_CI_COVERAGE_OUTCOME": "success", "PY_CI_TEST_GROUPS": GROUPS}
+    env = {
+        **WORKFLOW_DEFAULTS,
+        "PY_CI_NEEDS": needs(),
+        "PY_CI_COVERAGE_OUTCOME": "success",
+        "PY_CI_TEST_GROUPS": TEST_GROUPS,
+    }
     env["PY_CI_POSTGRES"] = "16"
     summary = summary_of(py_ci, tmp_path, "gate", "--inputs", env=env)
     env["PY_CI_COVERAGE_THRESHOLD"] = "nine*ty"

@@ -9,14 +9,13 @@ import pytest
 
 from py_ci.errors import InputError
 from py_ci.readers.ty import read_ty
-from tests.cli.test_pyright_reader import PROJECT
-from tests.helpers import run, write_files
+from tests.helpers import TYPE_ERRORS, run, write_files
 
 TY = str(Path(sys.executable).with_name("ty"))
 
 
 def test_counts_and_lines_are_tys_own(tmp_path: Path) -> None:
-    write_files(tmp_path, {**PROJECT, "pyproject.toml": "[tool.ty]\n"})
+    write_files(tmp_path, {**TYPE_ERRORS, "pyproject.toml": "[tool.ty]\n"})
     result = run([TY, "check", "--output-format", "concise"], cwd=tmp_path, allowed=(1,))
     report = read_ty(result.stdout, "ty's output")
     # ty's summary counts every diagnostic; all five here are errors.

@@ -13,8 +13,7 @@ from py_ci.model import CheckReport
 from py_ci.readers.pyrefly import read_pyrefly
 from py_ci.readers.pyright import read_pyright
 from py_ci.readers.ty import read_ty
-from tests.cli.test_pyright_reader import PROJECT
-from tests.helpers import run, write_files
+from tests.helpers import TYPE_ERRORS, run, write_files
 
 BIN = Path(sys.executable).parent
 RUNS: dict[str, tuple[list[str], Callable[[str, str], CheckReport]]] = {
@@ -27,7 +26,7 @@ RUNS: dict[str, tuple[list[str], Callable[[str, str], CheckReport]]] = {
 @pytest.mark.parametrize("tool", sorted(RUNS))
 def test_one_new_error_is_exactly_one_new(tmp_path: Path, tool: str) -> None:
     command, read = RUNS[tool]
-    write_files(tmp_path, {**PROJECT, "pyproject.toml": f"[tool.{tool}]\n"})
+    write_files(tmp_path, {**TYPE_ERRORS, "pyproject.toml": f"[tool.{tool}]\n"})
 
     def check() -> CheckReport:
         result = run([str(BIN / command[0]), *command[1:]], cwd=tmp_path, allowed=(1,))

@@ -6,14 +6,13 @@ import sys
 from pathlib import Path
 
 from py_ci.type_checker_outcomes import pyrefly_outcome, pyright_outcome, ty_outcome
-from tests.cli.test_pyright_reader import PROJECT
-from tests.helpers import run, write_files
+from tests.helpers import TYPE_ERRORS, run, write_files
 
 BIN = Path(sys.executable).parent
 
 
 def _run(root: Path, files: dict[str, str], *args: str) -> tuple[int, str, str]:
-    write_files(root, {**PROJECT, **files})
+    write_files(root, {**TYPE_ERRORS, **files})
     result = run([str(BIN / args[0]), *args[1:]], cwd=root, allowed=(0, 1, 2, 3, 4, 101))
     return result.returncode, result.stdout, result.stderr
 

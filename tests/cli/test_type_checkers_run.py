@@ -14,14 +14,16 @@ import cmarkgfm
 import pytest
 
 from py_ci.install import TOOL_VERSIONS
-from tests.cli.test_pyright_reader import PROJECT
-from tests.helpers import PYTHON, Outcome, annotation_lines, commit, git, parse_command, run, write_files
+from tests.helpers import PYTHON, TYPE_ERRORS, Outcome, annotation_lines, commit, git, parse_command, run, write_files
 
 PyCI = Callable[..., Outcome]
 BIN = Path(sys.executable).parent
 # Errors of several kinds in several files (a wrong return, a wrong assignment, a missing module, a wrong argument,
 # an unknown name), and a test.
-CODE = {**{k: v for k, v in PROJECT.items() if k != "pyproject.toml"}, "tests/test_a.py": "def test_one():\n    pass\n"}
+CODE = {
+    **{k: v for k, v in TYPE_ERRORS.items() if k != "pyproject.toml"},
+    "tests/test_a.py": "def test_one():\n    pass\n",
+}
 CONFIGURED = {
     "ty": "[tool.ty]\n",
     "pyrefly": '[tool.pyrefly]\nproject-includes = ["pkg"]\n',

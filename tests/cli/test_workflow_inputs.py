@@ -8,18 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import Outcome, assert_one_line_error, parse_outputs
+from tests.helpers import TEST_GROUPS, WORKFLOW_DEFAULTS, Outcome, assert_one_line_error, parse_outputs
 
 PyCI = Callable[..., Outcome]
-
-# What the workflow passes when the caller changes nothing.
-DEFAULTS = {
-    "PY_CI_PYTHON_VERSIONS": '["3.11", "3.12", "3.13", "3.14", "3.15"]',
-    "PY_CI_OS": '["ubuntu-latest"]',
-    "PY_CI_WORKING_DIRECTORY": ".",
-    "PY_CI_INTEGRATION_TESTS": "tests/integration",
-    "PY_CI_TIMEOUT_MINUTES": "30",
-}
 
 
 @pytest.fixture
@@ -33,7 +24,9 @@ def repository(tmp_path: Path) -> Path:
 def plan(py_ci: PyCI, repository: Path, **inputs: str) -> dict[str, str]:
     output = repository.parent / "github-output"
     output.unlink(missing_ok=True)
-    outcome = py_ci("workflow-inputs", cwd=repository, env={**DEFAULTS, **inputs, "GITHUB_OUTPUT": str(output)})
+    outcome = py_ci(
+        "workflow-inputs", cwd=repository, env={**WORKFLOW_DEFAULTS, **inputs, "GITHUB_OUTPUT": str(output)}
+    )
     assert outcome.status == 0, outcome.stderr
     return parse_outputs(output.read_text())
 
@@ -85,24 +78,8 @@ def test_no_other_suites_plan_the_matrix_alone_and_say_so(py_ci: PyCI, repositor
     assert plan(py_ci, repository, PY_CI_INTEGRATION_TESTS="")["single-groups"] == ""
 
 
-GROUPS = json.dumps(
-    [
-        {"name": "fast", "markers": "not slow", "matrix": True},
-        {"name": "slow", "markers": "slow", "timeout-minutes": 60},
-        {
-            "name": "e2e",
-            "paths": ["tests/e2e"],
-            "services": ["postgres"],
-            "start": "python -m app",
-            "ready": "http://127.0.0.1:8000/health",
-            "ready-timeout": 90,
-        },
-    ]
-)
-
-
 def test_declared_groups_from_the_input_and_from_the_project(py_ci: PyCI, repository: Path) -> None:
-    outputs = plan(py_ci, repository, PY_CI_TEST_GROUPS=GROUPS, PY_CI_POSTGRES="16")
+    outputs = plan(py_ci, repository, PY_CI_TEST_GROUPS=TEST_GROUPS, PY_CI_POSTGRES="16")
     [fast] = groups(outputs, "matrix")
     slow, e2e = groups(outputs, "single")
     assert fast["pytest-args"] == "-m 'not slow'"
@@ -122,7 +99,7 @@ def test_declared_groups_from_the_input_and_from_the_project(py_ci: PyCI, reposi
     assert [(g["name"], g["redis"]) for g in groups(declared, "single")] == [("db", True)]
     # The input wins over the project's declaration.
     assert [
-        g["name"] for g in groups(plan(py_ci, repository, PY_CI_TEST_GROUPS=GROUPS, PY_CI_POSTGRES="16"), "matrix")
+        g["name"] for g in groups(plan(py_ci, repository, PY_CI_TEST_GROUPS=TEST_GROUPS, PY_CI_POSTGRES="16"), "matrix")
     ] == ["fast"]
 
 
@@ -210,14 +187,18 @@ BAD = {
 def test_bad_input_is_one_line_with_the_fix_and_no_plan(py_ci: PyCI, repository: Path, case: str) -> None:
     inputs, expected = BAD[case]
     output = repository.parent / "github-output"
-    outcome = py_ci("workflow-inputs", cwd=repository, env={**DEFAULTS, **inputs, "GITHUB_OUTPUT": str(output)})
+    outcome = py_ci(
+        "workflow-inputs", cwd=repository, env={**WORKFLOW_DEFAULTS, **inputs, "GITHUB_OUTPUT": str(output)}
+    )
     assert_one_line_error(outcome, expected)
     assert not output.exists() or output.read_text() == ""
 
 
 def test_in_actions_the_error_is_also_an_annotation(py_ci: PyCI, repository: Path) -> None:
     outcome = py_ci(
-        "workflow-inputs", cwd=repository, env={**DEFAULTS, "PY_CI_OS": "ubuntu-latest", "GITHUB_ACTIONS": "true"}
+        "workflow-inputs",
+        cwd=repository,
+        env={**WORKFLOW_DEFAULTS, "PY_CI_OS": "ubuntu-latest", "GITHUB_ACTIONS": "true"},
     )
     assert outcome.status == 2
     assert outcome.stdout == (

@@ -29,7 +29,7 @@ def _cells(leg: Leg, gates: Gates) -> list[str]:
     return [*map(number, counts), coverage]
 
 
-def matrix_markdown(result: MatrixResult, gates: Gates) -> str:
+def matrix_markdown(result: MatrixResult, gates: Gates, *, in_the_gate: bool = False) -> str:
     legs = result.legs
     rows = [["✅" if leg.passed(COVERAGE_GATES) else "❌", escape(leg.name), *_cells(leg, gates)] for leg in legs]
     union = result.coverage
@@ -46,7 +46,9 @@ def matrix_markdown(result: MatrixResult, gates: Gates) -> str:
         "",
     ]
     markdown = "\n".join(lines) + "\n"
-    if not result.gate_legs:
+    if in_the_gate:
+        markdown += "The legs' own results are their job's row below; the row `coverage` gates this total.\n\n"
+    elif not result.gate_legs:
         markdown += "This job gates the combined coverage; the legs' own results are the pipeline gate's.\n\n"
     return markdown + _failures_markdown(legs)
 

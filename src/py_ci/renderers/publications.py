@@ -173,7 +173,7 @@ class _Matrix:
     files: dict[Path, str]
 
 
-def _matrix(result: MatrixResult, options: Options) -> _Matrix:
+def _matrix(result: MatrixResult, options: Options, *, in_the_gate: bool = False) -> _Matrix:
     gates, union = options.gates, result.coverage
     totals = result.totals
     document: results.JSON = {
@@ -184,7 +184,7 @@ def _matrix(result: MatrixResult, options: Options) -> _Matrix:
         "passed": result.passed,
     }
     outputs = results.tests_outputs(totals)
-    markdown, text = matrix_markdown(result, gates), matrix_text(result, gates)
+    markdown, text = matrix_markdown(result, gates, in_the_gate=in_the_gate), matrix_text(result, gates)
     if union is not None:
         markdown += coverage_markdown(union, gates, summary_budget())
         text += coverage_text(union, gates, options.publishing.verbosity > 0)
@@ -229,7 +229,7 @@ def gate_publication(gate: GateResult, options: Options) -> Publication:
     if gate.matrix is None or not isinstance(options.combined, Options):
         return _publication(gate.passed, document, markdown, text, {}, annotations)
     # `--combine`: the matrix and its coverage first, as the combining step showed them, then the jobs' table.
-    matrix = _matrix(gate.matrix, options.combined)
+    matrix = _matrix(gate.matrix, options.combined, in_the_gate=True)
     outputs = {name: value for name, value in matrix.outputs.items() if name != "passed"}
     return _publication(
         gate.passed,
