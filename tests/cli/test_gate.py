@@ -24,16 +24,24 @@ from tests.helpers import (
 PyCI = Callable[..., Outcome]
 
 
+def step_files(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """The step's summary and output files, and the variables that point a GitHub step at them."""
+    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    return (
+        summary,
+        output,
+        {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)},
+    )
+
+
 def gate(
     py_ci: PyCI, tmp_path: Path, context: str, unplanned: str = "", coverage: str = "success", inputs: str = ""
 ) -> tuple[Outcome, str, dict[str, str]]:
-    summary, output = tmp_path / "summary.md", tmp_path / "output"
+    summary, output, github = step_files(tmp_path)
     summary.unlink(missing_ok=True)
     output.unlink(missing_ok=True)
     env = {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_OUTPUT": str(output),
+        **github,
         "PY_CI_NEEDS": context,
         "PY_CI_UNPLANNED_JOBS": unplanned,
         "PY_CI_COVERAGE_OUTCOME": coverage,
@@ -72,13 +80,8 @@ def test_inputs_checked_by_the_verdict_itself_are_a_row_and_a_plan(py_ci: PyCI, 
     jobs = json.loads(needs())
     del jobs["inputs"]
     (tmp_path / "tests" / "integration").mkdir(parents=True)
-    summary, output = tmp_path / "summary.md", tmp_path / "output"
-    env = {
-        **WORKFLOW_DEFAULTS,
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_STEP_SUMMARY": str(summary),
-        "GITHUB_OUTPUT": str(output),
-    }
+    summary, _, github = step_files(tmp_path)
+    env = {**WORKFLOW_DEFAULTS, **github}
     env |= {"PY_CI_NEEDS": json.dumps(jobs), "PY_CI_COVERAGE_OUTCOME": "success"}
     outcome = py_ci("gate", "--inputs", cwd=tmp_path, env=env)
     assert outcome.status == 0, outcome
@@ -191,8 +194,7 @@ def combining_gate(
     saved = py_ci("report", "--coverage", str(measured.xml), "--save", str(results / "py-ci-test" / "result.json"),
                   "--label", "python=3.12", cwd=measured.root)  # fmt: skip
     assert saved.status in (0, 1), saved.stderr  # the leg's own gate is not what is tested here
-    summary, output = tmp_path / "summary.md", tmp_path / "output"
-    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    summary, output, github = step_files(tmp_path)
     variables = {**github, **WORKFLOW_DEFAULTS, "PY_CI_NEEDS": needs(), **env}
     outcome = py_ci("gate", "--inputs", "--combine", str(results), cwd=measured.root, env=variables)
     return outcome, summary.read_text(), parse_outputs(output.read_text()), results
@@ -252,8 +254,7 @@ def test_what_cannot_be_combined_fails_the_row_coverage_with_its_line_and_every_
     empty = tmp_path / "py-ci-results"
     empty.mkdir()
     line = line.format(results=empty)
-    summary, output = tmp_path / "summary.md", tmp_path / "output"
-    github = {"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output)}
+    summary, output, github = step_files(tmp_path)
     variables = {**github, **WORKFLOW_DEFAULTS, "PY_CI_NEEDS": needs(), **env}
     outcome = py_ci("gate", "--combine", str(empty), cwd=tmp_path, env=variables)
     assert (outcome.status, parse_outputs(output.read_text())) == (1, {"passed": "false"})  # a verdict, not exit 2
